@@ -1,0 +1,54 @@
+# Lắng Nghe — everyday commands. `make run` and `make test` work on a bare machine
+# with Python 3.11: they create .venv and install the pinned requirements first.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: help install install-dev translations translations-extract run test worker clean
+
+help:
+	@echo "make run     - install, migrate, seed demo data if empty, serve on $(HOST):$(PORT)"
+	@echo "make test    - the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
+	@echo "make translations-extract - refresh the message catalog after changing texts"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+# Compiled catalogs are built, not committed.
+translations: $(VENV)/.runtime-installed
+	$(BIN)/pybabel --quiet compile -d app/translations
+
+translations-extract: $(VENV)/.runtime-installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) seed demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev translations
+	$(BIN)/python -m pytest
+
+worker: install
+	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" default
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,6 @@
+"""The officers' workspace: the unit's queue and the case page."""
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+from app.cases import routes  # noqa: E402,F401

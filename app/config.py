@@ -1,0 +1,111 @@
+"""Settings read from the environment, one class per environment.
+
+Select the class with ``APP_ENV`` (``development`` by default, ``production``,
+``testing``). Every setting that differs between machines comes from an
+environment variable; nothing secret has a default.
+"""
+from __future__ import annotations
+
+import os
+
+
+def normalise_database_url(url: str | None) -> str | None:
+    """Point PostgreSQL URLs at the psycopg 3 driver.
+
+    Accepts ``postgres://``, ``postgresql://`` and ``postgresql+psycopg://``;
+    other URLs (SQLite) are returned unchanged.
+    """
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means "SQLite file in the instance folder", resolved by create_app().
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "lang-nghe@localhost")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+
+    # Officers keep a case page open for hours; the token is tied to the session.
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 30 * 1024 * 1024)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SUBMISSIONS_PER_MINUTE = _int("SUBMISSIONS_PER_MINUTE", 10)
+    LOOKUPS_PER_MINUTE = _int("LOOKUPS_PER_MINUTE", 30)
+    LOGINS_PER_MINUTE = _int("LOGINS_PER_MINUTE", 10)
+
+    # Days a citizen has to rate or reopen an answered case.
+    REOPEN_WINDOW_DAYS = _int("REOPEN_WINDOW_DAYS", 7)
+    CASES_PER_PAGE = 25
+
+
+class DevelopmentConfig(Config):
+    """`make run` on a laptop: SQLite, inline jobs, a per-installation secret."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """The test suite: a database per test, set by the fixtures."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"  # noqa: S105 - never used outside tests
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    REDIS_URL = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = False
+    MAIL_SERVER = None
+
+
+class ProductionConfig(Config):
+    """Behind a load balancer with PostgreSQL and Redis. SECRET_KEY is mandatory."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by ``APP_ENV`` (default: development)."""
+    name = os.environ.get("APP_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"APP_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}."
+        ) from None

@@ -1,0 +1,209 @@
+"""Cases (phản ánh, kiến nghị) and their append-only timeline."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.categories import Category
+from app.models.types import UTCDateTime
+from app.models.units import Unit
+from app.models.users import User
+from app.timeutil import utcnow
+
+
+class CaseStatus(StrEnum):
+    """The lifecycle states of DESIGN §5."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CITIZEN = "awaiting_citizen"
+    RESPONDED = "responded"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+OPEN_STATUSES = (
+    CaseStatus.NEW,
+    CaseStatus.ASSIGNED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.AWAITING_CITIZEN,
+)
+
+
+class Channel(StrEnum):
+    """How a case reached us."""
+
+    WEB = "web"
+    HOTLINE = "hotline"
+    EMAIL = "email"
+    WALK_IN = "walk_in"
+    API = "api"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class EventKind(StrEnum):
+    """Kinds of timeline entries."""
+
+    CREATED = "created"
+    ROUTED = "routed"
+    ASSIGNED = "assigned"
+    TRANSFERRED = "transferred"
+    STATUS = "status"
+    PUBLIC_REPLY = "public_reply"
+    INTERNAL_NOTE = "internal_note"
+    CITIZEN_MESSAGE = "citizen_message"
+    RATING = "rating"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class CaseSequence(db.Model):
+    """The last reference number handed out in a year (2026-000123)."""
+
+    __tablename__ = "case_sequences"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+class Case(db.Model):
+    """A citizen's feedback, from receipt to closure."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    address: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
+    ward: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+
+    citizen_name: Mapped[str | None] = mapped_column(sa.String(120))
+    citizen_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    citizen_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    public_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    locale: Mapped[str] = mapped_column(sa.String(5), default="vi", server_default="vi")
+
+    priority: Mapped[str] = mapped_column(sa.String(8), default=Priority.NORMAL.value)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=CaseStatus.NEW.value)
+
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ack_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    response_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The response clock runs from here: receipt, or the latest reopening.
+    clock_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    public_answer: Mapped[str | None] = mapped_column(sa.Text)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    satisfaction: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    satisfaction_comment: Mapped[str | None] = mapped_column(sa.Text)
+    reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    category: Mapped[Category] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", passive_deletes="all"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", CaseStatus), name="status_known"),
+        sa.CheckConstraint(_in("channel", Channel), name="channel_known"),
+        sa.CheckConstraint(_in("priority", Priority), name="priority_known"),
+        sa.CheckConstraint("locale IN ('vi', 'en')", name="locale_known"),
+        sa.CheckConstraint(
+            "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"
+        ),
+        sa.CheckConstraint(
+            "latitude IS NULL OR latitude BETWEEN -90 AND 90", name="latitude_range"
+        ),
+        sa.CheckConstraint(
+            "longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude_range"
+        ),
+        sa.CheckConstraint(
+            "status = 'new' OR status = 'rejected' OR unit_id IS NOT NULL",
+            name="routed_has_unit",
+        ),
+        sa.CheckConstraint("length(title) > 0", name="title_not_empty"),
+        sa.CheckConstraint("reopen_count >= 0 AND paused_minutes >= 0", name="counters_positive"),
+        sa.Index("ix_cases_unit_status_due", "unit_id", "status", "response_due_at"),
+        sa.Index("ix_cases_status_received", "status", "received_at"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the unit still owes the citizen an answer."""
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.status}>"
+
+
+class CaseEvent(db.Model):
+    """One entry of a case's timeline. Append-only: never updated or deleted."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # "citizen" or "system" when no staff member acted.
+    actor_kind: Mapped[str] = mapped_column(sa.String(16), default="user")
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str | None] = mapped_column(sa.String(20))
+    from_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    to_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    body: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    from_unit: Mapped[Unit | None] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[Unit | None] = relationship(foreign_keys=[to_unit_id])
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", EventKind), name="kind_known"),
+        sa.CheckConstraint("actor_kind IN ('user', 'citizen', 'system')", name="actor_kind_known"),
+    )
+
+
+@event.listens_for(CaseEvent, "before_update")
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_timeline_change(mapper, connection, target: CaseEvent) -> None:
+    raise RuntimeError("Case events are append-only.")

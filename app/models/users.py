@@ -1,0 +1,77 @@
+"""Staff accounts. Citizens have no account: they hold a tracking code."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models.types import UTCDateTime
+from app.models.units import Unit
+from app.timeutil import utcnow
+
+
+class Role(StrEnum):
+    """What a staff member does in the product (DESIGN §1)."""
+
+    OPERATOR = "operator"
+    OFFICER = "officer"
+    UNIT_HEAD = "unit_head"
+    COMMITTEE = "committee"
+    ADMIN = "admin"
+
+
+ROLES_WITH_UNIT = (Role.OFFICER, Role.UNIT_HEAD)
+
+
+class User(UserMixin, db.Model):
+    """A staff member. Deactivated, never deleted."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('operator', 'officer', 'unit_head', 'committee', 'admin')",
+            name="role_known",
+        ),
+        sa.CheckConstraint(
+            "role NOT IN ('officer', 'unit_head') OR unit_id IS NOT NULL",
+            name="unit_staff_have_unit",
+        ),
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds one of the given roles."""
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

@@ -1,0 +1,103 @@
+"""Home, the citizen's feedback form, and the tracking pages."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.extensions import db, limiter
+from app.models import Channel
+from app.public import bp
+from app.public.forms import FeedbackForm, TrackForm
+from app.services import queries, workflow
+from app.services.intake import Submission, submit_case
+from app.services.sla import countdown, load_calendar
+from app.services.tracking import normalise_tracking_code
+from app.timeutil import utcnow
+
+
+def _submission_limit() -> str:
+    return f"{current_app.config['SUBMISSIONS_PER_MINUTE']}/minute"
+
+
+def _lookup_limit() -> str:
+    return f"{current_app.config['LOOKUPS_PER_MINUTE']}/minute"
+
+
+@bp.get("/")
+def home():
+    """What Lắng Nghe is, and the two things a citizen comes to do."""
+    return render_template("public/home.html", track_form=TrackForm(formdata=None))
+
+
+@bp.route("/feedback/new", methods=["GET", "POST"])
+@limiter.limit(_submission_limit, methods=["POST"])
+def feedback_new():
+    """The citizen's feedback form; success answers 303 to the tracking page."""
+    locale = str(get_locale() or "vi")
+    categories = {c.id: c for c in queries.active_categories()}
+    form = FeedbackForm()
+    form.category.choices = [(0, _("— Choose a field —"))] + [
+        (c.id, c.display_name(locale)) for c in categories.values()
+    ]
+    if form.validate_on_submit():
+        submission = Submission(
+            category=categories[form.category.data],
+            title=form.title.data,
+            description=form.description.data,
+            address=form.address.data or "",
+            ward=form.ward.data or "",
+            citizen_name=form.citizen_name.data,
+            citizen_phone=form.citizen_phone.data,
+            citizen_email=form.citizen_email.data,
+            anonymous=form.anonymous.data,
+            contact_consent=form.contact_consent.data,
+            public_consent=form.public_consent.data,
+            locale=locale,
+        )
+        try:
+            case = submit_case(submission, Channel.WEB, utcnow())
+        except workflow.InvalidInput as err:
+            db.session.rollback()
+            getattr(form, err.field or "title").errors.append(str(err.message))
+        else:
+            db.session.commit()
+            return redirect(url_for("public.track_case", code=case.tracking_code), 303)
+    status = 422 if form.errors else 200
+    return render_template("public/feedback_new.html", form=form), status
+
+
+@bp.get("/track")
+@limiter.limit(_lookup_limit)
+def track():
+    """Look a case up by tracking code."""
+    form = TrackForm(request.args)
+    if "code" not in request.args:
+        return render_template("public/track.html", form=TrackForm(formdata=None))
+    if form.validate():
+        code = normalise_tracking_code(form.code.data)
+        if code and queries.case_by_tracking_code(code) is not None:
+            return redirect(url_for("public.track_case", code=code), 303)
+        form.code.errors.append(_("No case has this tracking code. Check it and try again."))
+        return render_template("public/track.html", form=form), 404
+    return render_template("public/track.html", form=form), 422
+
+
+@bp.get("/track/<code>")
+@limiter.limit(_lookup_limit)
+def track_case(code: str):
+    """The citizen's view of their case: status, unit, answer and public timeline."""
+    normalised = normalise_tracking_code(code)
+    case = queries.case_by_tracking_code(normalised) if normalised else None
+    if case is None:
+        abort(404)
+    if normalised != code:
+        return redirect(url_for("public.track_case", code=normalised), 301)
+    events = [e for e in case.events if e.is_public]
+    deadline = countdown(case, utcnow(), load_calendar())
+    response = current_app.make_response(
+        render_template("public/track_case.html", case=case, events=events, deadline=deadline)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

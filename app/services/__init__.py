@@ -1,0 +1,1 @@
+"""Domain logic, free of Flask requests and templates."""

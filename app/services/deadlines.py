@@ -1,0 +1,265 @@
+"""Working-time arithmetic in Vietnamese office hours.
+
+Pure Python (stdlib + ``holidays``); no Flask, no database. Everything the
+rest of the application needs to turn "N working days/hours" into a due
+instant, and to measure how much working time elapsed between two instants.
+
+Rules
+-----
+* A working day is Monday to Friday, except Vietnamese public holidays as
+  listed by ``holidays.country_holidays("VN")`` (Tết and observed/substitute
+  days included). Holiday years are loaded lazily and cached per year.
+* Extra days off (``WorkingCalendar.days_off``) and make-up working days
+  (``WorkingCalendar.makeup_days``) override that. Precedence, highest first:
+  1. an extra day off is never a working day (it wins over everything);
+  2. a make-up day is a working day with the normal shifts, even on a
+     Saturday/Sunday or on a date the ``holidays`` package lists;
+  3. a public holiday is not a working day;
+  4. otherwise Monday-Friday work, Saturday/Sunday do not.
+  Substitute *working* Saturdays published by the government are not read
+  from ``holidays``: supply them as make-up days.
+* Office hours are the shifts (default 07:30-11:30 and 13:00-17:00), wall
+  clock time in the calendar's time zone (default Asia/Ho_Chi_Minh).
+* "N working days" means N * ``MINUTES_PER_WORKING_DAY`` (480) working
+  minutes, independent of the configured shifts.
+
+Time handling
+-------------
+All public methods take timezone-aware datetimes in any zone (naive ones
+raise ``ValueError``) and return aware datetimes in UTC. Amounts are whole
+minutes (``int``), but the arithmetic is exact: seconds and microseconds of
+the start are kept, so 10:00:30 plus one working minute is 10:01:30.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from functools import lru_cache
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+import holidays
+
+__all__ = [
+    "DEFAULT_SHIFTS",
+    "LOCAL_TZ",
+    "MAX_SPAN_DAYS",
+    "MINUTES_PER_WORKING_DAY",
+    "WorkingCalendar",
+]
+
+DEFAULT_SHIFTS: tuple[tuple[time, time], ...] = (
+    (time(7, 30), time(11, 30)),
+    (time(13, 0), time(17, 0)),
+)
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+MINUTES_PER_WORKING_DAY = 480
+MAX_SPAN_DAYS = 20 * 366
+"""Longest span, in calendar days, that any computation may walk through."""
+
+_UTC = timezone.utc
+_ONE_DAY = timedelta(days=1)
+_ONE_MINUTE = timedelta(minutes=1)
+
+Period = tuple[datetime, datetime]
+
+
+@lru_cache(maxsize=None)
+def _public_holidays(year: int) -> Mapping[date, str]:
+    """Vietnamese public holidays of one year (date -> name), cached."""
+    loaded = holidays.country_holidays("VN", years=year)
+    return MappingProxyType({day: name for day, name in loaded.items() if day.year == year})
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    """Raise unless ``value`` is a timezone-aware datetime."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {value.isoformat()}")
+
+
+def _require_count(value: int, name: str) -> None:
+    """Raise unless ``value`` is a non-negative ``int`` (``bool`` rejected)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
+
+
+def _require_plain_date(value: date, name: str) -> None:
+    """Raise unless ``value`` is a ``date`` (a ``datetime`` is ambiguous here)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a date, not {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Office-hours calendar: which instants count as working time.
+
+    ``days_off`` and ``makeup_days`` are typically loaded from CalendarDay
+    rows; any iterable of ``date`` is accepted and stored as a frozenset.
+    Construction raises ``ValueError`` for an empty, unordered or overlapping
+    list of shifts, so every computation is guaranteed to make progress.
+    """
+
+    days_off: frozenset[date] = frozenset()
+    makeup_days: frozenset[date] = frozenset()
+    shifts: tuple[tuple[time, time], ...] = DEFAULT_SHIFTS
+    tz: ZoneInfo = LOCAL_TZ
+
+    def __post_init__(self) -> None:
+        """Normalise the collections and validate the shifts and time zone."""
+        object.__setattr__(self, "days_off", frozenset(self.days_off))
+        object.__setattr__(self, "makeup_days", frozenset(self.makeup_days))
+        object.__setattr__(self, "shifts", tuple((begin, end) for begin, end in self.shifts))
+        for day in self.days_off | self.makeup_days:
+            _require_plain_date(day, "calendar day")
+        if not isinstance(self.tz, tzinfo):
+            raise TypeError(f"tz must be a tzinfo, not {type(self.tz).__name__}")
+        if not self.shifts:
+            raise ValueError("a working calendar needs at least one shift")
+        previous_end: time | None = None
+        for begin, end in self.shifts:
+            if not isinstance(begin, time) or not isinstance(end, time):
+                raise TypeError("shift bounds must be datetime.time values")
+            if begin.tzinfo is not None or end.tzinfo is not None:
+                raise ValueError("shift bounds are wall-clock times and must be naive")
+            if begin >= end:
+                raise ValueError(f"shift {begin}-{end} must end after it starts")
+            if previous_end is not None and begin < previous_end:
+                raise ValueError("shifts must be in order and must not overlap")
+            previous_end = end
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` (a local calendar date) has office hours.
+
+        Extra days off win over everything, then make-up days, then public
+        holidays, then the Monday-Friday rule.
+        """
+        _require_plain_date(day, "day")
+        if day in self.days_off:
+            return False
+        if day in self.makeup_days:
+            return True
+        if day in _public_holidays(day.year):
+            return False
+        return day.weekday() < 5
+
+    def holiday_name(self, day: date) -> str | None:
+        """Name of the public holiday on ``day`` per ``holidays``, else None.
+
+        This is a plain lookup: it ignores ``days_off`` and ``makeup_days``,
+        so use :meth:`is_working_day` to know whether the office is open.
+        """
+        _require_plain_date(day, "day")
+        return _public_holidays(day.year).get(day)
+
+    def periods(self, start: datetime, end: datetime) -> list[Period]:
+        """Working periods (UTC, aware) inside [start, end), in order.
+
+        Each period lies within a single shift of a single working day;
+        periods are clipped to ``start`` and ``end``. Returns an empty list
+        when ``end <= start``. Spans longer than ``MAX_SPAN_DAYS`` calendar
+        days raise ``ValueError``.
+        """
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        return list(self._periods(start, end))
+
+    def working_minutes_between(self, start: datetime, end: datetime) -> int:
+        """Whole working minutes in [start, end) (0 if end <= start).
+
+        The working time is measured exactly and floored to whole minutes.
+        Spans longer than ``MAX_SPAN_DAYS`` calendar days raise ``ValueError``.
+        """
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        total = sum((finish - begin for begin, finish in self._periods(start, end)), timedelta())
+        return total // _ONE_MINUTE
+
+    def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
+        """The earliest instant at which ``minutes`` working minutes have elapsed since start.
+
+        ``minutes == 0`` returns the start instant unchanged (converted to
+        UTC), even outside office hours. ``minutes < 0`` raises ``ValueError``.
+        A result landing exactly on the end of a shift stays there (11:30,
+        17:00); it does not jump to the next shift. Seconds of the start are
+        preserved. Raises ``ValueError`` if the working time cannot be found
+        within ``MAX_SPAN_DAYS`` calendar days.
+        """
+        _require_aware(start, "start")
+        _require_count(minutes, "minutes")
+        origin = start.astimezone(_UTC)
+        if minutes == 0:
+            return origin
+        remaining = timedelta(minutes=minutes)
+        for begin, finish in self._windows_from(origin):
+            available = finish - begin
+            if remaining <= available:
+                return begin + remaining
+            remaining -= available
+        raise ValueError(
+            f"{minutes} working minutes do not fit within {MAX_SPAN_DAYS} days of {origin.isoformat()}"
+        )
+
+    def add_working_hours(self, start: datetime, hours: int) -> datetime:
+        """Due instant ``hours`` working hours after ``start`` (``hours * 60`` minutes)."""
+        _require_count(hours, "hours")
+        return self.add_working_minutes(start, hours * 60)
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """Due instant ``days`` working days after ``start``.
+
+        One working day is ``MINUTES_PER_WORKING_DAY`` (480) working minutes,
+        whatever the shifts are, so a case received at 15:00 is due at 15:00
+        on the N-th following working day.
+        """
+        _require_count(days, "days")
+        return self.add_working_minutes(start, days * MINUTES_PER_WORKING_DAY)
+
+    def explain(self, start: datetime, minutes: int) -> tuple[datetime, list[Period]]:
+        """Due instant and the working periods counted to reach it.
+
+        The periods are exactly those of ``periods(start, due)``; their
+        durations add up to ``minutes``. For ``minutes == 0`` the list is empty.
+        """
+        due = self.add_working_minutes(start, minutes)
+        return due, self.periods(start, due)
+
+    def _day_windows(self, day: date) -> list[Period]:
+        """The shifts of ``day`` as UTC intervals, or [] if it is not a working day."""
+        if not self.is_working_day(day):
+            return []
+        return [
+            (
+                datetime.combine(day, begin, tzinfo=self.tz).astimezone(_UTC),
+                datetime.combine(day, end, tzinfo=self.tz).astimezone(_UTC),
+            )
+            for begin, end in self.shifts
+        ]
+
+    def _windows_from(self, origin: datetime) -> Iterator[Period]:
+        """Working windows from ``origin`` on, clipped to it, for at most MAX_SPAN_DAYS days."""
+        day = origin.astimezone(self.tz).date()
+        for _ in range(MAX_SPAN_DAYS + 1):
+            for begin, finish in self._day_windows(day):
+                if finish > origin:
+                    yield max(begin, origin), finish
+            day += _ONE_DAY
+
+    def _periods(self, start: datetime, end: datetime) -> Iterator[Period]:
+        """Working periods inside [start, end) (both already validated as aware)."""
+        origin = start.astimezone(_UTC)
+        limit = end.astimezone(_UTC)
+        if limit <= origin:
+            return
+        span = (limit.astimezone(self.tz).date() - origin.astimezone(self.tz).date()).days
+        if span > MAX_SPAN_DAYS:
+            raise ValueError(f"span of {span} days exceeds the limit of {MAX_SPAN_DAYS} days")
+        for begin, finish in self._windows_from(origin):
+            if begin >= limit:
+                return
+            yield begin, min(finish, limit)

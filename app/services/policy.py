@@ -1,0 +1,103 @@
+"""Who may see or do what to a case. Routes and templates ask here; they never decide.
+
+Officers and unit heads work their own unit's cases; the committee reads every
+case; admins read cases (they configure the system) but do not work them;
+operators see the triage queue and the cases they took in.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from app.models import Case, CaseStatus, Role, User
+
+
+class CaseAction(StrEnum):
+    """Things a staff member can do to a case (the workflow moves plus notes)."""
+
+    ROUTE = "route"
+    ACKNOWLEDGE = "acknowledge"
+    ASK_CITIZEN = "ask_citizen"
+    RESUME = "resume"
+    TRANSFER = "transfer"
+    RESPOND = "respond"
+    REJECT = "reject"
+    ASSIGN = "assign"
+    NOTE = "note"
+
+
+UNIT_ACTIONS = frozenset(
+    {
+        CaseAction.ACKNOWLEDGE,
+        CaseAction.ASK_CITIZEN,
+        CaseAction.RESUME,
+        CaseAction.TRANSFER,
+        CaseAction.RESPOND,
+        CaseAction.REJECT,
+        CaseAction.NOTE,
+    }
+)
+OPERATOR_ACTIONS = frozenset({CaseAction.ROUTE, CaseAction.TRANSFER, CaseAction.REJECT})
+READ_ALL_ROLES = (Role.COMMITTEE, Role.ADMIN)
+QUEUE_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.COMMITTEE, Role.ADMIN, Role.OPERATOR)
+
+
+def _is_unit_staff(user: User, case: Case) -> bool:
+    return (
+        user.role in (Role.OFFICER, Role.UNIT_HEAD)
+        and case.unit_id is not None
+        and case.unit_id == user.unit_id
+    )
+
+
+def _is_operator_case(user: User, case: Case) -> bool:
+    return user.role == Role.OPERATOR and (
+        case.created_by_id == user.id or case.status == CaseStatus.NEW
+    )
+
+
+def may_use_queue(user: User | None) -> bool:
+    """Whether the user has a case queue at all."""
+    return bool(user and user.is_authenticated and user.role in QUEUE_ROLES)
+
+
+def may_view_case(user: User | None, case: Case) -> bool:
+    """Whether the user may open the case page."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.role in READ_ALL_ROLES:
+        return True
+    return _is_unit_staff(user, case) or _is_operator_case(user, case)
+
+
+def may_see_contact(user: User | None, case: Case) -> bool:
+    """Whether the citizen's name, phone and email may be shown to the user in full."""
+    if not may_view_case(user, case):
+        return False
+    return user.role in READ_ALL_ROLES or _is_unit_staff(user, case)
+
+
+def may_act(user: User | None, case: Case, action: CaseAction | str) -> bool:
+    """Whether the user may perform the action on the case (state rules aside)."""
+    if not user or not user.is_authenticated or not user.active:
+        return False
+    action = CaseAction(action)
+    if _is_unit_staff(user, case):
+        if action == CaseAction.ASSIGN:
+            return user.role == Role.UNIT_HEAD
+        return action in UNIT_ACTIONS
+    if _is_operator_case(user, case):
+        return action in OPERATOR_ACTIONS
+    return False
+
+
+def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting the cases the user may list."""
+    if user.role in READ_ALL_ROLES:
+        return sa.true()
+    if user.role in (Role.OFFICER, Role.UNIT_HEAD):
+        return Case.unit_id == user.unit_id
+    if user.role == Role.OPERATOR:
+        return sa.or_(Case.created_by_id == user.id, Case.status == CaseStatus.NEW)
+    return sa.false()

@@ -1,0 +1,81 @@
+"""Template filters and globals."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import labels
+from app.services import policy
+from app.services.tracking import format_tracking_code
+
+# htmx settings: swap 422 (form errors) and 409 (conflicts) like 200, and show
+# other errors in the message area; no eval, no inline styles (strict CSP).
+HTMX_CONFIG = {
+    "allowEval": False,
+    "includeIndicatorStyles": False,
+    "selfRequestsOnly": True,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "409", "swap": True},
+        {"code": "[45]..", "swap": True, "error": True},
+    ],
+}
+
+
+def local_datetime(value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:
+    """An instant in Ho Chi Minh City time, as Vietnamese offices write it."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def working_duration(minutes: int) -> str:
+    """Working minutes as "3 h 20 min" (absolute value)."""
+    minutes = abs(int(minutes))
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(h)d h %(m)d min", h=hours, m=rest)
+    if hours:
+        return _("%(h)d h", h=hours)
+    return _("%(m)d min", m=rest)
+
+
+def mask_phone(phone: str | None) -> str:
+    """A phone number with all but the last three digits hidden."""
+    if not phone:
+        return ""
+    return "•" * max(len(phone) - 3, 0) + phone[-3:]
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    if request.endpoint and request.method == "GET":
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("public.home", lang=lang)
+
+
+def register(app: Flask) -> None:
+    """Install the filters and globals on the Jinja environment."""
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime,
+        working_duration=working_duration,
+        tracking=format_tracking_code,
+        mask_phone=mask_phone,
+    )
+    app.jinja_env.globals.update(
+        labels=labels,
+        policy=policy,
+        lang_url=lang_url,
+        htmx_config=json.dumps(HTMX_CONFIG),
+        current_locale=lambda: str(get_locale() or "vi"),
+        current_user=current_user,
+    )

@@ -1,0 +1,101 @@
+"""Small builders for test data. They add to the session; the caller commits."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import Case, Category, Channel, DeadlinePolicy, Role, Unit, User
+from app.services.intake import Submission, submit_case
+
+PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
+
+# Monday 2 March 2026, 09:00 in Ho Chi Minh City (02:00 UTC): a plain working morning.
+MONDAY_9AM = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+
+
+@cache
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def make_unit(code: str, name: str, parent: Unit | None = None) -> Unit:
+    unit = Unit(code=code, name=name, name_en=f"{name} (en)", parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_policy(code: str = "STD", ack_hours: int = 8, response_days: int = 10) -> DeadlinePolicy:
+    policy = DeadlinePolicy(code=code, name=code, ack_hours=ack_hours, response_days=response_days,
+                            urgent_ack_hours=2, urgent_response_days=3)
+    db.session.add(policy)
+    db.session.flush()
+    return policy
+
+
+def make_category(code: str, unit: Unit | None, policy: DeadlinePolicy, name_vi: str | None = None,
+                  name_en: str | None = None) -> Category:
+    category = Category(code=code, name_vi=name_vi or code, name_en=name_en or code,
+                        default_unit=unit, policy=policy)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def make_user(email: str, role: Role, unit: Unit | None = None, name: str | None = None) -> User:
+    user = User(email=email, name=name or email.split("@")[0], role=role.value, unit=unit,
+                password_hash=_password_hash())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_case(category: Category, title: str = "Ngập nước đường Nguyễn Hữu Cảnh",
+              now: datetime = MONDAY_9AM, channel: Channel = Channel.WEB, **fields) -> Case:
+    fields.setdefault("description", "Mưa lớn là ngập sâu, xe máy chết máy.")
+    sub = Submission(category=category, title=title, **fields)
+    return submit_case(sub, channel, now)
+
+
+@dataclass(frozen=True)
+class World:
+    """Ids of a small, complete set of units, categories and accounts."""
+
+    root: int
+    thue: int
+    bhxh: int
+    tax: int
+    insurance: int
+    other: int
+
+
+EMAILS = {
+    "admin": "admin@test.vn",
+    "operator": "operator@test.vn",
+    "committee": "committee@test.vn",
+    "head_thue": "head.thue@test.vn",
+    "officer_thue": "officer.thue@test.vn",
+    "officer_bhxh": "officer.bhxh@test.vn",
+}
+
+
+def make_world() -> World:
+    """Root committee, two member units, three categories (one unroutable), six accounts."""
+    root = make_unit("DUK", "Đảng ủy Khối")
+    thue = make_unit("THUE", "Cục Thuế TP HCM", root)
+    bhxh = make_unit("BHXH", "Bảo hiểm Xã hội TP HCM", root)
+    policy = make_policy()
+    tax = make_category("THUE", thue, policy, "Thuế", "Tax")
+    insurance = make_category("BHXH", bhxh, policy, "Bảo hiểm xã hội", "Social insurance")
+    other = make_category("KHAC", None, policy, "Khác", "Other")
+    make_user(EMAILS["admin"], Role.ADMIN)
+    make_user(EMAILS["operator"], Role.OPERATOR)
+    make_user(EMAILS["committee"], Role.COMMITTEE, root)
+    make_user(EMAILS["head_thue"], Role.UNIT_HEAD, thue)
+    make_user(EMAILS["officer_thue"], Role.OFFICER, thue)
+    make_user(EMAILS["officer_bhxh"], Role.OFFICER, bhxh)
+    return World(root.id, thue.id, bhxh.id, tax.id, insurance.id, other.id)
