@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -17,7 +17,7 @@ from app.models import Case, Category, Channel, DeadlinePolicy, Role, Unit, User
 from app.services import workflow
 from app.services.intake import Submission, submit_case
 from app.services.sla import load_calendar
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 
 ROOT_UNIT = ("DUK", "Đảng ủy Khối Dân - Chính - Đảng TP HCM",
              "Party Committee of the Party, State and Mass Organisations Bloc, HCMC")
@@ -217,7 +217,7 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
     if officer is None or scenario == "assigned":
         return
     staff = workflow.Actor.staff(officer)
-    t = min(start + timedelta(hours=rng.randint(1, 6)), now)
+    t = min(start + timedelta(hours=rng.randint(1, 3)), now)
     if scenario == "rejected":
         workflow.reject(case, staff, "Nội dung không thuộc thẩm quyền, đề nghị liên hệ UBND phường.", t)
         return
@@ -243,6 +243,16 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
             workflow.reopen(case, "Vấn đề vẫn chưa được giải quyết.", t, 7, calendar)
 
 
+def _office_time(now: datetime, rng: random.Random) -> datetime:
+    """A weekday morning or afternoon in the last two months, in Ho Chi Minh City time."""
+    local = to_local(now) - timedelta(days=rng.randint(1, 60))
+    while local.weekday() >= 5:
+        local -= timedelta(days=1)
+    local = local.replace(hour=rng.choice([7, 8, 9, 10, 13, 14, 15]), minute=rng.choice([5, 20, 40]),
+                          second=0, microsecond=0)
+    return min(local.astimezone(timezone.utc), now)
+
+
 def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str, Category],
                now: datetime) -> None:
     """A few dozen cases over the last two months, in every state."""
@@ -257,7 +267,7 @@ def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str,
                 exists = db.session.scalar(sa.select(Case.id).where(Case.title == full_title))
                 if exists is not None:
                     continue
-                start = now - timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 9))
+                start = _office_time(now, rng)
                 anonymous = index % 5 == 0
                 hotline = index % 3 == 0
                 sub = Submission(

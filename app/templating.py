@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -63,6 +64,15 @@ def lang_url(lang: str) -> str:
     return url_for("public.home", lang=lang)
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for emails and jobs, built on PUBLIC_BASE_URL (no request needed)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def register(app: Flask) -> None:
     """Install the filters and globals on the Jinja environment."""
     app.jinja_env.filters.update(
@@ -75,6 +85,7 @@ def register(app: Flask) -> None:
         labels=labels,
         policy=policy,
         lang_url=lang_url,
+        external_url=external_url,
         htmx_config=json.dumps(HTMX_CONFIG),
         current_locale=lambda: str(get_locale() or "vi"),
         current_user=current_user,

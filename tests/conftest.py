@@ -149,3 +149,52 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+class _Inbox:
+    """Collects what the loopback SMTP server receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+
+        self.messages.append(message_from_bytes(envelope.content, policy=default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; ``.messages`` holds what arrived."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.port = port
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app, smtp_server):
+    """The app pointed at the loopback SMTP server."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    return app
+
+
+def redis_url_or_skip() -> str:
+    """The real Redis of the machine, or a skip (a failure when REQUIRE_SERVICES=1)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but REDIS_URL is not set")
+        pytest.skip("REDIS_URL not set")
+    return url

@@ -11,6 +11,7 @@ from app.models.cases import (
     Priority,
 )
 from app.models.categories import Category, DeadlinePolicy
+from app.models.notifications import DeliveryStatus, Notification
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
@@ -24,7 +25,9 @@ __all__ = [
     "Category",
     "Channel",
     "DeadlinePolicy",
+    "DeliveryStatus",
     "EventKind",
+    "Notification",
     "Priority",
     "ROLES_WITH_UNIT",
     "Role",
