@@ -99,3 +99,29 @@ def make_world() -> World:
     make_user(EMAILS["officer_thue"], Role.OFFICER, thue)
     make_user(EMAILS["officer_bhxh"], Role.OFFICER, bhxh)
     return World(root.id, thue.id, bhxh.id, tax.id, insurance.id, other.id)
+
+
+def make_question(category: Category, code: str, datatype: str, position: int,
+                  required: bool = False, options: tuple[str, ...] = (), variable: bool = True):
+    """An extra question of a category (an Open311 service attribute) with list options."""
+    from app.models import AttributeOption, CategoryAttribute
+
+    question = CategoryAttribute(
+        category_id=category.id, code=code, datatype=datatype, position=position,
+        required=required, variable=variable, description_vi=f"Câu hỏi {code}",
+        description_en=f"Question {code}", hint_vi=None, hint_en=None,
+    )
+    db.session.add(question)
+    db.session.flush()
+    for index, key in enumerate(options, start=1):
+        db.session.add(AttributeOption(attribute_id=question.id, key=key, name_vi=f"Giá trị {key}",
+                                       name_en=f"Value {key}", position=index))
+    db.session.flush()
+    return question
+
+
+def make_api_key(name: str = "Ứng dụng thử", now: datetime = MONDAY_9AM):
+    """An Open311 API key and its secret."""
+    from app.services.apikeys import create_key
+
+    return create_key(name, now)

@@ -1,4 +1,11 @@
 """All models, imported here so that Alembic and the app see every table."""
+from app.models.apikeys import ApiKey, ApiSubmission
+from app.models.attributes import (
+    AttributeDatatype,
+    AttributeOption,
+    CaseAttributeValue,
+    CategoryAttribute,
+)
 from app.models.calendar import CalendarDay
 from app.models.cases import (
     OPEN_STATUSES,
@@ -17,6 +24,12 @@ from app.models.users import ROLES_WITH_UNIT, Role, User
 
 __all__ = [
     "OPEN_STATUSES",
+    "ApiKey",
+    "ApiSubmission",
+    "AttributeDatatype",
+    "AttributeOption",
+    "CaseAttributeValue",
+    "CategoryAttribute",
     "CalendarDay",
     "Case",
     "CaseEvent",
