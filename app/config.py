@@ -61,6 +61,9 @@ class Config:
     SUBMISSIONS_PER_MINUTE = _int("SUBMISSIONS_PER_MINUTE", 10)
     LOOKUPS_PER_MINUTE = _int("LOOKUPS_PER_MINUTE", 30)
     LOGINS_PER_MINUTE = _int("LOGINS_PER_MINUTE", 10)
+    # Open311: calls per minute for each api_key, and for callers without a key per address.
+    OPEN311_REQUESTS_PER_MINUTE = _int("OPEN311_REQUESTS_PER_MINUTE", 60)
+    OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE = _int("OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE", 120)
 
     # Days a citizen has to rate or reopen an answered case.
     REOPEN_WINDOW_DAYS = _int("REOPEN_WINDOW_DAYS", 7)

@@ -34,6 +34,8 @@ def select_timezone() -> str:
 def remember_locale(response) -> None:
     """Keep an explicit ``?lang=`` choice in a cookie."""
     asked = request.args.get("lang", "")
+    if request.blueprint == "api":  # the Open311 API keeps no state in cookies
+        return
     if asked in _supported() and request.cookies.get(COOKIE) != asked:
         response.set_cookie(
             COOKIE,
