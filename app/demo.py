@@ -13,7 +13,17 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, Category, Channel, DeadlinePolicy, Role, Unit, User
+from app.models import (
+    AttributeOption,
+    Case,
+    Category,
+    CategoryAttribute,
+    Channel,
+    DeadlinePolicy,
+    Role,
+    Unit,
+    User,
+)
 from app.services import workflow
 from app.services.intake import Submission, submit_case
 from app.services.sla import load_calendar
@@ -53,6 +63,28 @@ CATEGORIES = [
     ("PHUNU", "Phụ nữ, trẻ em, gia đình", "Women, children and families", "HLHPN", "FAST",
      "phu nu, tre em, bao luc gia dinh"),
     ("KHAC", "Khác (chưa rõ đơn vị)", "Other (unit unclear)", None, "STANDARD", "khac"),
+]
+
+# Extra questions (Open311 service attributes):
+# category, code, datatype, required, question vi/en, hint vi/en, options (key, vi, en)
+QUESTIONS = [
+    ("THUE", "LOAI_THUE", "singlevaluelist", True, "Loại thuế liên quan", "Which tax is it about?",
+     None, None,
+     [("TNCN", "Thuế thu nhập cá nhân", "Personal income tax"),
+      ("GTGT", "Thuế giá trị gia tăng", "Value added tax"),
+      ("HKD", "Thuế hộ kinh doanh", "Household business tax"),
+      ("KHAC", "Loại khác", "Other")]),
+    ("THUE", "MST", "string", False, "Mã số thuế (nếu có)", "Tax identification number (if any)",
+     "10 hoặc 13 chữ số", "10 or 13 digits", []),
+    ("BHXH", "NOI_DUNG", "multivaluelist", False, "Nội dung liên quan",
+     "What is it about?", "Chọn một hoặc nhiều", "Choose one or more",
+     [("SO_BHXH", "Sổ bảo hiểm xã hội", "Social insurance book"),
+      ("THE_BHYT", "Thẻ bảo hiểm y tế", "Health insurance card"),
+      ("LUONG_HUU", "Lương hưu", "Pension"),
+      ("TRO_CAP", "Trợ cấp một lần", "One-off allowance")]),
+    ("BHXH", "TU_NGAY", "datetime", False, "Vấn đề bắt đầu từ khi nào?",
+     "When did the problem start?", "Ngày theo ISO 8601, ví dụ 2026-03-02",
+     "An ISO 8601 date, e.g. 2026-03-02", []),
 ]
 
 DEMO_ACCOUNTS = [
@@ -181,6 +213,26 @@ def seed_categories(report: SeedReport, units: dict[str, Unit]) -> dict[str, Cat
     return categories
 
 
+def seed_questions(categories: dict[str, Category]) -> None:
+    """The extra questions of the demo tax and insurance categories."""
+    positions: dict[str, int] = {}
+    for code, attr_code, datatype, required, q_vi, q_en, hint_vi, hint_en, options in QUESTIONS:
+        positions[code] = positions.get(code, 0) + 1
+        attribute, created = _get_or_create(
+            CategoryAttribute,
+            {"category_id": categories[code].id, "code": attr_code},
+            {"position": positions[code], "datatype": datatype, "required": required,
+             "description_vi": q_vi, "description_en": q_en, "hint_vi": hint_vi,
+             "hint_en": hint_en},
+        )
+        if created:
+            for position, (key, name_vi, name_en) in enumerate(options, start=1):
+                db.session.add(AttributeOption(attribute_id=attribute.id, key=key,
+                                               name_vi=name_vi, name_en=name_en,
+                                               position=position))
+    db.session.flush()
+
+
 def seed_accounts(report: SeedReport, units: dict[str, Unit], password: str | None) -> None:
     """The demo accounts of DESIGN §10; --password resets every one of them."""
     new_password = password or secrets.token_urlsafe(9)
@@ -291,6 +343,7 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     report = SeedReport()
     units = seed_units(report)
     categories = seed_categories(report, units)
+    seed_questions(categories)
     seed_accounts(report, units, password)
     seed_cases(report, units, categories, now or utcnow())
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.models import CaseAttributeValue, Category
+from app.models import CaseAttributeValue, Category, CategoryAttribute
 from app.services import attributes
 from app.services.workflow import InvalidInput
 from tests.factories import make_case, make_question
@@ -93,3 +93,19 @@ def test_answers_are_stored_and_read_back_with_option_names(db, world, questions
     assert [(q.code, values) for q, values in shown] == [
         ("LOAI", ["Value GTGT"]), ("MST", ["0312345678"]), ("NOI_DUNG", ["Value C", "Value A"])]
     assert attributes.answers_for(case, "vi")[0][1] == ["Giá trị GTGT"]
+
+
+def test_demo_questions_are_seeded_once(db):
+    from app.demo import QUESTIONS, SeedReport, seed_categories, seed_questions, seed_units
+
+    report = SeedReport()
+    categories = seed_categories(report, seed_units(report))
+    seed_questions(categories)
+    seed_questions(categories)
+    db.session.commit()
+    tax = attributes.questions_of(categories["THUE"].id)
+    assert [(q.code, q.position, q.required) for q in tax] == [
+        ("LOAI_THUE", 1, True), ("MST", 2, False)]
+    assert [o.key for o in tax[0].options] == ["TNCN", "GTGT", "HKD", "KHAC"]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(CategoryAttribute))
+    assert total == len(QUESTIONS)
