@@ -73,6 +73,7 @@ def render(fmt: str, root: str, item: str | None, payload, status: int = 200) ->
     else:
         response = Response(to_xml(root, item, payload), status=status, content_type=XML_TYPE)
     response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -9,6 +9,8 @@ from app.services import apikeys
 from app.services.workflow import InvalidInput
 from app.timeutil import to_local, utcnow
 
+bp.cli.help = "Manage Open311 API keys (create, revoke, list)."
+
 
 def _when(moment) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
