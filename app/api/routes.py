@@ -6,9 +6,10 @@ the URL asked for (XML when it asked for none).
 """
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
@@ -83,8 +84,7 @@ def refuse_nul_characters():
     """A NUL in a parameter is never meaningful, and PostgreSQL cannot even compare it."""
     values = [*request.args.values(), *(request.view_args or {}).values()]
     if any("\x00" in str(value) for value in values):
-        with force_locale(api_locale()):
-            return _error(400, _("The request contains a NUL character."))
+        return _error(400, _l("The request contains a NUL character."))
     return None
 
 
@@ -104,7 +104,7 @@ def _request_format() -> str:
     return "json" if request.path.endswith(".json") else "xml"
 
 
-def _error(status: int, message) -> tuple:
+def _error(status: int, message) -> Response:
     with force_locale(api_locale()):
         return render_errors(_request_format(), status, str(message))
 
@@ -125,25 +125,24 @@ def http_error(error: HTTPException):
     """Every HTTP error of the API, in the spec's error body."""
     db.session.rollback()
     code = error.code or 500
-    messages = {
-        404: _("Not found."),
-        405: _("This address does not accept that method."),
-        413: _("The request is too large."),
-        429: _("Too many requests. Wait a minute and try again."),
-    }
     with force_locale(api_locale()):
-        message = messages.get(code) if code in messages else error.description
+        messages = {
+            404: _("Not found."),
+            405: _("This address does not accept that method."),
+            413: _("The request is too large."),
+            429: _("Too many requests. Wait a minute and try again."),
+        }
+        message = messages.get(code, error.description)
         response = render_errors(_request_format(), code, str(message))
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 
-def _missing_key():
-    with force_locale(api_locale()):
-        if _sent_key():
-            return _error(403, _("Invalid or revoked api_key: the request was not filed."))
-        return _error(403, _("api_key is required to file a request."))
+def _missing_key() -> Response:
+    if _sent_key():
+        return _error(403, _l("Invalid or revoked api_key."))
+    return _error(403, _l("api_key is required to file a request."))
 
 
 # --- endpoints -----------------------------------------------------------------------------
