@@ -10,6 +10,7 @@ from app.config import TestingConfig
 def _limited_client(tmp_path, database_url):
     app = create_app(TestingConfig, instance_path=str(tmp_path / "limited"),
                      SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True,
+                     RATELIMIT_STRATEGY="moving-window",
                      OPEN311_REQUESTS_PER_MINUTE=2, OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE=3)
     return app.test_client()
 

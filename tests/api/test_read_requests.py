@@ -113,8 +113,8 @@ def test_bad_filters_are_400_in_both_formats(client, api_data, query):
 
 
 def test_a_span_of_exactly_90_days_is_answered(client, api_data):
-    response = client.get("/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z"
-                          "&end_date=2026-04-01T00:00:00Z")
+    response = client.get("/open311/v2/requests.json?start_date=2001-01-01T00:00:00Z"
+                          "&end_date=2001-04-01T00:00:00Z")
     assert response.status_code == 200 and _json(response) == []
 
 
