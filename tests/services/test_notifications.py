@@ -146,3 +146,18 @@ def test_delivery_through_a_real_redis_worker(mail_app, db, case, smtp_server):
     assert len(smtp_server.messages) == 1
     db.session.expire_all()
     assert db.session.get(Notification, note.id).status == DeliveryStatus.SENT
+
+
+def test_the_stale_claim_window_is_a_setting(mail_app, db, case, smtp_server):
+    mail_app.config.update(DELIVERY_STALE_CLAIM_SECONDS=5, MAIL_SERVER=None)
+    note = _queue(db, case)
+    db.session.commit()
+    # A worker claimed the row at 09:00 and died before sending.
+    db.session.execute(sa.update(Notification).where(Notification.id == note.id)
+                       .values(status="sending", claimed_at=MONDAY_9AM, sent_at=None))
+    db.session.commit()
+    mail_app.config.update(MAIL_SERVER="127.0.0.1")
+    assert notifications.due_for_delivery(MONDAY_9AM + timedelta(seconds=5)) == []
+    assert notifications.due_for_delivery(MONDAY_9AM + timedelta(seconds=6)) == [note.id]
+    assert notifications.deliver(note.id, MONDAY_9AM + timedelta(seconds=6)) == "sent"
+    assert len(smtp_server.messages) == 1
