@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app.models import Category, User
 from app.services import calendar_days, policies, workflow
 from app.services.explanation import explain_case
-from app.services.sla import load_calendar, recompute_due_times, response_pauses
+from app.services.sla import load_calendar, response_pauses
 from tests.factories import EMAILS, make_case, make_policy
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -194,7 +194,8 @@ def test_policy_targets_are_validated(db, world, bad):
         policies.update_policy("STD", response_days=bad)
     assert error.value.field == "response_days"
     db.session.rollback()
-    assert db.session.scalar(sa.select(Category).where(Category.code == "THUE")).policy.response_days == 10
+    tax = db.session.scalar(sa.select(Category).where(Category.code == "THUE"))
+    assert tax.policy.response_days == 10
 
 
 def test_unknown_policy_and_bad_calendar_kind_are_refused(db, world):
