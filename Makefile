@@ -8,11 +8,13 @@ FLASK  := $(BIN)/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help install install-dev translations translations-extract run test worker clean
+.PHONY: help install install-dev translations translations-extract run test worker up clean
 
 help:
 	@echo "make run     - install, migrate, seed demo data if empty, serve on $(HOST):$(PORT)"
 	@echo "make test    - the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
+	@echo "make worker  - an RQ worker and RQ's cron scheduler (needs REDIS_URL)"
+	@echo "make up      - production processes of the Procfile: gunicorn, rq worker, rq cron"
 	@echo "make translations-extract - refresh the message catalog after changing texts"
 
 $(BIN)/python:
@@ -47,8 +49,18 @@ run: install translations
 test: install-dev translations
 	$(BIN)/python -m pytest
 
+# The Procfile's commands find rq and gunicorn in the virtual environment.
+HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile
+
 worker: install
-	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" default
+	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
+	$(HONCHO) start worker cron
+
+up: install translations
+	@test -n "$$DATABASE_URL" || { echo "make up needs DATABASE_URL (PostgreSQL)"; exit 1; }
+	@test -n "$$REDIS_URL" || { echo "make up needs REDIS_URL"; exit 1; }
+	$(FLASK) db upgrade
+	$(HONCHO) start --port $(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

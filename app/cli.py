@@ -72,5 +72,8 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
+    from app.cli_deadlines import register as register_deadline_commands
+
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    register_deadline_commands(app)

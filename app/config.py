@@ -37,6 +37,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
+    # A delivery claimed this many seconds ago without finishing was lost (a killed worker).
+    DELIVERY_STALE_CLAIM_SECONDS = _int("DELIVERY_STALE_CLAIM_SECONDS", 600)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = _int("MAIL_PORT", 25)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cache
 
 from redis import Redis
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 
 from app.jobs import DEFAULT_QUEUE, resolve
 
@@ -29,6 +29,19 @@ def _worker_app():
     from app import create_app
 
     return create_app()
+
+
+class AppWorker(Worker):
+    """`rq worker --worker-class app.jobs.queue.AppWorker`: builds the app once.
+
+    The app is created before the worker forks a work-horse per job, so each job
+    starts at once instead of importing and configuring everything again. No
+    database connection is opened here; each work-horse opens its own.
+    """
+
+    def work(self, *args, **kwargs):
+        _worker_app()
+        return super().work(*args, **kwargs)
 
 
 def run_job(path: str, *args):

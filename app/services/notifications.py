@@ -21,7 +21,8 @@ from app.services.mailer import MailError, send_email
 DELIVER_JOB = "app.jobs.notifications.deliver"
 # Seconds to wait after the 1st, 2nd, ... failed attempt; after the last, give up.
 BACKOFF = (60, 300, 1800, 7200, 21600, 43200)
-# A delivery claimed this long ago without finishing was lost (a killed worker).
+# A delivery claimed this long ago without finishing was lost (a killed worker);
+# the setting DELIVERY_STALE_CLAIM_SECONDS overrides it.
 STALE_CLAIM = timedelta(minutes=10)
 
 
@@ -62,6 +63,12 @@ def queue_email(
     return notification
 
 
+def stale_claim() -> timedelta:
+    """How long a claimed delivery may run before another worker takes it over."""
+    seconds = current_app.config.get("DELIVERY_STALE_CLAIM_SECONDS")
+    return STALE_CLAIM if seconds is None else timedelta(seconds=int(seconds))
+
+
 def _claim(notification_id: int, now: datetime) -> Notification | None:
     """Mark a deliverable row as being sent, so two workers never send it both."""
     claimed = db.session.execute(
@@ -75,7 +82,7 @@ def _claim(notification_id: int, now: datetime) -> Notification | None:
                 ),
                 sa.and_(
                     Notification.status == DeliveryStatus.SENDING.value,
-                    Notification.claimed_at < now - STALE_CLAIM,
+                    Notification.claimed_at < now - stale_claim(),
                 ),
             ),
         )
@@ -140,7 +147,7 @@ def due_for_delivery(now: datetime, limit: int = 500) -> list[int]:
                     ),
                     sa.and_(
                         Notification.status == DeliveryStatus.SENDING.value,
-                        Notification.claimed_at < now - STALE_CLAIM,
+                        Notification.claimed_at < now - stale_claim(),
                     ),
                 )
             )

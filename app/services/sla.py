@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Case, CaseStatus, DeadlinePolicy
+from app.models import OPEN_STATUSES, Case, CaseStatus, Category, DeadlinePolicy
 from app.models.calendar import CalendarDay
 from app.services.deadlines import MINUTES_PER_WORKING_DAY, WorkingCalendar
 
@@ -53,12 +54,98 @@ def set_due_times(case: Case, policy: DeadlinePolicy, calendar: WorkingCalendar)
     the response clock (receipt, or the latest reopening) + the policy's working
     days + the working time spent awaiting the citizen.
     """
-    case.ack_due_at = calendar.add_working_minutes(
-        case.received_at, ack_minutes(policy, case.priority)
-    )
-    case.response_due_at = calendar.add_working_minutes(
+    case.ack_due_at, case.response_due_at = due_times(case, policy, calendar)
+
+
+def due_times(
+    case: Case, policy: DeadlinePolicy, calendar: WorkingCalendar
+) -> tuple[datetime, datetime]:
+    """(acknowledgment due, response due) as ``set_due_times`` counts them, without storing."""
+    ack_due = calendar.add_working_minutes(case.received_at, ack_minutes(policy, case.priority))
+    response_due = calendar.add_working_minutes(
         case.clock_started_at, response_minutes(policy, case.priority) + case.paused_minutes
     )
+    return ack_due, response_due
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A stretch of time the case spent awaiting the citizen, with its working minutes."""
+
+    start: datetime
+    end: datetime | None  # None: the case still awaits the citizen
+    minutes: int
+
+
+def response_pauses(
+    case: Case, calendar: WorkingCalendar, now: datetime | None = None
+) -> list[Pause]:
+    """The pauses of the current response clock, read from the timeline.
+
+    A pause starts with the move into ``awaiting_citizen`` and ends with the move
+    out of it; pauses before the clock started (a reopened case) do not count.
+    An open pause is measured up to ``now`` when given, else counts 0 minutes.
+    """
+    pauses: list[Pause] = []
+    started: datetime | None = None
+    for event in sorted(case.events, key=lambda e: (e.created_at, e.id or 0)):
+        if event.created_at < case.clock_started_at:
+            continue
+        if event.to_status == CaseStatus.AWAITING_CITIZEN and started is None:
+            started = event.created_at
+        elif event.from_status == CaseStatus.AWAITING_CITIZEN and started is not None:
+            pauses.append(
+                Pause(started, event.created_at,
+                      calendar.working_minutes_between(started, event.created_at))
+            )
+            started = None
+    if started is not None:
+        so_far = calendar.working_minutes_between(started, now) if now else 0
+        pauses.append(Pause(started, None, so_far))
+    return pauses
+
+
+def completed_pause_minutes(pauses: list[Pause]) -> int:
+    """Working minutes of the finished pauses: what moves the response due time."""
+    return sum(pause.minutes for pause in pauses if pause.end is not None)
+
+
+def recompute_due_times(
+    calendar: WorkingCalendar, policy_id: int | None = None, batch: int = 500
+) -> int:
+    """Count the due times of every open case again, after the calendar or a policy changed.
+
+    Paused time is measured again from the timeline on the new calendar. Only
+    ``policy_id``'s cases when given. Returns how many cases got new due times.
+    The caller commits.
+    """
+    ids_stmt = sa.select(Case.id).where(Case.status.in_([s.value for s in OPEN_STATUSES]))
+    if policy_id is not None:
+        ids_stmt = ids_stmt.join(Category, Case.category_id == Category.id).where(
+            Category.policy_id == policy_id
+        )
+    ids = list(db.session.scalars(ids_stmt.order_by(Case.id)))
+    changed = 0
+    for offset in range(0, len(ids), batch):
+        cases = db.session.scalars(
+            sa.select(Case)
+            .where(Case.id.in_(ids[offset:offset + batch]))
+            .options(joinedload(Case.category).joinedload(Category.policy),
+                     selectinload(Case.events))
+        )
+        for case in cases:
+            before = (case.ack_due_at, case.response_due_at)
+            paused = completed_pause_minutes(response_pauses(case, calendar))
+            if paused != case.paused_minutes:
+                case.paused_minutes = paused
+            ack_due, response_due = due_times(case, case.category.policy, calendar)
+            if ack_due != case.ack_due_at:
+                case.ack_due_at = ack_due
+            if response_due != case.response_due_at:
+                case.response_due_at = response_due
+            changed += (case.ack_due_at, case.response_due_at) != before
+    db.session.flush()
+    return changed
 
 
 @dataclass(frozen=True)

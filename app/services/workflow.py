@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Role, Unit, User
-from app.services import policy
+from app.services import policy, staff_alerts
 from app.services.deadlines import WorkingCalendar
 from app.services.policy import CaseAction
 from app.services.sla import load_calendar, set_due_times
@@ -248,7 +248,9 @@ def route_case(case: Case, actor: Actor, unit: Unit, now: datetime) -> CaseEvent
     """Send a new case to the unit responsible for it (new → assigned)."""
     if not unit.active:
         raise InvalidInput(_l("This unit is no longer active."), "unit")
-    return _move(case, Move.ROUTE, actor, now, EventKind.ROUTED, to_unit=unit)
+    event = _move(case, Move.ROUTE, actor, now, EventKind.ROUTED, to_unit=unit)
+    staff_alerts.notify_unit_of_move(case, event, now)
+    return event
 
 
 def acknowledge(case: Case, actor: Actor, now: datetime, expected_version: int | None = None):
@@ -326,6 +328,7 @@ def transfer(
     )
     case.assignee = None
     case.acknowledged_at = None
+    staff_alerts.notify_unit_of_move(case, event, now)
     return event
 
 

@@ -15,9 +15,10 @@ from tests.factories import MONDAY_9AM, make_case
 
 
 @pytest.fixture
-def case(db, world):
+def case(db, world, smtp_server):
     case = make_case(db.session.get(Category, world.tax), citizen_email="congdan@example.vn")
     db.session.commit()
+    smtp_server.messages.clear()  # the unit's own "new case" emails are tested elsewhere
     return case
 
 
@@ -52,7 +53,8 @@ def test_rolled_back_change_sends_nothing(mail_app, db, case, smtp_server):
     _queue(db, case)
     db.session.rollback()
     assert smtp_server.messages == []
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(Notification.kind == "case_received")) == 0
 
 
 def test_same_key_twice_is_one_message_and_redelivery_is_skipped(mail_app, db, case, smtp_server):
@@ -101,8 +103,8 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over(mail_app, db, case, smtp_se
     note = _queue(db, case)
     db.session.commit()
     # Simulate a worker that claimed the row and died before sending.
-    db.session.execute(sa.update(Notification).values(status="sending", claimed_at=MONDAY_9AM,
-                                                      sent_at=None))
+    db.session.execute(sa.update(Notification).where(Notification.id == note.id)
+                       .values(status="sending", claimed_at=MONDAY_9AM, sent_at=None))
     db.session.commit()
     mail_app.config.update(MAIL_SERVER="127.0.0.1")
     assert notifications.deliver(note.id, MONDAY_9AM + timedelta(minutes=1)) == "skipped"
@@ -144,3 +146,18 @@ def test_delivery_through_a_real_redis_worker(mail_app, db, case, smtp_server):
     assert len(smtp_server.messages) == 1
     db.session.expire_all()
     assert db.session.get(Notification, note.id).status == DeliveryStatus.SENT
+
+
+def test_the_stale_claim_window_is_a_setting(mail_app, db, case, smtp_server):
+    mail_app.config.update(DELIVERY_STALE_CLAIM_SECONDS=5, MAIL_SERVER=None)
+    note = _queue(db, case)
+    db.session.commit()
+    # A worker claimed the row at 09:00 and died before sending.
+    db.session.execute(sa.update(Notification).where(Notification.id == note.id)
+                       .values(status="sending", claimed_at=MONDAY_9AM, sent_at=None))
+    db.session.commit()
+    mail_app.config.update(MAIL_SERVER="127.0.0.1")
+    assert notifications.due_for_delivery(MONDAY_9AM + timedelta(seconds=5)) == []
+    assert notifications.due_for_delivery(MONDAY_9AM + timedelta(seconds=6)) == [note.id]
+    assert notifications.deliver(note.id, MONDAY_9AM + timedelta(seconds=6)) == "sent"
+    assert len(smtp_server.messages) == 1
