@@ -1,6 +1,7 @@
 """Throwaway PostgreSQL databases for the gates: created on a server, migrated, dropped."""
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import uuid
@@ -47,8 +48,10 @@ def make_app(url: str, **overrides):
     overrides.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     overrides.setdefault("RATELIMIT_ENABLED", False)  # every measured request comes from one address
     instance = tempfile.mkdtemp(prefix="lang-nghe-instance-")
-    return create_app(DevelopmentConfig, instance_path=instance, SQLALCHEMY_DATABASE_URI=url,
-                      **overrides)
+    app = create_app(DevelopmentConfig, instance_path=instance, SQLALCHEMY_DATABASE_URI=url,
+                     **overrides)
+    logging.getLogger("lang_nghe.request").setLevel(logging.WARNING)  # thousands of requests
+    return app
 
 
 def migrate(url: str) -> None:
