@@ -27,7 +27,7 @@ class Page:
     """One page as a given kind of visitor sees it."""
 
     name: str
-    path: str  # placeholders {reference}, {tracking_code}, {search} come from a Sample
+    path: str  # {reference}, {open_reference}, {tracking_code}, {search} come from a Sample
     who: str | None = None  # None: an anonymous citizen
     statements: bool = False  # its SQL statement count must not grow with the data
     timed: bool = False  # server time measured by `make bench`
@@ -36,7 +36,7 @@ class Page:
     def url(self, sample: Sample) -> str:
         """The path with the sample's values filled in."""
         return self.path.format(reference=sample.reference, tracking_code=sample.tracking_code,
-                                search=sample.search)
+                                search=sample.search, open_reference=sample.open_reference)
 
 
 PAGES = [
@@ -52,6 +52,7 @@ PAGES = [
     Page("queue search", "/cases?q={search}&show=all", OFFICER, statements=True, timed=True),
     Page("queue, committee", "/cases?show=all", COMMITTEE, statements=True, timed=True),
     Page("case page", "/cases/{reference}", OFFICER, statements=True, timed=True),
+    Page("case page, open case", "/cases/{open_reference}", OFFICER, statements=True, timed=True),
     Page("scorecards", "/scorecards", COMMITTEE, statements=True, timed=True),
     Page("transparency", "/transparency", statements=True, timed=True),
 ]
@@ -67,12 +68,14 @@ class Sample:
     reference: str
     tracking_code: str
     search: str
+    open_reference: str
 
 
 def served(app: Flask, page: Page) -> bool:
     """Whether the application has a GET route for the page's path."""
     adapter = app.url_map.bind("localhost")
-    path = page.path.split("?")[0].format(reference="2026-000001", tracking_code="X", search="x")
+    path = page.path.split("?")[0].format(reference="2026-000001", open_reference="2026-000001",
+                                          tracking_code="X", search="x")
     try:
         adapter.match(path, method="GET")
     except RequestRedirect:
@@ -102,14 +105,15 @@ def pick_sample(officer: str, committee: str, password: str) -> Sample:
     events = (sa.select(CaseEvent.case_id, sa.func.count().label("n"))
               .join(Case, Case.id == CaseEvent.case_id).where(Case.unit_id == unit_id)
               .group_by(CaseEvent.case_id).subquery())
-    case = db.session.scalar(
-        sa.select(Case).join(events, events.c.case_id == Case.id)
-        .order_by(events.c.n.desc(), Case.id).limit(1)
-    )
+    richest = (sa.select(Case).join(events, events.c.case_id == Case.id)
+               .order_by(events.c.n.desc(), Case.id).limit(1))
+    case = db.session.scalar(richest)
     if case is None:
         raise LookupError(f"the unit of {officer} has no case to show")
+    open_case = db.session.scalar(richest.where(Case.status.in_(["assigned", "in_progress"]))) or case
     word = next((w for w in case.search_text.split()[1:] if len(w) > 3), "thue")
-    return Sample(officer, committee, password, case.reference, case.tracking_code, word)
+    return Sample(officer, committee, password, case.reference, case.tracking_code, word,
+                  open_case.reference)
 
 
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')

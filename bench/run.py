@@ -27,7 +27,7 @@ from bench.server import Gunicorn, app_environment
 PASSWORD = "bench-password-1"
 OFFICER, COMMITTEE_EMAIL = "officer.thue@demo.vn", "committee@demo.vn"
 BUDGET_MS = {"queue": 50, "queue, all cases": 50, "queue search": 50, "queue, committee": 50,
-             "case page": 50}
+             "case page": 50, "case page, open case": 50}
 
 
 def _int(name: str, default: int) -> int:
@@ -97,6 +97,8 @@ def _variants(app, page, sample, n: int) -> list[str]:
     from app.models import Case, User
 
     base = page.url(sample)
+    if "{open_reference}" in page.path:
+        return [base]
     if "{reference}" in page.path or "{tracking_code}" in page.path:
         with app.app_context():
             unit_id = db.session.scalar(sa.select(User.unit_id).where(User.email == sample.officer))
