@@ -8,12 +8,14 @@ FLASK  := $(BIN)/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help install install-dev translations translations-extract run test worker clean
+.PHONY: help install install-dev translations translations-extract run test worker clean \
+	bench load faults security
 
 help:
 	@echo "make run     - install, migrate, seed demo data if empty, serve on $(HOST):$(PORT)"
 	@echo "make test    - the whole test suite (SQLite; PostgreSQL too with TEST_DATABASE_URL)"
 	@echo "make translations-extract - refresh the message catalog after changing texts"
+	@echo "make bench / load / faults / security - quality gates on PostgreSQL (see README)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +46,35 @@ run: install translations
 	$(FLASK) seed demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev translations
+# axe-core for the accessibility tests (package-lock.json pins it).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install-dev translations node_modules/.installed
 	$(BIN)/python -m pytest
+
+# Quality gates. Each makes its own database on the PostgreSQL server of
+# BENCH_DATABASE_URL or TEST_DATABASE_URL (default: the local one), and drops it.
+PG_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
+GATE_ENV = TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$(PG_SERVER)}"
+
+bench: install-dev translations
+	$(GATE_ENV) $(BIN)/python -m bench.run
+
+load: install-dev translations
+	$(GATE_ENV) $(BIN)/python -m bench.load
+
+faults: install-dev translations
+	$(GATE_ENV) REQUIRE_SERVICES=1 $(BIN)/python -m pytest tests/faults -v
+
+security: install-dev translations
+	command -v sqlmap >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlmap >/dev/null; }
+	$(GATE_ENV) $(BIN)/python -m bench.security
 
 worker: install
 	$(BIN)/rq worker --url "$${REDIS_URL:?set REDIS_URL}" default
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis node_modules
