@@ -41,7 +41,8 @@ def _write_report(**_kwargs):
 
 
 def _fill(path: str, reference: str, code: str) -> str:
-    return path.format(reference=reference, tracking_code=code, search=random.choice(PLAN["words"]))
+    return path.format(reference=reference, open_reference=reference, tracking_code=code,
+                       search=random.choice(PLAN["words"]))
 
 
 class Visitor(HttpUser):
@@ -117,7 +118,7 @@ class Officer(Visitor):
     @task(3)
     def work_the_queue(self):
         for page in PLAN["pages"].get("officer", []):
-            if "{reference}" in page["path"]:
+            if "reference}" in page["path"]:  # case pages: opened from the queue below
                 continue
             response = self.get(_fill(page["path"], "", ""), page["name"])
             self.references = REFERENCE.findall(response.text) or self.references

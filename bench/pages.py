@@ -135,11 +135,6 @@ def sign_in(client, email: str, password: str) -> None:
         raise RuntimeError(f"could not sign in as {email}: {response.status_code}")
 
 
-def error_form_data(page: Page, html: str) -> dict[str, str]:
-    """What to POST to make the page's form show its errors: the form left empty."""
-    return {"csrf_token": csrf_token(html)}
-
-
 @contextmanager
 def counting_statements(engine):
     """Count the SQL statements sent through ``engine`` inside the block (``.count``)."""

@@ -52,7 +52,7 @@ def _targets(url: str, base: str, session: str) -> list[tuple[str, list[str]]]:
 def _scan(name: str, args: list[str], work: Path, timeout: int) -> list:
     started = time.monotonic()
     command = ["sqlmap", *args, "--batch", "--level", "2", "--risk", "1", "--flush-session",
-               "--disable-coloring", "--output-dir", str(work), "--threads", "2", "--timeout", "15",
+               "--disable-coloring", "--output-dir", str(work), "--timeout", "15",
                "--retries", "1"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
@@ -90,7 +90,8 @@ def main() -> int:
             for name, args in _targets(url, server.url, officer.cookies["session"]):
                 print(f"sqlmap: {name}...", flush=True)
                 rows.append(_scan(name, args, work, timeout))
-    version = subprocess.run(["sqlmap", "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(["sqlmap", "--version"], capture_output=True,
+                             text=True).stdout.strip().splitlines()[0]
     lines = ["# SQL injection scan (sqlmap)", "", *report.machine(),
              f"- sqlmap {version}, level 2, risk 1, --batch; gunicorn on loopback, PostgreSQL", "",
              *report.table(["target", "result", "seconds"], rows), "",

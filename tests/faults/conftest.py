@@ -11,6 +11,7 @@ import asyncio
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -138,7 +139,7 @@ def service_env(pg_url: str, redis_url: str, queue: str, inbox) -> dict[str, str
 
 def start_worker(env: dict[str, str], queue: str, burst: bool, simple: bool = False) -> subprocess.Popen:
     """A real `rq worker` process (in its own process group, so it can be killed whole)."""
-    rq = Path(os.sys.executable).with_name("rq")
+    rq = Path(sys.executable).with_name("rq")
     args = [str(rq), "worker", "--url", env["REDIS_URL"], "--quiet"]
     if burst:
         args.append("--burst")
