@@ -8,7 +8,8 @@ FLASK  := $(BIN)/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help install install-dev translations translations-extract run test worker up clean
+.PHONY: help install install-dev translations translations-extract run test worker up clean \
+	bench load faults security
 
 help:
 	@echo "make run     - install, migrate, seed demo data if empty, serve on $(HOST):$(PORT)"
@@ -16,6 +17,7 @@ help:
 	@echo "make worker  - an RQ worker and RQ's cron scheduler (needs REDIS_URL)"
 	@echo "make up      - production processes of the Procfile: gunicorn, rq worker, rq cron"
 	@echo "make translations-extract - refresh the message catalog after changing texts"
+	@echo "make bench / load / faults / security - quality gates on PostgreSQL (see README)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,11 +48,34 @@ run: install translations
 	$(FLASK) seed demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev translations
+# axe-core for the accessibility tests (package-lock.json pins it).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install-dev translations node_modules/.installed
 	$(BIN)/python -m pytest
 
 # The Procfile's commands find rq and gunicorn in the virtual environment.
 HONCHO := PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile
+# Quality gates. Each makes its own database on the PostgreSQL server of
+# BENCH_DATABASE_URL or TEST_DATABASE_URL (default: the local one), and drops it.
+PG_SERVER ?= postgresql://postgres@127.0.0.1:5432/postgres
+GATE_ENV = TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$(PG_SERVER)}"
+
+bench: install-dev translations
+	$(GATE_ENV) $(BIN)/python -m bench.run
+
+load: install-dev translations
+	$(GATE_ENV) $(BIN)/python -m bench.load
+
+faults: install-dev translations
+	$(GATE_ENV) REQUIRE_SERVICES=1 $(BIN)/python -m pytest tests/faults -v
+
+security: install-dev translations
+	command -v sqlmap >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlmap >/dev/null; }
+	$(GATE_ENV) $(BIN)/python -m bench.security
 
 worker: install
 	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0"; exit 1; }
@@ -63,4 +88,4 @@ up: install translations
 	$(HONCHO) start --port $(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis node_modules

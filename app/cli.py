@@ -1,4 +1,4 @@
-"""Flask commands: `flask seed demo`, `flask users create-admin`."""
+"""Flask commands: `flask seed demo`, `flask seed bulk`, `flask users create-admin`."""
 from __future__ import annotations
 
 import click
@@ -72,8 +72,10 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
+    from app.bulk.cli import seed_bulk_command
     from app.cli_deadlines import register as register_deadline_commands
 
+    seed_cli.add_command(seed_bulk_command)
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
     register_deadline_commands(app)

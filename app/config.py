@@ -60,6 +60,10 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down must not turn submissions into 500s: count in memory until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     SUBMISSIONS_PER_MINUTE = _int("SUBMISSIONS_PER_MINUTE", 10)
     LOOKUPS_PER_MINUTE = _int("LOOKUPS_PER_MINUTE", 30)
     LOGINS_PER_MINUTE = _int("LOGINS_PER_MINUTE", 10)

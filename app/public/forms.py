@@ -10,11 +10,16 @@ from app.forms_common import PhoneNumber
 from app.services.intake import DESCRIPTION_MAX, TITLE_MAX
 
 
+def optional_int(value) -> int | None:
+    """An id from a select, or None for its empty placeholder option."""
+    return None if value in ("", None) else int(value)
+
+
 class FeedbackForm(FlaskForm):
     """What a citizen fills in on /feedback/new."""
 
     category = SelectField(
-        _l("Field"), coerce=int, validate_choice=True,
+        _l("Field"), coerce=optional_int, validate_choice=True,
         validators=[DataRequired(_l("Choose a field from the list."))],
     )
     title = StringField(

@@ -37,7 +37,7 @@ def feedback_new():
     locale = str(get_locale() or "vi")
     categories = {c.id: c for c in queries.active_categories()}
     form = FeedbackForm()
-    form.category.choices = [(0, _("— Choose a field —"))] + [
+    form.category.choices = [("", _("— Choose a field —"))] + [
         (c.id, c.display_name(locale)) for c in categories.values()
     ]
     if form.validate_on_submit():

@@ -1,0 +1,37 @@
+"""The pages with a statement budget issue as many SQL statements at 200 cases as at 20.
+
+The cases come from the bulk generator (timelines, transfers, ratings); the
+pages come from bench/pages.py, the list every quality gate shares.
+"""
+from __future__ import annotations
+
+from app.bulk import seed_bulk
+from app.extensions import db
+from bench.pages import PAGES, available, pick_sample, statement_counts
+from tests.factories import EMAILS, PASSWORD
+
+
+def test_statement_counts_do_not_grow_with_the_data(app, world):
+    with app.app_context():
+        seed_bulk(20, seed=20, units=3)
+        db.session.commit()
+        sample = pick_sample(EMAILS["officer_thue"], EMAILS["committee"], PASSWORD)
+    small = statement_counts(app, sample)
+    with app.app_context():
+        seed_bulk(180, seed=200, units=3)
+        db.session.commit()
+    large = statement_counts(app, sample)
+    budgeted, _skipped = available(app, [p for p in PAGES if p.statements])
+    assert set(small) == {p.name for p in budgeted} and "queue" in small and "case page" in small
+    assert large == small
+    assert all(0 < n < 20 for n in small.values()), small
+
+
+def test_the_queue_shows_more_rows_at_200_cases(app, client, world, auth):
+    # The comparison above means something only if the larger queue page is fuller.
+    with app.app_context():
+        seed_bulk(200, seed=7, units=3)
+        db.session.commit()
+    auth.login(EMAILS["officer_thue"])
+    page = client.get("/cases?show=all").get_data(as_text=True)
+    assert page.count('<tr>') - 1 == app.config["CASES_PER_PAGE"]
