@@ -1,5 +1,15 @@
 """All models, imported here so that Alembic and the app see every table."""
 from app.models.calendar import CalendarDay
+from app.models.campaigns import (
+    Campaign,
+    CampaignField,
+    CampaignStatus,
+    CampaignWork,
+    Commendation,
+    CommendationKind,
+    CommendationLevel,
+    WorkStatus,
+)
 from app.models.cases import (
     OPEN_STATUSES,
     Case,
@@ -11,13 +21,26 @@ from app.models.cases import (
     Priority,
 )
 from app.models.categories import Category, DeadlinePolicy
+from app.models.exports import ExportJob, ExportStatus
 from app.models.notifications import DeliveryStatus, Notification
+from app.models.scores import ScoreSnapshot
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
 __all__ = [
     "OPEN_STATUSES",
     "CalendarDay",
+    "Campaign",
+    "CampaignField",
+    "CampaignStatus",
+    "CampaignWork",
+    "Commendation",
+    "CommendationKind",
+    "CommendationLevel",
+    "ExportJob",
+    "ExportStatus",
+    "ScoreSnapshot",
+    "WorkStatus",
     "Case",
     "CaseEvent",
     "CaseSequence",
