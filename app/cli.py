@@ -74,3 +74,6 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    from app.scorecards.commands import scores_cli
+
+    app.cli.add_command(scores_cli)

@@ -62,16 +62,28 @@ def _pending_events(case: Case) -> list[CaseEvent]:
 
 # The hooks read without flushing: a flush in the middle of a move would bump the
 # case's version twice. Events still pending in the session are read from memory.
+def _latest_arrival(case: Case) -> tuple[datetime, datetime | None]:
+    """When the case reached its current unit, and that unit's own response due."""
+    stored = None
+    if case.id is not None:
+        with db.session.no_autoflush:
+            stored = db.session.execute(
+                sa.select(CaseEvent.created_at, CaseEvent.response_due_at)
+                .where(CaseEvent.case_id == case.id, CaseEvent.kind.in_(ARRIVALS))
+                .order_by(CaseEvent.id.desc())
+                .limit(1)
+            ).first()
+    pending = [(e.created_at, e.response_due_at) for e in _pending_events(case)
+               if e.kind in ARRIVALS]
+    if pending:
+        return pending[-1]
+    if stored is not None:
+        return stored[0], stored[1]
+    return case.received_at, None
+
+
 def _arrived_at(case: Case) -> datetime:
-    with db.session.no_autoflush:
-        stored = db.session.scalar(
-            sa.select(CaseEvent.created_at)
-            .where(CaseEvent.case_id == case.id, CaseEvent.kind.in_(ARRIVALS))
-            .order_by(CaseEvent.id.desc())
-            .limit(1)
-        ) if case.id is not None else None
-    pending = [e.created_at for e in _pending_events(case) if e.kind in ARRIVALS]
-    return max([t for t in [stored, *pending] if t is not None], default=case.received_at)
+    return _latest_arrival(case)[0]
 
 
 def record_acknowledgment(case: Case, now: datetime, calendar: WorkingCalendar | None = None):
@@ -102,15 +114,28 @@ def _citizen_wait_minutes(case: Case, since: datetime, calendar: WorkingCalendar
     return waited
 
 
-def record_response(case: Case, now: datetime, calendar: WorkingCalendar | None = None):
-    """Store the answering unit's working minutes to the answer.
+def unit_response_due(case: Case) -> datetime:
+    """The due time the current unit's answer is judged by: the citizen's, or its own if later."""
+    own = _latest_arrival(case)[1]
+    return max(own, case.response_due_at) if own is not None else case.response_due_at
 
-    Counted from the later of the case reaching the unit and the start of the
-    response clock (receipt or reopening), less the time awaiting the citizen.
+
+def record_response(
+    case: Case, now: datetime, answer: CaseEvent | None = None,
+    calendar: WorkingCalendar | None = None,
+):
+    """Store the answering unit's working minutes to the answer, and its due time on the answer.
+
+    Minutes are counted from the later of the case reaching the unit and the
+    start of the response clock (receipt or reopening), less the time awaiting
+    the citizen. ``answer`` is the (still unsaved) public reply event.
     """
+    if answer is not None:
+        answer.response_due_at = unit_response_due(case)
     with db.session.no_autoflush:
         calendar = calendar or load_calendar()
-    start = max(_arrived_at(case), case.clock_started_at)
+    arrived, _own = _latest_arrival(case)
+    start = max(arrived, case.clock_started_at)
     elapsed = working_minutes_up(calendar, start, now)
     case.response_working_minutes = max(0, elapsed - _citizen_wait_minutes(case, start, calendar))
 
@@ -128,6 +153,9 @@ def backfill(calendar: WorkingCalendar | None = None) -> int:
     )
     unmeasured = sa.select(Case.id).where(
         sa.or_(
+            Case.id.in_(sa.select(CaseEvent.case_id).where(
+                CaseEvent.kind == EventKind.PUBLIC_REPLY.value,
+                CaseEvent.response_due_at.is_(None))),
             sa.and_(Case.acknowledged_at.is_not(None), Case.ack_working_minutes.is_(None)),
             sa.and_(Case.responded_at.is_not(None), Case.response_working_minutes.is_(None)),
         )
@@ -151,7 +179,14 @@ def backfill(calendar: WorkingCalendar | None = None) -> int:
         if case.acknowledged_at and case.ack_working_minutes is None:
             record_acknowledgment(case, case.acknowledged_at, calendar)
         if case.responded_at and case.response_working_minutes is None:
-            record_response(case, case.responded_at, calendar)
+            record_response(case, case.responded_at, calendar=calendar)
+        db.session.execute(
+            sa.update(CaseEvent)
+            .where(CaseEvent.case_id == case_id, CaseEvent.kind == EventKind.PUBLIC_REPLY.value,
+                   CaseEvent.response_due_at.is_(None))
+            .values(response_due_at=unit_response_due(case)),
+            execution_options={"synchronize_session": False},
+        )
         touched += 1
     db.session.flush()
     return touched

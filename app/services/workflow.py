@@ -355,7 +355,7 @@ def respond(
     )
     case.public_answer = answer
     case.responded_at = now
-    attribution.record_response(case, now)
+    attribution.record_response(case, now, event)
     return event
 
 

@@ -1,0 +1,6 @@
+"""Scorecards: ranked units, their components, charts and the public figures."""
+from flask import Blueprint
+
+bp = Blueprint("scorecards", __name__)
+
+from app.scorecards import routes  # noqa: E402,F401
