@@ -107,14 +107,20 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from app.auth import bp as auth_bp
+    from app.campaigns import bp as campaigns_bp
     from app.cases import bp as cases_bp
+    from app.exports import bp as exports_bp
     from app.main import bp as main_bp
     from app.public import bp as public_bp
+    from app.scorecards import bp as scorecards_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(scorecards_bp)
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(exports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -142,6 +142,18 @@ def acknowledgments(start: datetime, end: datetime, as_of: datetime):
     )
 
 
+def unit_due_dates_for_cases():
+    """(latest arrival per case, its event alias, the current unit's response due expression)."""
+    latest = (
+        sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.id).label("event_id"))
+        .where(CaseEvent.kind.in_(ARRIVALS))
+        .group_by(CaseEvent.case_id)
+        .subquery()
+    )
+    arrival = aliased(CaseEvent)
+    return latest, arrival, _later(arrival.response_due_at, Case.response_due_at)
+
+
 def responses(start: datetime, end: datetime, as_of: datetime):
     """Per unit: answers due in the period, those on time, and cases open and overdue at the end.
 
@@ -155,14 +167,7 @@ def responses(start: datetime, end: datetime, as_of: datetime):
         answer.response_due_at.label("due"),
         answer.created_at.label("answered_at"),
     ).where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < end)
-    latest = (
-        sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.id).label("event_id"))
-        .where(CaseEvent.kind.in_(ARRIVALS))
-        .group_by(CaseEvent.case_id)
-        .subquery()
-    )
-    arrival = aliased(CaseEvent)
-    due = _later(arrival.response_due_at, Case.response_due_at)
+    latest, arrival, due = unit_due_dates_for_cases()
     waiting = (
         sa.select(Case.unit_id, due, sa.null())
         .join(latest, latest.c.case_id == Case.id)
