@@ -293,6 +293,9 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     categories = seed_categories(report, units)
     seed_accounts(report, units, password)
     seed_cases(report, units, categories, now or utcnow())
+    from app.demo_campaigns import seed_campaigns
+
+    seed_campaigns(units, categories, now or utcnow())
     return report
 
 

@@ -77,6 +77,11 @@ class Scorecard:
     previous_ranks: dict[int, int | None] = field(default_factory=dict)
     series: dict[int, list[ScoreSnapshot]] = field(default_factory=dict)
 
+    @property
+    def parent_ids(self) -> set[int]:
+        """Units that have units under them (from the loaded list: no query per unit)."""
+        return {u.parent_id for u in self.units if u.parent_id is not None}
+
     def rank_change(self, row: ScoreSnapshot) -> int | None:
         """Places gained (positive) or lost since the previous computation."""
         before = self.previous_ranks.get(row.unit_id)
