@@ -167,11 +167,12 @@ def _demo_officer(unit: Unit) -> User:
     return officer
 
 
-def _play_2023(case, unit: Unit, other: Unit, start: datetime, rng: random.Random) -> None:
-    careful = rng.random() < DILIGENCE.get(unit.code, 0.7)
+def _play_2023(case, unit: Unit, other: Unit, start: datetime, rng: random.Random,
+               late_transfer: bool = False) -> None:
+    careful = rng.random() < DILIGENCE.get(unit.code, 0.7) and not late_transfer
     staff = workflow.Actor.staff(_demo_officer(unit))
     roll = rng.random()
-    if roll < 0.05:
+    if roll < 0.05 or late_transfer:
         late = timedelta(days=3) if not careful else timedelta(hours=1)
         workflow.transfer(case, staff, other, "Nội dung thuộc thẩm quyền đơn vị khác.", start + late)
         receiver = workflow.Actor.staff(_demo_officer(other))
@@ -211,7 +212,9 @@ def seed_2023(units: dict[str, Unit], categories: dict[str, Category]) -> Campai
                     Channel.WEB, start)
                 unit = case.unit
                 other = units["BHXH"] if unit.code != "BHXH" else units["THUE"]
-                _play_2023(case, unit, other, start, rng)
+                # Customs sends a case on late twice a year, for the demo to show one.
+                late = unit.code == "HQ" and month in (3, 9) and n == 0
+                _play_2023(case, unit, other, start, rng, late)
     for i, (code, unit) in enumerate((c, units[c]) for c in DILIGENCE):
         for n, f in enumerate(campaign.fields[: 1 + i % 3]):
             status = [WorkStatus.COMPLETED, WorkStatus.IN_PROGRESS, WorkStatus.REGISTERED][n % 3]

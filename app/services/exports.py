@@ -9,6 +9,7 @@ where ``policy.may_see_contact`` allows them.
 from __future__ import annotations
 
 import csv
+import re
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from app.services.workflow import InvalidInput, NotPermitted
 from app.timeutil import to_local
 
 KEEP_FOR = timedelta(days=1)
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d .]*")  # a phone number is not a formula
 CHUNK = 500
 FORMATS = ("csv", "xlsx")
 KINDS = ("scorecard", "cases")
@@ -136,7 +138,8 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
 
 def _safe_cell(value):
     """Neutralise spreadsheet formulas in text typed by citizens (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") \
+            and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return "" if value is None else value
 
