@@ -165,6 +165,7 @@ class Case(db.Model):
         sa.CheckConstraint("reopen_count >= 0 AND paused_minutes >= 0", name="counters_positive"),
         sa.Index("ix_cases_unit_status_due", "unit_id", "status", "response_due_at"),
         sa.Index("ix_cases_status_received", "status", "received_at"),
+        sa.Index("ix_cases_unit_responded", "unit_id", "responded_at"),
     )
 
     @property
@@ -204,6 +205,7 @@ class CaseEvent(db.Model):
     to_unit: Mapped[Unit | None] = relationship(foreign_keys=[to_unit_id])
 
     __table_args__ = (
+        sa.Index("ix_case_events_kind_created", "kind", "created_at"),  # scorecard metrics
         sa.CheckConstraint(_in("kind", EventKind), name="kind_known"),
         sa.CheckConstraint("actor_kind IN ('user', 'citizen', 'system')", name="actor_kind_known"),
     )

@@ -169,20 +169,24 @@ def upgrade():
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ack_due_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('response_due_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_case_events_kind_created', ['kind', 'created_at'], unique=False)
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ack_working_minutes', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('response_working_minutes', sa.Integer(), nullable=True))
+        batch_op.create_index('ix_cases_unit_responded', ['unit_id', 'responded_at'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_unit_responded')
         batch_op.drop_column('response_working_minutes')
         batch_op.drop_column('ack_working_minutes')
 
     with op.batch_alter_table('case_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_events_kind_created')
         batch_op.drop_column('response_due_at')
         batch_op.drop_column('ack_due_at')
 
