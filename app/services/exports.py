@@ -24,7 +24,7 @@ from app.extensions import db
 from app.jobs import enqueue
 from app.models import OPEN_STATUSES, Case, ExportJob, ExportStatus, User
 from app.models.campaigns import COMPONENTS
-from app.services import policy, scorecards, snapshots
+from app.services import policy, scorecards
 from app.services.workflow import InvalidInput, NotPermitted
 from app.timeutil import to_local
 

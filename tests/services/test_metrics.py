@@ -9,7 +9,7 @@ The period is March 2026, judged after it ended (as of 1 April 00:00).
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
