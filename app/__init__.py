@@ -109,9 +109,12 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.apikeys import bp as apikeys_bp
     from app.auth import bp as auth_bp
+    from app.campaigns import bp as campaigns_bp
     from app.cases import bp as cases_bp
+    from app.exports import bp as exports_bp
     from app.main import bp as main_bp
     from app.public import bp as public_bp
+    from app.scorecards import bp as scorecards_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(public_bp)
@@ -119,6 +122,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(apikeys_bp)
+    app.register_blueprint(scorecards_bp)
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(exports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

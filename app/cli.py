@@ -74,8 +74,10 @@ def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     from app.bulk.cli import seed_bulk_command
     from app.cli_deadlines import register as register_deadline_commands
+    from app.scorecards.commands import scores_cli
 
     seed_cli.add_command(seed_bulk_command)
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(scores_cli)
     register_deadline_commands(app)

@@ -347,6 +347,9 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     seed_accounts(report, units, password)
     with staff_alerts.silenced():  # past cases: nobody needs "new case" emails about them
         seed_cases(report, units, categories, now or utcnow())
+        from app.demo_campaigns import seed_campaigns
+
+        seed_campaigns(units, categories, now or utcnow())
     return report
 
 

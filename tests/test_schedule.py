@@ -15,6 +15,8 @@ def test_every_periodic_job_is_a_job():
         "app.jobs.sla.send_reminders",
         "app.jobs.sla.escalate_overdue",
         "app.jobs.sla.close_answered",
+        "app.jobs.scores.refresh_score_snapshots",
+        "app.jobs.exports.remove_old_exports",
     ]
     for job in PERIODIC:
         assert callable(resolve(job.path))

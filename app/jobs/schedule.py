@@ -7,10 +7,9 @@ Each entry goes to the queue named by RQ_QUEUE and runs through
 """
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
-
-import logging
 
 from rq import cron
 
@@ -35,8 +34,10 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("app.jobs.sla.send_reminders", interval=300),
     Periodic("app.jobs.sla.escalate_overdue", interval=300),
     Periodic("app.jobs.sla.close_answered", cron="7 * * * *"),
-    # NIGHTLY SCORE REFRESH: the scorecards add their snapshot refresh here, e.g.
-    # Periodic("app.jobs.scores.refresh_snapshots", cron="30 18 * * *"),  # 01:30 in HCMC
+    # Nightly score snapshots, at 01:00 in Ho Chi Minh City (18:00 UTC).
+    Periodic("app.jobs.scores.refresh_score_snapshots", cron="0 18 * * *"),
+    # Export files are kept for a day.
+    Periodic("app.jobs.exports.remove_old_exports", cron="15 * * * *"),
 )
 
 

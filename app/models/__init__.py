@@ -7,6 +7,16 @@ from app.models.attributes import (
     CategoryAttribute,
 )
 from app.models.calendar import CalendarDay
+from app.models.campaigns import (
+    Campaign,
+    CampaignField,
+    CampaignStatus,
+    CampaignWork,
+    Commendation,
+    CommendationKind,
+    CommendationLevel,
+    WorkStatus,
+)
 from app.models.cases import (
     OPEN_STATUSES,
     Case,
@@ -18,7 +28,9 @@ from app.models.cases import (
     Priority,
 )
 from app.models.categories import Category, DeadlinePolicy
+from app.models.exports import ExportJob, ExportStatus
 from app.models.notifications import DeliveryStatus, Notification
+from app.models.scores import ScoreSnapshot
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
@@ -31,6 +43,17 @@ __all__ = [
     "CaseAttributeValue",
     "CategoryAttribute",
     "CalendarDay",
+    "Campaign",
+    "CampaignField",
+    "CampaignStatus",
+    "CampaignWork",
+    "Commendation",
+    "CommendationKind",
+    "CommendationLevel",
+    "ExportJob",
+    "ExportStatus",
+    "ScoreSnapshot",
+    "WorkStatus",
     "Case",
     "CaseEvent",
     "CaseSequence",

@@ -130,6 +130,9 @@ class Case(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Working minutes the current unit took, from when the case reached it (scorecards).
+    ack_working_minutes: Mapped[int | None] = mapped_column()
+    response_working_minutes: Mapped[int | None] = mapped_column()
 
     category: Mapped[Category] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -162,6 +165,7 @@ class Case(db.Model):
         sa.CheckConstraint("reopen_count >= 0 AND paused_minutes >= 0", name="counters_positive"),
         sa.Index("ix_cases_unit_status_due", "unit_id", "status", "response_due_at"),
         sa.Index("ix_cases_status_received", "status", "received_at"),
+        sa.Index("ix_cases_unit_responded", "unit_id", "responded_at"),
     )
 
     @property
@@ -191,6 +195,9 @@ class CaseEvent(db.Model):
     to_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     body: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # On routing and transfer events: the receiving unit's own due times (scorecards).
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
@@ -198,6 +205,7 @@ class CaseEvent(db.Model):
     to_unit: Mapped[Unit | None] = relationship(foreign_keys=[to_unit_id])
 
     __table_args__ = (
+        sa.Index("ix_case_events_kind_created", "kind", "created_at"),  # scorecard metrics
         sa.CheckConstraint(_in("kind", EventKind), name="kind_known"),
         sa.CheckConstraint("actor_kind IN ('user', 'citizen', 'system')", name="actor_kind_known"),
     )

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Role, Unit, User
-from app.services import policy, staff_alerts
+from app.services import attribution, policy, staff_alerts
 from app.services.deadlines import WorkingCalendar
 from app.services.policy import CaseAction
 from app.services.sla import load_calendar, set_due_times
@@ -248,7 +248,9 @@ def route_case(case: Case, actor: Actor, unit: Unit, now: datetime) -> CaseEvent
     """Send a new case to the unit responsible for it (new → assigned)."""
     if not unit.active:
         raise InvalidInput(_l("This unit is no longer active."), "unit")
+    dues = attribution.arrival_dues(case, now)
     event = _move(case, Move.ROUTE, actor, now, EventKind.ROUTED, to_unit=unit)
+    attribution.stamp_arrival(event, dues)
     staff_alerts.notify_unit_of_move(case, event, now)
     return event
 
@@ -259,6 +261,7 @@ def acknowledge(case: Case, actor: Actor, now: datetime, expected_version: int |
     case.acknowledged_at = now
     if case.assignee_id is None and actor.user is not None:
         case.assignee = actor.user
+    attribution.record_acknowledgment(case, now)
     return event
 
 
@@ -316,6 +319,7 @@ def transfer(
         raise InvalidInput(_l("The case is already with this unit."), "unit")
     if not to_unit.active:
         raise InvalidInput(_l("This unit is no longer active."), "unit")
+    dues = attribution.arrival_dues(case, now)
     event = _move(
         case,
         Move.TRANSFER,
@@ -326,6 +330,7 @@ def transfer(
         expected_version=expected_version,
         to_unit=to_unit,
     )
+    attribution.stamp_arrival(event, dues)
     case.assignee = None
     case.acknowledged_at = None
     staff_alerts.notify_unit_of_move(case, event, now)
@@ -352,6 +357,7 @@ def respond(
     )
     case.public_answer = answer
     case.responded_at = now
+    attribution.record_response(case, now, event)
     return event
 
 

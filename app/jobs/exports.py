@@ -1,0 +1,15 @@
+"""Export jobs: make a requested file, and remove files older than a day."""
+from __future__ import annotations
+
+from app.services import exports
+from app.timeutil import utcnow
+
+
+def run_export(job_id: int) -> str:
+    """Write the export file of one ExportJob (a finished job is skipped)."""
+    return exports.run(job_id, utcnow())
+
+
+def remove_old_exports() -> int:
+    """Periodic (hourly): delete export files older than a day."""
+    return exports.cleanup(utcnow())

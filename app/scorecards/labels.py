@@ -1,0 +1,47 @@
+"""Translated names for score components, campaign work statuses and commendations."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+COMPONENT = {
+    "ack": _l("Acknowledged on time"),
+    "response": _l("Answered on time"),
+    "satisfaction": _l("Rated 4–5"),
+    "reopen": _l("Not reopened"),
+    "transfer": _l("No late transfer"),
+    "works": _l("Campaign works"),
+}
+
+COMPONENT_RULE = {
+    "ack": _l("Arrivals acted on (acknowledged or rejected) by the unit's acknowledgment due "
+              "time, over the arrivals whose acknowledgment was due in the period. The clock "
+              "starts when the case reaches the unit, also after a transfer."),
+    "response": _l("Answers given by the due time, over the answers due in the period; a case "
+                   "still unanswered after its due time counts as late. A unit that received a "
+                   "case by transfer has at least a full response time from the transfer."),
+    "satisfaction": _l("Cases rated 4 or 5 over the cases rated in the period (last rating), "
+                       "charged to the unit that answered."),
+    "reopen": _l("Answers given in the period that the citizen did not reopen."),
+    "transfer": _l("Received cases not transferred late. A transfer is late when made after "
+                   "the unit's acknowledgment due time or after the case's response due time; "
+                   "it counts against the unit that made it."),
+    "works": _l("Half for registering works, half for completing them, up to the campaign's "
+                "target number of works."),
+}
+
+WORK_STATUS = {
+    "registered": _l("Registered"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "recognised": _l("Recognised"),
+}
+
+WORK_ACTION = {
+    "in_progress": _l("Start work"),
+    "completed": _l("Mark completed"),
+    "recognised": _l("Recognise"),
+}
+
+LEVEL = {"khoi": _l("Khối level"), "city": _l("City level")}
+KIND = {"collective": _l("Collective"), "individual": _l("Individual")}
+CAMPAIGN_STATUS = {"open": _l("Open"), "closed": _l("Closed")}
