@@ -1,4 +1,4 @@
-"""The queue's building blocks: app/services/queue.py (the pages are in tests/web/test_queue.py)."""
+"""The queue's building blocks: app/services/queue.py (pages: tests/web/test_queue_page.py)."""
 from __future__ import annotations
 
 from datetime import date
