@@ -74,6 +74,8 @@ class Config:
     # Days a citizen has to rate or reopen an answered case.
     REOPEN_WINDOW_DAYS = _int("REOPEN_WINDOW_DAYS", 7)
     CASES_PER_PAGE = 25
+    # How often the queue asks whether new cases arrived.
+    QUEUE_POLL_SECONDS = _int("QUEUE_POLL_SECONDS", 30)
 
 
 class DevelopmentConfig(Config):

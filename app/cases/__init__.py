@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-from app.cases import deadline_routes, routes  # noqa: E402,F401
+from app.cases import actions, deadline_routes, routes  # noqa: E402,F401

@@ -1,157 +1,165 @@
-"""The unit's queue and the case page with its actions."""
+"""The queue: search, filters and saved views, new arrivals, and bulk assignment."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
+from app import labels
 from app.cases import bp
-from app.cases.forms import AcknowledgeForm, RespondForm, VersionedForm
+from app.cases.forms import BulkAssignForm, QueueFilterForm
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, Category
-from app.services import policy, queries, workflow
+from app.models import CaseStatus, Category
+from app.services import casework, policy, queue, workflow
 from app.services.sla import countdown, load_calendar
 from app.timeutil import utcnow
 
+MAX_PAGE = 100_000
 
-def _require_queue_user() -> None:
+
+def require_queue_user() -> None:
+    """403 for a signed-in user who has no case queue at all."""
     if not policy.may_use_queue(current_user):
         abort(403)
 
 
-def _case_or_404(reference: str) -> Case:
-    """The case, if it exists and the current user may see it; 404 otherwise."""
-    case = queries.case_by_reference(reference)
-    if case is None or not policy.may_view_case(current_user, case):
-        abort(404)
-    return case
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-@bp.get("")
-@login_required
-def queue():
-    """The cases the user may work, soonest due first."""
-    _require_queue_user()
-    show_all = request.args.get("show") == "all"
-    stmt = (
-        sa.select(Case)
-        .where(policy.visible_cases_filter(current_user))
-        .options(
-            joinedload(Case.category).joinedload(Category.policy),
-            joinedload(Case.unit),
-            joinedload(Case.assignee),
-        )
-        .order_by(Case.response_due_at, Case.id)
+def is_htmx() -> bool:
+    """An htmx request for a fragment (a history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
     )
-    if not show_all:
-        stmt = stmt.where(Case.status.in_([s.value for s in OPEN_STATUSES]))
-    page = db.paginate(
-        stmt, per_page=current_app.config["CASES_PER_PAGE"], error_out=False, count=True
-    )
+
+
+def _filter_form() -> tuple[QueueFilterForm, list]:
+    form = QueueFilterForm(request.args)
+    unit_scope = queue.has_unit_scope(current_user)
+    officers = casework.unit_officers(current_user.unit_id) if unit_scope else []
+    categories = db.session.scalars(sa.select(Category).order_by(Category.position, Category.id))
+    form.set_choices(categories, officers, unit_scope, str(get_locale() or "vi"))
+    form.validate()
+    return form, officers
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _bulk_form(officers, formdata=None) -> BulkAssignForm | None:
+    if not policy.may_assign_in_bulk(current_user):
+        return None
+    form = BulkAssignForm(formdata=formdata)
+    form.officer.choices = [("", _("Choose an officer"))] + [(o.id, o.name) for o in officers]
+    return form
+
+
+def _status_tabs() -> list[tuple[str, str]]:
+    statuses = [(status.value, labels.STATUS[status]) for status in CaseStatus]
+    return [(queue.STATUS_OPEN, _("Open"))] + statuses + [(queue.STATUS_ALL, _("All"))]
+
+
+def _render_queue(form, officers, status: int = 200, **extra):
+    """The queue page, or only its results for htmx."""
+    filters = form.filters()
     now, calendar = utcnow(), load_calendar()
-    rows = [(case, countdown(case, now, calendar)) for case in page.items]
-    return render_template("cases/queue.html", page=page, rows=rows, show_all=show_all)
-
-
-def _panel_context(case: Case, forms: dict[str, FlaskForm] | None = None, error: str | None = None):
-    actor = workflow.Actor.staff(current_user)
-    forms = forms or {}
-    return {
-        "case": case,
-        "moves": workflow.allowed_moves(case, actor),
-        "deadline": countdown(case, utcnow(), load_calendar()),
-        "ack_form": forms.get("ack") or AcknowledgeForm(formdata=None, version=case.version),
-        "respond_form": forms.get("respond")
-        or RespondForm(formdata=None, version=case.version),
-        "error": error,
-        "may_see_contact": policy.may_see_contact(current_user, case),
-    }
-
-
-@bp.get("/<reference>")
-@login_required
-def detail(reference: str):
-    """The case page: details, deadlines, actions and the full timeline."""
-    _require_queue_user()
-    case = _case_or_404(reference)
-    return render_template("cases/detail.html", **_panel_context(case))
-
-
-def _render_panel(case: Case, status: int, **context):
-    if _is_htmx():
-        return render_template("cases/_panel_update.html", **_panel_context(case, **context)), status
-    return render_template("cases/detail.html", **_panel_context(case, **context)), status
-
-
-def _perform(
-    reference: str,
-    form_name: str,
-    form: VersionedForm,
-    action: Callable[[Case, workflow.Actor, int], object],
-    success: str,
-):
-    """Run one workflow action from a versioned form; answer in place for htmx."""
-    _require_queue_user()
-    case = _case_or_404(reference)
-    if not form.validate_on_submit():
-        return _render_panel(case, 422, forms={form_name: form})
-    try:
-        action(case, workflow.Actor.staff(current_user), form.version.data)
-        db.session.commit()
-    except workflow.NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except workflow.WorkflowError as err:
-        db.session.rollback()
-        if err.field and err.field in form:
-            form[err.field].errors.append(str(err.message))
-        form.refresh_version(case.version)  # what they typed is kept; a resend is deliberate
-        return _render_panel(case, err.status_code, forms={form_name: form}, error=str(err.message))
-    except StaleDataError:
-        db.session.rollback()
-        conflict = _("This case was changed by someone else while you were working on it.")
-        form.refresh_version(case.version)
-        return _render_panel(case, 409, forms={form_name: form}, error=conflict)
-    if _is_htmx():
-        return render_template(
-            "cases/_panel_update.html", notice=success, **_panel_context(case)
-        ), 200
-    flash(success, "success")
-    return redirect(url_for("cases.detail", reference=case.reference), 303)
-
-
-@bp.post("/<reference>/acknowledge")
-@login_required
-def acknowledge(reference: str):
-    """Acknowledge the case for the unit."""
-    return _perform(
-        reference,
-        "ack",
-        AcknowledgeForm(),
-        lambda case, actor, version: workflow.acknowledge(case, actor, utcnow(), version),
-        _("Case acknowledged. The citizen can see it is being handled."),
+    page = queue.load_queue(
+        current_user, filters, _page_number(), current_app.config["CASES_PER_PAGE"], now, calendar
     )
+    extra.setdefault("bulk_form", _bulk_form(officers))
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "rows": [(case, countdown(case, now, calendar)) for case in page.items],
+        "since": now,
+        "views": queue.saved_views_for(current_user),
+        "unit_scope": queue.has_unit_scope(current_user),
+        "checked": set(),
+        "status_tabs": _status_tabs(),
+        **extra,
+    }
+    if form.errors and status == 200:
+        status = 422
+    if is_htmx():
+        return render_template("cases/_results.html", oob=True, **context), status
+    return render_template("cases/queue.html", **context), status
 
 
-@bp.post("/<reference>/respond")
+@bp.get("", endpoint="queue")
 @login_required
-def respond(reference: str):
-    """Publish the unit's answer to the citizen."""
-    form = RespondForm()
-    return _perform(
-        reference,
-        "respond",
+def queue_page():
+    """The cases the user may work: search, filters, sort, pages, soonest due first."""
+    require_queue_user()
+    form, officers = _filter_form()
+    return _render_queue(form, officers)
+
+
+def _since() -> datetime:
+    try:
+        since = datetime.fromisoformat(request.args.get("since", ""))
+    except ValueError:
+        return utcnow()
+    return since if since.tzinfo is not None else utcnow()
+
+
+@bp.get("/arrivals")
+@login_required
+def arrivals():
+    """A notice the queue polls: how many cases arrived in this view since it was shown."""
+    require_queue_user()
+    form, _officers = _filter_form()
+    filters, since = form.filters(), _since()
+    count = queue.arrivals_since(current_user, filters, since, utcnow(), load_calendar())
+    return render_template("cases/_arrivals.html", count=count, filters=filters, since=since)
+
+
+@bp.post("/assign")
+@login_required
+def bulk_assign():
+    """Assign the cases a unit head selected in the queue to one officer of the unit."""
+    require_queue_user()
+    if not policy.may_assign_in_bulk(current_user):
+        abort(403)
+    form, officers = _filter_form()
+    bulk = _bulk_form(officers, formdata=request.form)
+    selection = bulk.selection(request.form.getlist("cases"))
+    checked = {reference for reference, _version in selection}
+    if not bulk.validate_on_submit():
+        return _render_queue(form, officers, 422, bulk_form=bulk, checked=checked)
+    try:
+        outcome = casework.bulk_assign(current_user, bulk.officer.data, selection, utcnow())
+        db.session.commit()
+    except workflow.InvalidInput as err:
+        db.session.rollback()
+        bulk_error = None
+        if err.field == "officer":
+            bulk.officer.errors.append(str(err.message))
+        else:
+            bulk_error = str(err.message)
+        return _render_queue(
+            form, officers, 422, bulk_form=bulk, checked=checked, bulk_error=bulk_error
+        )
+    done = ngettext(
+        "%(num)d case assigned to %(name)s.",
+        "%(num)d cases assigned to %(name)s.",
+        len(outcome.assigned),
+        name=outcome.officer.name,
+    )
+    if not outcome.conflicts and not outcome.refused and not is_htmx():
+        flash(done, "success")
+        return redirect(url_for("cases.queue", **form.filters().to_args()), 303)
+    status = 409 if outcome.conflicts else 200
+    return _render_queue(
         form,
-        lambda case, actor, version: workflow.respond(case, actor, form.answer.data, utcnow(), version),
-        _("Answer sent. The citizen can read it on their tracking page."),
+        officers,
+        status,
+        bulk_form=bulk,
+        checked={case.reference for case in outcome.conflicts},
+        outcome=outcome,
+        bulk_notice=done,
     )

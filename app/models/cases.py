@@ -166,6 +166,14 @@ class Case(db.Model):
         sa.Index("ix_cases_unit_status_due", "unit_id", "status", "response_due_at"),
         sa.Index("ix_cases_status_received", "status", "received_at"),
         sa.Index("ix_cases_unit_responded", "unit_id", "responded_at"),
+        # Queue search: a trigram index on PostgreSQL; SQLite scans with LIKE (empty index).
+        sa.Index(
+            "ix_cases_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=sa.text("0"),
+        ),
     )
 
     @property
@@ -208,6 +216,9 @@ class CaseEvent(db.Model):
         sa.Index("ix_case_events_kind_created", "kind", "created_at"),  # scorecard metrics
         sa.CheckConstraint(_in("kind", EventKind), name="kind_known"),
         sa.CheckConstraint("actor_kind IN ('user', 'citizen', 'system')", name="actor_kind_known"),
+        # Cases a unit transferred away; escalated cases; arrivals since a moment.
+        sa.Index("ix_case_events_from_unit_id", "from_unit_id"),
+        sa.Index("ix_case_events_kind_created", "kind", "created_at"),
     )
 
 

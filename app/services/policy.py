@@ -1,8 +1,9 @@
 """Who may see or do what to a case. Routes and templates ask here; they never decide.
 
-Officers and unit heads work their own unit's cases; the committee reads every
-case; admins read cases (they configure the system) but do not work them;
-operators see the triage queue and the cases they took in.
+Officers and unit heads work their own unit's cases, and read the cases their
+unit transferred away; the committee reads every case; admins read cases (they
+configure the system) but do not work them; operators see the triage queue and
+the cases they took in.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from app.models import Case, CaseStatus, Role, User
+from app.models import Case, CaseEvent, CaseStatus, EventKind, Role, User
 
 
 class CaseAction(StrEnum):
@@ -57,6 +58,19 @@ def _is_operator_case(user: User, case: Case) -> bool:
     )
 
 
+def transferred_away(user: User | None, case: Case) -> bool:
+    """Whether the user's unit once held the case and transferred it to another unit.
+
+    Reads the case's loaded timeline: pages that ask load it with the case.
+    """
+    if not user or user.role not in (Role.OFFICER, Role.UNIT_HEAD) or user.unit_id is None:
+        return False
+    return case.unit_id != user.unit_id and any(
+        event.kind == EventKind.TRANSFERRED and event.from_unit_id == user.unit_id
+        for event in case.events
+    )
+
+
 def may_use_queue(user: User | None) -> bool:
     """Whether the user has a case queue at all."""
     return bool(user and user.is_authenticated and user.role in QUEUE_ROLES)
@@ -68,7 +82,11 @@ def may_view_case(user: User | None, case: Case) -> bool:
         return False
     if user.role in READ_ALL_ROLES:
         return True
-    return _is_unit_staff(user, case) or _is_operator_case(user, case)
+    return (
+        _is_unit_staff(user, case)
+        or _is_operator_case(user, case)
+        or transferred_away(user, case)
+    )
 
 
 def may_see_contact(user: User | None, case: Case) -> bool:
@@ -92,12 +110,33 @@ def may_act(user: User | None, case: Case, action: CaseAction | str) -> bool:
     return False
 
 
+def may_assign_in_bulk(user: User | None) -> bool:
+    """Whether the user may assign several of the unit's cases at once (unit heads)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.active
+        and user.role == Role.UNIT_HEAD
+        and user.unit_id is not None
+    )
+
+
+def transferred_away_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
+    """SQL: cases the unit transferred to another unit (what transferred_away() tells)."""
+    transfers = sa.select(CaseEvent.case_id).where(
+        CaseEvent.kind == EventKind.TRANSFERRED.value, CaseEvent.from_unit_id == unit_id
+    )
+    return sa.and_(Case.unit_id.is_distinct_from(unit_id), Case.id.in_(transfers))
+
+
 def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
-    """A WHERE clause selecting the cases the user may list."""
+    """A WHERE clause selecting exactly the cases may_view_case() lets the user open."""
     if user.role in READ_ALL_ROLES:
         return sa.true()
     if user.role in (Role.OFFICER, Role.UNIT_HEAD):
-        return Case.unit_id == user.unit_id
+        if user.unit_id is None:
+            return sa.false()
+        return sa.or_(Case.unit_id == user.unit_id, transferred_away_filter(user.unit_id))
     if user.role == Role.OPERATOR:
         return sa.or_(Case.created_by_id == user.id, Case.status == CaseStatus.NEW)
     return sa.false()

@@ -1,0 +1,130 @@
+"""Every cases route × every role × every position of a case, with the exact status.
+
+Anonymous visitors are sent to the login page (302); a case the user may not see
+is 404; a page or action the user has no right to is 403. An allowed action is
+posted empty, so it stops at the form check (422) and changes nothing: the data
+is built once for the module, actions are posted as htmx does (small answers),
+and the run stays fast. The expectations are written
+out by hand, so loosening any single rule of the policy fails a test here.
+"""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.config import TestingConfig
+from app.extensions import db as _db
+from tests.conftest import Auth, _empty_tables, csrf_token
+from tests.factories import EMAILS, make_world
+from tests.workspace import make_desk
+
+ROLES = ("anonymous", "operator", "officer_thue", "head_thue", "officer_bhxh", "committee", "admin")
+CASES = ("thue", "bhxh", "moved", "triage", "taken_in")
+ACTIONS = ("acknowledge", "ask", "resume", "respond", "transfer", "reject", "assign", "note")
+UNIT_WORK = {"acknowledge", "ask", "resume", "respond", "transfer", "reject", "note"}
+
+# Who may open each case page. "moved" was transferred by Cục Thuế to BHXH: Cục Thuế
+# still reads it; "taken_in" was typed in by the operator and routed to BHXH.
+VIEW = {
+    "operator": {"triage", "taken_in"},
+    "officer_thue": {"thue", "moved"},
+    "head_thue": {"thue", "moved"},
+    "officer_bhxh": {"bhxh", "moved", "taken_in"},
+    "committee": set(CASES),
+    "admin": set(CASES),
+}
+# What each role may do to the cases it sees; everything else is 403.
+ACT = {
+    ("operator", "triage"): {"transfer", "reject"},
+    ("operator", "taken_in"): {"transfer", "reject"},
+    ("officer_thue", "thue"): UNIT_WORK,
+    ("head_thue", "thue"): UNIT_WORK | {"assign"},
+    ("officer_bhxh", "bhxh"): UNIT_WORK,
+    ("officer_bhxh", "moved"): UNIT_WORK,
+    ("officer_bhxh", "taken_in"): UNIT_WORK,
+}
+
+
+@pytest.fixture(scope="module")
+def desk_app(database_url, tmp_path_factory):
+    """One app and one desk of cases for the whole module, with a signed-in client per role."""
+    app = create_app(
+        TestingConfig,
+        instance_path=str(tmp_path_factory.mktemp("matrix") / "instance"),
+        SQLALCHEMY_DATABASE_URI=database_url,
+    )
+    with app.app_context():
+        desk = make_desk(make_world())
+        _db.session.commit()
+    clients = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            assert Auth(client).login(EMAILS[role]).status_code == 303
+        clients[role] = (client, csrf_token(client, "/"))
+    yield desk, clients
+    with app.app_context():
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _expect_login(response) -> None:
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ["/cases", "/cases/arrivals"])
+def test_queue_pages(desk_app, role, path):
+    _desk, clients = desk_app
+    client, _token = clients[role]
+    response = client.get(path)
+    if role == "anonymous":
+        _expect_login(response)
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bulk_assignment(desk_app, role):
+    _desk, clients = desk_app
+    client, token = clients[role]
+    response = client.post("/cases/assign", headers={"X-CSRFToken": token})
+    if role == "anonymous":
+        _expect_login(response)
+    elif role == "head_thue":
+        assert response.status_code == 422  # allowed; no officer chosen
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_case_page(desk_app, role, case):
+    desk, clients = desk_app
+    client, _token = clients[role]
+    response = client.get(f"/cases/{desk.all()[case]}")
+    if role == "anonymous":
+        _expect_login(response)
+    else:
+        assert response.status_code == (200 if case in VIEW[role] else 404)
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_case_action(desk_app, role, case, action):
+    desk, clients = desk_app
+    client, token = clients[role]
+    response = client.post(
+        f"/cases/{desk.all()[case]}/{action}", headers={"X-CSRFToken": token, "HX-Request": "true"}
+    )
+    if role == "anonymous":
+        _expect_login(response)
+    elif case not in VIEW[role]:
+        assert response.status_code == 404
+    elif action in ACT.get((role, case), set()):
+        assert response.status_code == 422  # allowed; the empty form is refused
+    else:
+        assert response.status_code == 403

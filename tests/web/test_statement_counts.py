@@ -1,0 +1,92 @@
+"""The queue and the case page issue a fixed number of SQL statements, whatever the
+number of cases listed or of entries in the timeline (no N+1)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Category
+from app.services import workflow
+from tests.factories import EMAILS, MONDAY_9AM, make_case
+from tests.workspace import HOUR, case_by_ref, staff
+
+
+@contextmanager
+def statements(app):
+    """Collect the SQL statements sent to the database inside the block."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _add_cases(app, world, n: int) -> str:
+    """n tax cases of Cục Thuế, every other one acknowledged (so it has an assignee)."""
+    with app.app_context():
+        tax = db.session.get(Category, world.tax)
+        for i in range(n):
+            case = make_case(tax, title=f"Hồ sơ {i}", now=MONDAY_9AM + i * HOUR)
+            if i % 2:
+                workflow.acknowledge(case, staff("officer_thue"), MONDAY_9AM + (i + 1) * HOUR)
+        db.session.commit()
+        return case.reference
+
+
+def _count(app, client, path: str, **headers) -> int:
+    with statements(app) as seen:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200
+    return len(seen)
+
+
+# Signed-in user; the unit's officers (assignee filter and bulk assignment); categories
+# (field filter); calendar days; counts per status; the page of cases with their field,
+# unit and assignee (the heading's unit is then already in the session).
+QUEUE_STATEMENTS = 6
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_the_queue_costs_the_same_with_3_or_30_cases(app, client, auth, world, headers):
+    _add_cases(app, world, 3)
+    auth.login(EMAILS["head_thue"])
+    with_3 = _count(app, client, "/cases?q=ho+so", **headers)
+    _add_cases(app, world, 27)
+    with_30 = _count(app, client, "/cases?q=ho+so", **headers)
+    listed = client.get("/cases?q=ho+so").get_data(as_text=True)
+    assert listed.count('name="cases"') == 25 and "30 hồ sơ" in listed  # a full page
+    assert with_3 == with_30 == QUEUE_STATEMENTS
+
+
+# Signed-in user; the case with category, unit and assignee; its timeline with actors
+# and units; calendar days; units to transfer to; the unit's officers (assignment).
+CASE_PAGE_STATEMENTS = 6
+
+
+def test_the_case_page_costs_the_same_with_3_or_30_events(app, client, auth, world):
+    reference = _add_cases(app, world, 1)
+    auth.login(EMAILS["head_thue"])
+    with app.app_context():
+        workflow.add_note(case_by_ref(reference), staff("head_thue"), "Ghi chú 0", MONDAY_9AM)
+        db.session.commit()
+    with_3 = _count(app, client, f"/cases/{reference}")
+    with app.app_context():
+        case = case_by_ref(reference)
+        for i in range(27):
+            actor = staff("officer_thue" if i % 2 else "head_thue")
+            workflow.add_note(case, actor, f"Ghi chú {i + 1}", MONDAY_9AM + HOUR)
+        db.session.commit()
+    page = client.get(f"/cases/{reference}").get_data(as_text=True)
+    assert page.count('class="event ') == 30
+    with_30 = _count(app, client, f"/cases/{reference}")
+    assert with_3 == with_30 == CASE_PAGE_STATEMENTS
