@@ -1,4 +1,5 @@
 """All models, imported here so that Alembic and the app see every table."""
+from app.models.attachments import Attachment, Uploader
 from app.models.calendar import CalendarDay
 from app.models.cases import (
     OPEN_STATUSES,
@@ -12,11 +13,13 @@ from app.models.cases import (
 )
 from app.models.categories import Category, DeadlinePolicy
 from app.models.notifications import DeliveryStatus, Notification
+from app.models.routing import RoutingRule
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
 __all__ = [
     "OPEN_STATUSES",
+    "Attachment",
     "CalendarDay",
     "Case",
     "CaseEvent",
@@ -31,6 +34,8 @@ __all__ = [
     "Priority",
     "ROLES_WITH_UNIT",
     "Role",
+    "RoutingRule",
     "Unit",
+    "Uploader",
     "User",
 ]
