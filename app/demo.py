@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Case, Category, Channel, DeadlinePolicy, Role, Unit, User
-from app.services import workflow
+from app.services import routing, workflow
 from app.services.intake import Submission, submit_case
 from app.services.sla import load_calendar
 from app.timeutil import to_local, utcnow
@@ -53,6 +53,15 @@ CATEGORIES = [
     ("PHUNU", "Phụ nữ, trẻ em, gia đình", "Women, children and families", "HLHPN", "FAST",
      "phu nu, tre em, bao luc gia dinh"),
     ("KHAC", "Khác (chưa rõ đơn vị)", "Other (unit unclear)", None, "STANDARD", "khac"),
+]
+
+# Routing rules by category and ward (an empty ward means any ward).
+ROUTING_RULES = [
+    # category, ward, unit
+    ("THUE", "", "THUE"),
+    ("BHXH", "", "BHXH"),
+    ("LAODONG", "Phường Thủ Đức", "LDLD"),
+    ("PHUNU", "Xã Củ Chi", "HND"),
 ]
 
 DEMO_ACCOUNTS = [
@@ -181,6 +190,12 @@ def seed_categories(report: SeedReport, units: dict[str, Unit]) -> dict[str, Cat
     return categories
 
 
+def seed_routing_rules(units: dict[str, Unit], categories: dict[str, Category]) -> None:
+    """The routing rules of the demo (changing a rule again is a no-op)."""
+    for category, ward, unit in ROUTING_RULES:
+        routing.set_rule(categories[category], ward, units[unit])
+
+
 def seed_accounts(report: SeedReport, units: dict[str, Unit], password: str | None) -> None:
     """The demo accounts of DESIGN §10; --password resets every one of them."""
     new_password = password or secrets.token_urlsafe(9)
@@ -291,6 +306,7 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     report = SeedReport()
     units = seed_units(report)
     categories = seed_categories(report, units)
+    seed_routing_rules(units, categories)
     seed_accounts(report, units, password)
     seed_cases(report, units, categories, now or utcnow())
     return report
