@@ -108,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from app.auth import bp as auth_bp
     from app.cases import bp as cases_bp
+    from app.casework import bp as casework_bp
+    from app.hotline import bp as hotline_bp
     from app.main import bp as main_bp
     from app.public import bp as public_bp
 
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(hotline_bp)
+    app.register_blueprint(casework_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
