@@ -14,7 +14,7 @@ class AnswerFilesForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="answer-files", **kwargs)
 
-    attachments = MultipleFileField(_l("Files for the answer"), render_kw={"accept": ACCEPT})
+    attachments = MultipleFileField(_l("Choose files"), render_kw={"accept": ACCEPT})
     submit = SubmitField(_l("Add the files"))
 
 

@@ -98,7 +98,7 @@ class Case(db.Model):
     longitude: Mapped[float | None] = mapped_column(sa.Float)
 
     citizen_name: Mapped[str | None] = mapped_column(sa.String(120))
-    citizen_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    citizen_phone: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     citizen_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     public_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -136,6 +136,7 @@ def reopen(code: str):
 
 
 @bp.route("/track/<code>/erase", methods=["GET", "POST"])
+@limiter.limit(_lookup_limit, methods=["GET"])
 @limiter.limit(_reply_limit, methods=["POST"])
 def erase_contact(code: str):
     """Ask, then erase the citizen's contact details at once; the case itself stays."""

@@ -66,9 +66,12 @@ def upgrade():
     op.add_column('cases', sa.Column('contact_erased_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('cases', sa.Column('submission_token', sa.String(length=64), nullable=True))
     op.create_index(op.f('ix_cases_submission_token'), 'cases', ['submission_token'], unique=True)
+    # The hotline desk looks a caller's earlier cases up by number while the operator types.
+    op.create_index(op.f('ix_cases_citizen_phone'), 'cases', ['citizen_phone'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_cases_citizen_phone'), table_name='cases')
     op.drop_index(op.f('ix_cases_submission_token'), table_name='cases')
     op.drop_column('cases', 'submission_token')
     op.drop_column('cases', 'contact_erased_at')

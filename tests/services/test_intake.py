@@ -121,3 +121,22 @@ def test_received_email_is_queued_only_when_asked_for(db, tax):
                               Channel.WEB, MONDAY_9AM)
     note = db.session.scalar(sa.select(Notification))
     assert (note.kind, note.case_id, note.recipient) == ("case_received", case.id, "a@example.vn")
+
+
+def test_two_sends_of_one_form_at_the_same_time_still_make_one_case(db, tax, monkeypatch):
+    """The second send passed the first lookup before the first committed: the unique token
+    refuses its insert, and it answers with the first send's case."""
+    first, _ = intake.submit_once(sub(tax, submission_token=TOKEN), Channel.WEB, MONDAY_9AM)
+    db.session.commit()
+    real_lookup = intake.case_for_token
+    calls = []
+
+    def too_early(token):
+        calls.append(token)
+        return None if len(calls) == 1 else real_lookup(token)
+
+    monkeypatch.setattr(intake, "case_for_token", too_early)
+    again, created = intake.submit_once(sub(tax, submission_token=TOKEN), Channel.WEB, MONDAY_9AM)
+    db.session.commit()
+    assert (again.id, created, len(calls)) == (first.id, False, 2)
+    assert count(db, Case) == 1

@@ -199,3 +199,12 @@ def test_replies_are_rate_limited(tmp_path, database_url, world):
     assert codes == [422, 422, 429]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+
+
+def test_looking_codes_up_through_the_erase_page_is_rate_limited(tmp_path, database_url, world):
+    app = create_app(TestingConfig, instance_path=str(tmp_path / "rl"),
+                     SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True,
+                     LOOKUPS_PER_MINUTE=2)
+    client = app.test_client()
+    codes = [client.get(f"/track/{'2' * 12}/erase").status_code for _ in range(3)]
+    assert codes == [404, 404, 429]
