@@ -62,11 +62,11 @@ def _last_saved() -> Case | None:
 def new_call():
     """The desk: one form, keyboard only, ready for the next call once saved."""
     _require_operator()
-    form = CallForm()
     if request.method == "GET":
         form = CallForm(formdata=None)
         form.submission_token.data = secrets.token_urlsafe(24)
         return _desk(form, saved=_last_saved())
+    form = CallForm()
     if not form.validate_on_submit():
         return _desk(form, 422)
     try:

@@ -7,10 +7,10 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.attachment_http import uploads_of
 from app.extensions import db, limiter
 from app.models import Channel
 from app.public import bp
-from app.attachment_http import uploads_of
 from app.public.followup import render_case_page
 from app.public.forms import FeedbackForm, TrackForm
 from app.services import queries, workflow
