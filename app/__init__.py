@@ -112,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     from app.campaigns import bp as campaigns_bp
     from app.cases import bp as cases_bp
     from app.exports import bp as exports_bp
+    from app.casework import bp as casework_bp
+    from app.hotline import bp as hotline_bp
     from app.main import bp as main_bp
     from app.public import bp as public_bp
     from app.scorecards import bp as scorecards_bp
@@ -125,6 +127,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scorecards_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(hotline_bp)
+    app.register_blueprint(casework_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

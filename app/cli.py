@@ -1,4 +1,4 @@
-"""Flask commands: `flask seed demo`, `flask seed bulk`, `flask users create-admin`."""
+"""Flask commands: `flask seed demo|bulk`, `flask users create-admin`, `flask retention sweep`."""
 from __future__ import annotations
 
 import click
@@ -11,6 +11,7 @@ from app.models import Role, User
 
 seed_cli = AppGroup("seed", help="Load demo or volume data.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
+retention_cli = AppGroup("retention", help="Erase personal data past its retention period.")
 
 
 def _refuse_production(force: bool) -> None:
@@ -70,6 +71,15 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Administrator {email} created.")
 
 
+@retention_cli.command("sweep")
+def retention_sweep_command() -> None:
+    """Erase contact details and files of cases closed more than RETENTION_MONTHS ago (once)."""
+    from app.jobs.retention import sweep
+
+    erased = sweep()
+    click.echo(f"Cases erased: {erased} (retention: {current_app.config['RETENTION_MONTHS']} months).")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     from app.bulk.cli import seed_bulk_command
@@ -81,3 +91,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(scores_cli)
     register_deadline_commands(app)
+    app.cli.add_command(retention_cli)

@@ -56,7 +56,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 30 * 1024 * 1024)
+    # Citizens' photos and documents: JPEG, PNG, WebP or PDF, checked by content.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None  # None: instance/uploads
+    ATTACHMENT_MAX_BYTES = _int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    ATTACHMENTS_PER_CASE = _int("ATTACHMENTS_PER_CASE", 5)
+    # A full form with every file at its largest still fits; anything bigger gets the 413 page.
+    MAX_CONTENT_LENGTH = _int(
+        "MAX_CONTENT_LENGTH", ATTACHMENTS_PER_CASE * ATTACHMENT_MAX_BYTES + 1024 * 1024
+    )
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -70,9 +77,12 @@ class Config:
     # Open311: calls per minute for each api_key, and for callers without a key per address.
     OPEN311_REQUESTS_PER_MINUTE = _int("OPEN311_REQUESTS_PER_MINUTE", 60)
     OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE = _int("OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE", 120)
+    REPLIES_PER_MINUTE = _int("REPLIES_PER_MINUTE", 10)
 
     # Days a citizen has to rate or reopen an answered case.
     REOPEN_WINDOW_DAYS = _int("REOPEN_WINDOW_DAYS", 7)
+    # Contact details and files of cases closed this long ago are erased.
+    RETENTION_MONTHS = _int("RETENTION_MONTHS", 24)
     CASES_PER_PAGE = 25
     # How often the queue asks whether new cases arrived.
     QUEUE_POLL_SECONDS = _int("QUEUE_POLL_SECONDS", 30)

@@ -24,7 +24,7 @@ from app.models import (
     Unit,
     User,
 )
-from app.services import staff_alerts, workflow
+from app.services import routing, staff_alerts, workflow
 from app.services.intake import Submission, submit_case
 from app.services.sla import load_calendar
 from app.timeutil import to_local, utcnow
@@ -85,6 +85,15 @@ QUESTIONS = [
     ("BHXH", "TU_NGAY", "datetime", False, "Vấn đề bắt đầu từ khi nào?",
      "When did the problem start?", "Ngày theo ISO 8601, ví dụ 2026-03-02",
      "An ISO 8601 date, e.g. 2026-03-02", []),
+]
+
+# Routing rules by category and ward (an empty ward means any ward).
+ROUTING_RULES = [
+    # category, ward, unit
+    ("THUE", "", "THUE"),
+    ("BHXH", "", "BHXH"),
+    ("LAODONG", "Phường Thủ Đức", "LDLD"),
+    ("PHUNU", "Xã Củ Chi", "HND"),
 ]
 
 DEMO_ACCOUNTS = [
@@ -231,6 +240,10 @@ def seed_questions(categories: dict[str, Category]) -> None:
                                                name_vi=name_vi, name_en=name_en,
                                                position=position))
     db.session.flush()
+def seed_routing_rules(units: dict[str, Unit], categories: dict[str, Category]) -> None:
+    """The routing rules of the demo (changing a rule again is a no-op)."""
+    for category, ward, unit in ROUTING_RULES:
+        routing.set_rule(categories[category], ward, units[unit])
 
 
 def seed_accounts(report: SeedReport, units: dict[str, Unit], password: str | None) -> None:
@@ -344,6 +357,7 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     units = seed_units(report)
     categories = seed_categories(report, units)
     seed_questions(categories)
+    seed_routing_rules(units, categories)
     seed_accounts(report, units, password)
     with staff_alerts.silenced():  # past cases: nobody needs "new case" emails about them
         seed_cases(report, units, categories, now or utcnow())

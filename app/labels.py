@@ -56,3 +56,10 @@ DEADLINE = {
     DeadlineState.ANSWERED: _l("Answered"),
     DeadlineState.NONE: "",
 }
+
+FILE_KIND = {
+    "image/jpeg": _l("JPEG photo"),
+    "image/png": _l("PNG image"),
+    "image/webp": _l("WebP image"),
+    "application/pdf": _l("PDF document"),
+}

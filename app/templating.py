@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,6 +55,21 @@ def mask_phone(phone: str | None) -> str:
     return "•" * max(len(phone) - 3, 0) + phone[-3:]
 
 
+def mask_email(email: str | None) -> str:
+    """An email with the name part hidden but its first letter: "c•••@example.vn"."""
+    if not email or "@" not in email:
+        return ""
+    name, domain = email.rsplit("@", 1)
+    return f"{name[:1]}{'•' * 3}@{domain}"
+
+
+def filesize(size: int) -> str:
+    """A file size for people: "820 KB", "2.4 MB"."""
+    if size < 1024 * 1024:
+        return _("%(n)s KB", n=format_decimal(max(1, round(size / 1024))))
+    return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
+
+
 def lang_url(lang: str) -> str:
     """The current page in another language."""
     args = request.args.to_dict()
@@ -80,6 +95,8 @@ def register(app: Flask) -> None:
         working_duration=working_duration,
         tracking=format_tracking_code,
         mask_phone=mask_phone,
+        filesize=filesize,
+        mask_email=mask_email,
     )
     app.jinja_env.globals.update(
         labels=labels,

@@ -36,6 +36,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("app.jobs.sla.close_answered", cron="7 * * * *"),
     # Nightly score snapshots, at 01:00 in Ho Chi Minh City (18:00 UTC).
     Periodic("app.jobs.scores.refresh_score_snapshots", cron="0 18 * * *"),
+    # Contact details and files of long-closed cases, at 02:30 in Ho Chi Minh City.
+    Periodic("app.jobs.retention.sweep", cron="30 19 * * *"),
     # Export files are kept for a day.
     Periodic("app.jobs.exports.remove_old_exports", cron="15 * * * *"),
 )

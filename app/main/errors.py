@@ -1,10 +1,11 @@
 """Error pages in the user's language; htmx requests get a message in the page instead."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import ClientDisconnected, HTTPException, InternalServerError
+from werkzeug.wsgi import LimitedStream
 
 from app.extensions import db
 
@@ -20,6 +21,9 @@ MESSAGES = {
     500: (_l("Something went wrong"), _l("An error occurred on our side. Nothing you sent was lost; try again in a moment.")),
     503: (_l("Unavailable"), _l("The service is briefly unavailable. Try again in a moment.")),
 }
+# An oversized body is read and thrown away up to this many times MAX_CONTENT_LENGTH, so
+# that the client gets the 413 page instead of a reset connection; beyond, we just close.
+DRAIN_FACTOR = 4
 CSRF_MESSAGE = _l("Your form has expired or was sent from elsewhere. Reload the page and try again.")
 
 
@@ -34,6 +38,28 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+def discard_request_body() -> bool:
+    """Read the unread request body to its end (bounded); whether it was all read.
+
+    A server that closes a socket with unread data in it resets the connection
+    (gunicorn does), and the browser shows a network error instead of our page.
+    """
+    length = request.content_length or 0
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) * DRAIN_FACTOR
+    if not length or length > limit:
+        return False
+    # The form parser may have read part of the body already: go on from where it stopped.
+    stream = request.__dict__.get("stream")
+    if not isinstance(stream, LimitedStream) or stream.is_max:
+        stream = LimitedStream(request.environ["wsgi.input"], length)
+    try:
+        while not stream.is_exhausted and stream.read(64 * 1024):
+            pass
+    except (ClientDisconnected, OSError):
+        return False
+    return stream.is_exhausted
+
+
 def register(app: Flask) -> None:
     """Install one handler for every HTTP error and for unexpected exceptions."""
 
@@ -46,6 +72,10 @@ def register(app: Flask) -> None:
         code = error.code or 500
         if code not in MESSAGES:
             return error
+        if code == 413 and not discard_request_body():
+            response = current_app.make_response(render_error(code))
+            response.headers["Connection"] = "close"
+            return response
         return render_error(code)
 
     @app.errorhandler(InternalServerError)

@@ -6,6 +6,7 @@ from app.models.attributes import (
     CaseAttributeValue,
     CategoryAttribute,
 )
+from app.models.attachments import Attachment, Uploader
 from app.models.calendar import CalendarDay
 from app.models.campaigns import (
     Campaign,
@@ -31,6 +32,7 @@ from app.models.categories import Category, DeadlinePolicy
 from app.models.exports import ExportJob, ExportStatus
 from app.models.notifications import DeliveryStatus, Notification
 from app.models.scores import ScoreSnapshot
+from app.models.routing import RoutingRule
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
@@ -42,6 +44,7 @@ __all__ = [
     "AttributeOption",
     "CaseAttributeValue",
     "CategoryAttribute",
+    "Attachment",
     "CalendarDay",
     "Campaign",
     "CampaignField",
@@ -67,6 +70,8 @@ __all__ = [
     "Priority",
     "ROLES_WITH_UNIT",
     "Role",
+    "RoutingRule",
     "Unit",
+    "Uploader",
     "User",
 ]

@@ -98,11 +98,16 @@ class Case(db.Model):
     longitude: Mapped[float | None] = mapped_column(sa.Float)
 
     citizen_name: Mapped[str | None] = mapped_column(sa.String(120))
-    citizen_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    citizen_phone: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     citizen_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     public_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     locale: Mapped[str] = mapped_column(sa.String(5), default="vi", server_default="vi")
+    # Email updates asked for (needs citizen_email); erasure time of the contact details.
+    notify_email: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one-time token of the form that created the case: a resubmission finds it.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
     priority: Mapped[str] = mapped_column(sa.String(8), default=Priority.NORMAL.value)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))

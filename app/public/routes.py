@@ -1,17 +1,21 @@
 """Home, the citizen's feedback form, and the tracking pages."""
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.attachment_http import uploads_of
 from app.extensions import db, limiter
 from app.models import Channel
 from app.public import bp
+from app.public.followup import render_case_page
 from app.public.forms import FeedbackForm, TrackForm
 from app.services import queries, workflow
-from app.services.intake import Submission, submit_case
-from app.services.sla import countdown, load_calendar
+from app.services.attachments import FileTooLarge
+from app.services.intake import Submission, submit_once
 from app.services.tracking import normalise_tracking_code
 from app.timeutil import utcnow
 
@@ -40,6 +44,9 @@ def feedback_new():
     form.category.choices = [("", _("— Choose a field —"))] + [
         (c.id, c.display_name(locale)) for c in categories.values()
     ]
+    if request.method == "GET":
+        form.submission_token.data = secrets.token_urlsafe(24)
+    status = 200
     if form.validate_on_submit():
         submission = Submission(
             category=categories[form.category.data],
@@ -53,17 +60,24 @@ def feedback_new():
             anonymous=form.anonymous.data,
             contact_consent=form.contact_consent.data,
             public_consent=form.public_consent.data,
+            notify_email=form.notify_email.data,
             locale=locale,
+            submission_token=form.submission_token.data,
+            attachments=uploads_of(form.attachments),
         )
         try:
-            case = submit_case(submission, Channel.WEB, utcnow())
+            case, _created = submit_once(submission, Channel.WEB, utcnow())
         except workflow.InvalidInput as err:
             db.session.rollback()
-            getattr(form, err.field or "title").errors.append(str(err.message))
+            field = form[err.field] if err.field in form else form.title
+            field.errors = [*field.errors, str(err.message)]
+            status = 413 if isinstance(err, FileTooLarge) else 422
         else:
             db.session.commit()
+            # A second send of the same form lands on the case the first one made.
             return redirect(url_for("public.track_case", code=case.tracking_code), 303)
-    status = 422 if form.errors else 200
+    if form.errors and status == 200:
+        status = 422
     return render_template("public/feedback_new.html", form=form), status
 
 
@@ -93,11 +107,4 @@ def track_case(code: str):
         abort(404)
     if normalised != code:
         return redirect(url_for("public.track_case", code=normalised), 301)
-    events = [e for e in case.events if e.is_public]
-    deadline = countdown(case, utcnow(), load_calendar())
-    response = current_app.make_response(
-        render_template("public/track_case.html", case=case, events=events, deadline=deadline)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return render_case_page(case)

@@ -1,16 +1,19 @@
 """Taking in a new case: reference, tracking code, due times, routing, first event."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Case, CaseSequence, Category, Channel, EventKind, Priority, User
-from app.services import routing, workflow
+from app.forms_common import normalise_phone
+from app.models import Case, CaseSequence, Category, Channel, EventKind, Priority, Uploader, User
+from app.services import attachments, citizen_notices, routing, workflow
 from app.services.deadlines import WorkingCalendar
 from app.services.sla import load_calendar, set_due_times
 from app.services.text import search_text
@@ -19,6 +22,8 @@ from app.timeutil import to_local
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 4000
+# The one-time token a form carries (secrets.token_urlsafe(24) gives 32 characters).
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @dataclass
@@ -40,6 +45,9 @@ class Submission:
     latitude: float | None = None
     longitude: float | None = None
     locale: str = "vi"
+    notify_email: bool = False
+    submission_token: str | None = None
+    attachments: list[attachments.Upload] = field(default_factory=list)
 
 
 def next_reference(received_at: datetime) -> str:
@@ -80,6 +88,43 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _contact(sub: Submission) -> tuple[str | None, str | None, str | None]:
+    """The citizen's name, phone (E.164) and email, checked; nothing when anonymous."""
+    if sub.anonymous:
+        if sub.notify_email:
+            raise workflow.InvalidInput(
+                _l("Email updates need your email address: untick “Send anonymously” "
+                   "or this box."),
+                "notify_email",
+            )
+        return None, None, None
+    name, phone, email = (
+        _clean(sub.citizen_name), _clean(sub.citizen_phone), _clean(sub.citizen_email)
+    )
+    if phone is not None:
+        phone = normalise_phone(phone)
+        if phone is None:
+            raise workflow.InvalidInput(
+                _l("Enter a valid phone number, e.g. 0901 234 567."), "citizen_phone"
+            )
+    if email is not None:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise workflow.InvalidInput(
+                _l("Enter a valid email address."), "citizen_email"
+            ) from None
+    if sub.notify_email and email is None:
+        raise workflow.InvalidInput(
+            _l("Give your email address to receive updates by email."), "notify_email"
+        )
+    if sub.contact_consent and not (phone or email):
+        raise workflow.InvalidInput(
+            _l("Give a phone number or an email so that we can contact you."), "contact_consent"
+        )
+    return name, phone, email
+
+
 def _validate(sub: Submission) -> None:
     if not sub.category.active:
         raise workflow.InvalidInput(_l("Choose a field from the list."), "category")
@@ -107,18 +152,14 @@ def submit_case(
 ) -> Case:
     """Create a case from a submission, route it if a rule can, and return it.
 
-    An anonymous submission keeps no contact details. The caller commits.
+    An anonymous submission keeps no contact details. Files are checked before
+    anything is written, and a citizen who asked for updates is emailed. The
+    caller commits.
     """
     _validate(sub)
+    name, phone, email = _contact(sub)
+    files = attachments.clean_all(sub.attachments, "attachments")
     calendar = calendar or load_calendar()
-    if sub.anonymous:
-        name = phone = email = None
-    else:
-        name, phone, email = (
-            _clean(sub.citizen_name),
-            _clean(sub.citizen_phone),
-            _clean(sub.citizen_email),
-        )
     reference = next_reference(now)
     case = Case(
         reference=reference,
@@ -136,6 +177,8 @@ def submit_case(
         citizen_phone=phone,
         citizen_email=email,
         contact_consent=bool(sub.contact_consent and (phone or email)),
+        notify_email=bool(sub.notify_email and email),
+        submission_token=sub.submission_token,
         public_consent=sub.public_consent,
         locale=sub.locale if sub.locale in ("vi", "en") else "vi",
         priority=Priority(sub.priority).value,
@@ -156,4 +199,44 @@ def submit_case(
     if unit is not None:
         workflow.route_case(case, workflow.SYSTEM_ACTOR, unit, now)
     db.session.flush()
+    if files:
+        uploaded_by = Uploader.OPERATOR if created_by else Uploader.CITIZEN
+        attachments.store(case, files, uploaded_by, now, uploader=created_by)
+    citizen_notices.case_received(case, now)
     return case
+
+
+def case_for_token(token: str | None) -> Case | None:
+    """The case a form with this one-time token already created, if any."""
+    if not token or not TOKEN_PATTERN.match(token):
+        return None
+    return db.session.scalar(sa.select(Case).where(Case.submission_token == token))
+
+
+def submit_once(
+    sub: Submission,
+    channel: Channel,
+    now: datetime,
+    created_by: User | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> tuple[Case, bool]:
+    """Like ``submit_case``, but a form sent twice (a double click, a reload) makes one case.
+
+    Returns the case and whether it is new. A token that is not well formed is
+    ignored (the case is made, without a token). The caller commits.
+    """
+    if not sub.submission_token or not TOKEN_PATTERN.match(sub.submission_token):
+        sub.submission_token = None
+        return submit_case(sub, channel, now, created_by, calendar), True
+    existing = case_for_token(sub.submission_token)
+    if existing is not None:
+        return existing, False
+    try:
+        with db.session.begin_nested():
+            case = submit_case(sub, channel, now, created_by, calendar)
+    except IntegrityError:
+        existing = case_for_token(sub.submission_token)  # the same form, sent at the same time
+        if existing is None:
+            raise
+        return existing, False
+    return case, True

@@ -140,3 +140,35 @@ def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
     if user.role == Role.OPERATOR:
         return sa.or_(Case.created_by_id == user.id, Case.status == CaseStatus.NEW)
     return sa.false()
+
+
+# Intake: the hotline desk, triage, files and the citizen's side.
+
+def may_take_calls(user: User | None) -> bool:
+    """Whether the user works the hotline desk (and sees a caller's earlier cases there)."""
+    return bool(user and user.is_authenticated and user.active and user.role == Role.OPERATOR)
+
+
+def may_triage(user: User | None) -> bool:
+    """Whether the user routes the cases no rule could place."""
+    return may_take_calls(user)
+
+
+def may_link_call(user: User | None, case: Case) -> bool:
+    """Whether an operator may add a caller's new call to this earlier case."""
+    return may_take_calls(user) and case.status not in (CaseStatus.CLOSED, CaseStatus.REJECTED)
+
+
+def may_see_attachments(user: User | None, case: Case) -> bool:
+    """Whether the user may open the case's files: its unit, the committee, admins."""
+    return may_see_contact(user, case)
+
+
+def may_attach_to_answer(user: User | None, case: Case) -> bool:
+    """Whether the user may add files to the unit's public answer."""
+    return may_act(user, case, CaseAction.RESPOND)
+
+
+def citizen_may_see_attachment(attachment) -> bool:
+    """Whether the tracking-code holder sees a file: their own, or one published with an answer."""
+    return attachment.uploaded_by == "citizen" or attachment.event_id is not None

@@ -1,15 +1,43 @@
 """Which unit a new case goes to.
 
-Today the category's default unit decides; rules by category and ward extend
-``choose_unit`` later. A case no rule can place stays ``new`` in triage.
+Routing rules (category × ward → unit) decide first: a rule for the case's own
+ward wins over the category's any-ward rule; without a rule, the category's
+default unit takes the case. A case nothing can place stays ``new`` and waits
+for an operator in the triage queue.
 """
 from __future__ import annotations
 
-from app.models import Case, Category, Unit
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Case, Category, RoutingRule, Unit
+from app.services.text import fold
+
+WARD_MAX = 100
+
+
+def ward_key(ward: str | None) -> str:
+    """The form of a ward name that rules are matched on: accent-folded, lower case."""
+    return fold(ward)[:WARD_MAX]
 
 
 def choose_unit(category: Category, ward: str | None = None) -> Unit | None:
-    """The unit responsible for a case of this category in this ward, if any rule says."""
+    """The unit responsible for a case of this category in this ward, if any rule says.
+
+    Most specific first: the ward's rule, the category's any-ward rule, the
+    category's default unit. Rules pointing at an inactive unit are skipped.
+    """
+    keys = {ward_key(ward), ""}
+    rules = db.session.scalars(
+        sa.select(RoutingRule)
+        .where(RoutingRule.category_id == category.id, RoutingRule.ward_key.in_(keys))
+        .options(joinedload(RoutingRule.unit))
+        .order_by(RoutingRule.ward_key.desc())  # the ward's own rule before ""
+    )
+    for rule in rules:
+        if rule.unit.active:
+            return rule.unit
     unit = category.default_unit
     if unit is not None and unit.active:
         return unit
@@ -19,3 +47,21 @@ def choose_unit(category: Category, ward: str | None = None) -> Unit | None:
 def unit_for_case(case: Case) -> Unit | None:
     """The unit a new case should be routed to, or None for the triage queue."""
     return choose_unit(case.category, case.ward)
+
+
+def set_rule(category: Category, ward: str, unit: Unit) -> RoutingRule:
+    """Create or change the rule for a category in a ward ("" for any ward). Idempotent."""
+    key = ward_key(ward)
+    rule = db.session.scalar(
+        sa.select(RoutingRule).where(
+            RoutingRule.category_id == category.id, RoutingRule.ward_key == key
+        )
+    )
+    if rule is None:
+        rule = RoutingRule(category=category, category_id=category.id, ward_key=key)
+        db.session.add(rule)
+    rule.ward = (ward or "").strip()[:WARD_MAX]
+    rule.unit = unit
+    rule.unit_id = unit.id
+    db.session.flush()
+    return rule

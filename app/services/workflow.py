@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Role, Unit, User
-from app.services import attribution, policy, staff_alerts
+from app.services import attribution, citizen_notices, policy, staff_alerts
 from app.services.deadlines import WorkingCalendar
 from app.services.policy import CaseAction
 from app.services.sla import load_calendar, set_due_times
@@ -278,6 +278,7 @@ def ask_citizen(
         case, Move.ASK_CITIZEN, actor, now, body=question, expected_version=expected_version
     )
     case.paused_at = now
+    citizen_notices.question_asked(case, event, now)
     return event
 
 
@@ -358,6 +359,10 @@ def respond(
     case.public_answer = answer
     case.responded_at = now
     attribution.record_response(case, now, event)
+    from app.services.attachments import publish_drafts  # it imports this module
+
+    publish_drafts(case, event)
+    citizen_notices.case_answered(case, event, now)
     return event
 
 
@@ -408,6 +413,7 @@ def close(case: Case, actor: Actor, now: datetime) -> CaseEvent:
     """Close an answered case: the citizen is satisfied, or did not reply in time."""
     event = _move(case, Move.CLOSE, actor, now)
     case.closed_at = now
+    citizen_notices.case_closed(case, event, now)
     return event
 
 

@@ -1,0 +1,12 @@
+"""Periodic: erase the contact details and files of cases finished long ago."""
+from __future__ import annotations
+
+from flask import current_app
+
+from app.services import privacy
+from app.timeutil import utcnow
+
+
+def sweep() -> int:
+    """Erase what the retention period no longer allows us to keep; returns how many cases."""
+    return privacy.retention_sweep(utcnow(), current_app.config["RETENTION_MONTHS"])
