@@ -218,10 +218,10 @@ class CaseEvent(db.Model):
     to_unit: Mapped[Unit | None] = relationship(foreign_keys=[to_unit_id])
 
     __table_args__ = (
-        sa.Index("ix_case_events_kind_created", "kind", "created_at"),  # scorecard metrics
         sa.CheckConstraint(_in("kind", EventKind), name="kind_known"),
         sa.CheckConstraint("actor_kind IN ('user', 'citizen', 'system')", name="actor_kind_known"),
-        # Cases a unit transferred away; escalated cases; arrivals since a moment.
+        # Cases a unit transferred away; escalated cases; arrivals since a moment;
+        # scorecard metrics.
         sa.Index("ix_case_events_from_unit_id", "from_unit_id"),
         sa.Index("ix_case_events_kind_created", "kind", "created_at"),
     )

@@ -25,7 +25,7 @@ def upgrade():
 
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.create_index('ix_case_events_from_unit_id', ['from_unit_id'], unique=False)
-        batch_op.create_index('ix_case_events_kind_created', ['kind', 'created_at'], unique=False)
+        # ix_case_events_kind_created already exists (migration 0006).
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_search_trgm', ['search_text'], unique=False, postgresql_using='gin', postgresql_ops={'search_text': 'gin_trgm_ops'}, sqlite_where=sa.text('0'))
@@ -37,5 +37,4 @@ def downgrade():
         batch_op.drop_index('ix_cases_search_trgm')
 
     with op.batch_alter_table('case_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_case_events_kind_created')
         batch_op.drop_index('ix_case_events_from_unit_id')
