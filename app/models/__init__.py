@@ -1,4 +1,5 @@
 """All models, imported here so that Alembic and the app see every table."""
+from app.models.audit import AuditEntry
 from app.models.calendar import CalendarDay
 from app.models.cases import (
     OPEN_STATUSES,
@@ -12,11 +13,13 @@ from app.models.cases import (
 )
 from app.models.categories import Category, DeadlinePolicy
 from app.models.notifications import DeliveryStatus, Notification
+from app.models.security import LinkPurpose, LoginThrottle, PasswordToken
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
 __all__ = [
     "OPEN_STATUSES",
+    "AuditEntry",
     "CalendarDay",
     "Case",
     "CaseEvent",
@@ -27,7 +30,10 @@ __all__ = [
     "DeadlinePolicy",
     "DeliveryStatus",
     "EventKind",
+    "LinkPurpose",
+    "LoginThrottle",
     "Notification",
+    "PasswordToken",
     "Priority",
     "ROLES_WITH_UNIT",
     "Role",
