@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, CaseStatus, DeadlinePolicy
+from app.models import OPEN_STATUSES, Case, CaseStatus, Category, DeadlinePolicy
 from app.models.calendar import CalendarDay
 from app.services.deadlines import MINUTES_PER_WORKING_DAY, WorkingCalendar
 
@@ -53,11 +53,26 @@ def set_due_times(case: Case, policy: DeadlinePolicy, calendar: WorkingCalendar)
     the response clock (receipt, or the latest reopening) + the policy's working
     days + the working time spent awaiting the citizen.
     """
-    case.ack_due_at = calendar.add_working_minutes(
-        case.received_at, ack_minutes(policy, case.priority)
+    case.ack_due_at, case.response_due_at = due_times(
+        policy, case.priority, case.received_at, case.clock_started_at, case.paused_minutes,
+        calendar,
     )
-    case.response_due_at = calendar.add_working_minutes(
-        case.clock_started_at, response_minutes(policy, case.priority) + case.paused_minutes
+
+
+def due_times(
+    policy: DeadlinePolicy,
+    priority: str,
+    received_at: datetime,
+    clock_started_at: datetime,
+    paused_minutes: int,
+    calendar: WorkingCalendar,
+) -> tuple[datetime, datetime]:
+    """(acknowledgment due, response due) of a case with these facts (see set_due_times)."""
+    return (
+        calendar.add_working_minutes(received_at, ack_minutes(policy, priority)),
+        calendar.add_working_minutes(
+            clock_started_at, response_minutes(policy, priority) + paused_minutes
+        ),
     )
 
 
@@ -90,3 +105,52 @@ def countdown(case: Case, now: datetime, calendar: WorkingCalendar) -> Countdown
     left = calendar.working_minutes_between(now, due)
     state = DeadlineState.DUE_SOON if left <= target * DUE_SOON_SHARE else DeadlineState.ON_TRACK
     return Countdown(state, due, left, kind)
+
+
+
+def recompute_open_due_times(
+    policy_id: int | None = None, calendar: WorkingCalendar | None = None
+) -> int:
+    """Recompute the due times of open cases after a policy or calendar change.
+
+    Only the cases of categories under ``policy_id`` when given, else every open
+    case. An acknowledgment deadline already met is history and stays. The
+    cases' versions are not bumped: this is not an edit an officer's form could
+    conflict with. Returns how many cases changed. The caller commits.
+    """
+    calendar = calendar or load_calendar()
+    policies = {p.id: p for p in db.session.scalars(sa.select(DeadlinePolicy))}
+    query = (
+        sa.select(
+            Case.id, Case.priority, Case.received_at, Case.clock_started_at,
+            Case.paused_minutes, Case.acknowledged_at, Case.ack_due_at, Case.response_due_at,
+            Category.policy_id,
+        )
+        .join(Category, Case.category_id == Category.id)
+        .where(Case.status.in_([s.value for s in OPEN_STATUSES]))
+        .order_by(Case.id)
+    )
+    if policy_id is not None:
+        query = query.where(Category.policy_id == policy_id)
+    changes = []
+    for row in db.session.execute(query):
+        ack_due, response_due = due_times(
+            policies[row.policy_id], row.priority, row.received_at, row.clock_started_at,
+            row.paused_minutes, calendar,
+        )
+        if row.acknowledged_at is not None:
+            ack_due = row.ack_due_at
+        if (ack_due, response_due) != (row.ack_due_at, row.response_due_at):
+            changes.append({"case_id": row.id, "new_ack": ack_due, "new_response": response_due})
+    if changes:
+        table = Case.__table__
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("case_id"))
+            .values(ack_due_at=sa.bindparam("new_ack"), response_due_at=sa.bindparam("new_response")),
+            changes,
+        )
+        for obj in list(db.session.identity_map.values()):
+            if isinstance(obj, Case):  # loaded cases must see the new due times
+                db.session.expire(obj, ["ack_due_at", "response_due_at"])
+    return len(changes)
