@@ -6,7 +6,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.admin.forms import NO_UNIT
 from app.models import User
+from app.services.admin.units import unit_choices
 from app.services.workflow import WorkflowError
 
 
@@ -46,14 +48,9 @@ def optional_url(endpoint: str, **values) -> str | None:
 
 def unit_options(none_label: str, include_inactive: bool = False) -> list[tuple[int, str]]:
     """Units for a select, in tree order, after a "none" choice."""
-    from app.admin.forms import NO_UNIT
-    from app.services.admin.units import unit_choices
-
     return [(NO_UNIT, none_label), *unit_choices(locale(), include_inactive)]
 
 
 def unit_id_or_none(value: int | None) -> int | None:
     """A unit id from a select, None for the "none" choice."""
-    from app.admin.forms import NO_UNIT
-
     return None if value in (None, NO_UNIT) else value

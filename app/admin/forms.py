@@ -45,10 +45,6 @@ class LocalDateField(DateField):
             raise ValueError(_l("Enter a date such as 2026-09-01.")) from None
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only the CSRF token."""
-
-
 class UnitForm(FlaskForm):
     """A unit's names, email and place in the tree."""
 

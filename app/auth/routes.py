@@ -132,8 +132,6 @@ def set_password(token: str):
             return render_template("auth/link_invalid.html"), 404
         else:
             db.session.commit()
-            if current_user.is_authenticated:
-                logout_user()
             flash(_("Your password is set. Sign in with it now."), "success")
             return redirect(url_for("auth.login"), 303)
     status = 422 if form.errors else 200

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.models import CalendarDay, Case, CaseStatus, Category, DeadlinePolicy
+from app.models import CalendarDay, CaseStatus, Category, DeadlinePolicy
 from app.services import workflow
 from app.services.sla import recompute_open_due_times
 from tests.factories import MONDAY_9AM, make_case, make_category, make_policy
