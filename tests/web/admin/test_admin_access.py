@@ -15,7 +15,8 @@ OTHER_ROLES = ["operator", "committee", "head_thue", "officer_thue", "officer_bh
 
 
 def _admin_routes() -> list[tuple[str, str]]:
-    app = create_app(TestingConfig, instance_path=tempfile.mkdtemp(prefix="admin-routes-"))
+    with tempfile.TemporaryDirectory(prefix="admin-routes-") as instance:
+        app = create_app(TestingConfig, instance_path=instance)
     routes = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("admin."):
