@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from app.api import bp as api_bp
     from app.apikeys import bp as apikeys_bp
+    from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.campaigns import bp as campaigns_bp
     from app.cases import bp as cases_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(hotline_bp)
     app.register_blueprint(casework_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

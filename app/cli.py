@@ -5,6 +5,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import Role, User
@@ -57,16 +58,24 @@ def seed_demo_command(password: str | None, if_empty: bool, force: bool) -> None
 @click.password_option(help="The administrator's password (asked twice if not given).")
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create the first administrator of a fresh installation."""
+    from app.services import accounts, audit
+    from app.services.admin.users import snapshot
+    from app.timeutil import utcnow
+
     email = email.strip().lower()
-    if len(password) < 12:
-        raise click.BadParameter("use at least 12 characters", param_hint="--password")
     if "@" not in email or len(email) > 254:
         raise click.BadParameter("not an email address", param_hint="--email")
+    problem = accounts.password_problem(password, email)
+    if problem is not None:
+        with force_locale("en"):
+            raise click.BadParameter(str(problem), param_hint="--password")
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise click.ClickException(f"An account with the email {email} already exists.")
     user = User(email=email, name=name.strip()[:120], role=Role.ADMIN.value)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    audit.record(None, "create", "user", user.id, user.email, utcnow(), after=snapshot(user))
     db.session.commit()
     click.echo(f"Administrator {email} created.")
 

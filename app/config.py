@@ -7,6 +7,7 @@ environment variable; nothing secret has a default.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 
 def normalise_database_url(url: str | None) -> str | None:
@@ -86,6 +87,15 @@ class Config:
     CASES_PER_PAGE = 25
     # How often the queue asks whether new cases arrived.
     QUEUE_POLL_SECONDS = _int("QUEUE_POLL_SECONDS", 30)
+
+    # Account security: lockout after repeated failed sign-ins, one-time password links.
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+    LOGIN_FAILURE_WINDOW_MINUTES = _int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+    LOGIN_LOCKOUT_MINUTES = _int("LOGIN_LOCKOUT_MINUTES", 15)
+    PASSWORD_LINK_HOURS = _int("PASSWORD_LINK_HOURS", 48)
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_DAYS", 14))
+    ADMIN_PER_PAGE = 50
 
 
 class DevelopmentConfig(Config):

@@ -7,6 +7,7 @@ from app.models.attributes import (
     CategoryAttribute,
 )
 from app.models.attachments import Attachment, Uploader
+from app.models.audit import AuditEntry
 from app.models.calendar import CalendarDay
 from app.models.campaigns import (
     Campaign,
@@ -33,6 +34,7 @@ from app.models.exports import ExportJob, ExportStatus
 from app.models.notifications import DeliveryStatus, Notification
 from app.models.scores import ScoreSnapshot
 from app.models.routing import RoutingRule
+from app.models.security import LinkPurpose, LoginThrottle, PasswordToken
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User
 
@@ -45,6 +47,7 @@ __all__ = [
     "CaseAttributeValue",
     "CategoryAttribute",
     "Attachment",
+    "AuditEntry",
     "CalendarDay",
     "Campaign",
     "CampaignField",
@@ -66,7 +69,10 @@ __all__ = [
     "DeadlinePolicy",
     "DeliveryStatus",
     "EventKind",
+    "LinkPurpose",
+    "LoginThrottle",
     "Notification",
+    "PasswordToken",
     "Priority",
     "ROLES_WITH_UNIT",
     "Role",

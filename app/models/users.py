@@ -1,6 +1,7 @@
 """Staff accounts. Citizens have no account: they hold a tracking code."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -28,6 +29,11 @@ class Role(StrEnum):
 ROLES_WITH_UNIT = (Role.OFFICER, Role.UNIT_HEAD)
 
 
+def new_session_token() -> str:
+    """A fresh random value that signed-in sessions and remember cookies must carry."""
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     """A staff member. Deactivated, never deleted."""
 
@@ -42,6 +48,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember cookie; changing it signs the user out everywhere.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(32), default=new_session_token, server_default=""
+    )
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -60,6 +70,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: id and session token."""
+        return f"{self.id}:{self.session_token or ''}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this user."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password."""

@@ -76,6 +76,11 @@ def may_use_queue(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.role in QUEUE_ROLES)
 
 
+def may_administer(user: User | None) -> bool:
+    """Whether the user may use the admin console (units, accounts, categories, rules)."""
+    return bool(user and user.is_authenticated and user.active and user.role == Role.ADMIN)
+
+
 def may_view_case(user: User | None, case: Case) -> bool:
     """Whether the user may open the case page."""
     if not user or not user.is_authenticated:

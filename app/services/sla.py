@@ -116,21 +116,24 @@ def completed_pause_minutes(pauses: list[Pause]) -> int:
 
 
 def recompute_due_times(
-    calendar: WorkingCalendar, policy_id: int | None = None, batch: int = 500
+    calendar: WorkingCalendar | None = None, policy_id: int | None = None, batch: int = 500
 ) -> int:
     """Count the due times of every open case again, after the calendar or a policy changed.
 
     Paused time is measured again from the timeline on the new calendar. Only
-    ``policy_id``'s cases when given. Returns how many cases got new due times.
-    The caller commits.
+    ``policy_id``'s cases when given. An acknowledgment deadline already met is
+    history and stays. The cases' versions are not bumped: this is not an edit
+    an officer's open form could conflict with. Returns how many cases got new
+    due times. The caller commits.
     """
+    calendar = calendar or load_calendar()
     ids_stmt = sa.select(Case.id).where(Case.status.in_([s.value for s in OPEN_STATUSES]))
     if policy_id is not None:
         ids_stmt = ids_stmt.join(Category, Case.category_id == Category.id).where(
             Category.policy_id == policy_id
         )
     ids = list(db.session.scalars(ids_stmt.order_by(Case.id)))
-    changed = 0
+    changes = []
     for offset in range(0, len(ids), batch):
         cases = db.session.scalars(
             sa.select(Case)
@@ -139,18 +142,41 @@ def recompute_due_times(
                      selectinload(Case.events))
         )
         for case in cases:
-            before = (case.ack_due_at, case.response_due_at)
             paused = completed_pause_minutes(response_pauses(case, calendar))
-            if paused != case.paused_minutes:
-                case.paused_minutes = paused
-            ack_due, response_due = due_times(case, case.category.policy, calendar)
-            if ack_due != case.ack_due_at:
-                case.ack_due_at = ack_due
-            if response_due != case.response_due_at:
-                case.response_due_at = response_due
-            changed += (case.ack_due_at, case.response_due_at) != before
-    db.session.flush()
-    return changed
+            facts = dict(received_at=case.received_at, clock_started_at=case.clock_started_at,
+                         paused_minutes=paused, priority=case.priority)
+            ack_due, response_due = due_times(_Facts(**facts), case.category.policy, calendar)
+            if case.acknowledged_at is not None:
+                ack_due = case.ack_due_at
+            if (ack_due, response_due, paused) != (
+                case.ack_due_at, case.response_due_at, case.paused_minutes
+            ):
+                changes.append({"case_id": case.id, "new_ack": ack_due,
+                                "new_response": response_due, "new_paused": paused})
+    if changes:
+        table = Case.__table__
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("case_id"))
+            .values(ack_due_at=sa.bindparam("new_ack"),
+                    response_due_at=sa.bindparam("new_response"),
+                    paused_minutes=sa.bindparam("new_paused")),
+            changes,
+        )
+        for obj in list(db.session.identity_map.values()):
+            if isinstance(obj, Case):  # loaded cases must see the new due times
+                db.session.expire(obj, ["ack_due_at", "response_due_at", "paused_minutes"])
+    return len(changes)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What due_times() reads of a case, without touching the loaded object."""
+
+    received_at: datetime
+    clock_started_at: datetime
+    paused_minutes: int
+    priority: str
 
 
 @dataclass(frozen=True)

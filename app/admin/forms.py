@@ -1,0 +1,161 @@
+"""Forms of the admin console. They check the shape of the input; the rules
+(unique codes, the unit tree, password links, targets) live in services/admin/."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+NO_UNIT = 0  # the "none" choice of a unit list
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error is in the user's language."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a whole number.")) from None
+
+
+class LocalDateField(DateField):
+    """A date field (yyyy-mm-dd, as date inputs send it) whose parse error is translated."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None  # empty: for Optional or InputRequired to judge
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a date such as 2026-09-01.")) from None
+
+
+class UnitForm(FlaskForm):
+    """A unit's names, email and place in the tree."""
+
+    name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("This field is required.")), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Email of the unit"), validators=[Optional(), Length(max=254)])
+    parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Save"))
+
+
+class NewUnitForm(UnitForm):
+    """A new unit, with its code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=32)])
+    submit = SubmitField(_l("Add unit"))
+
+
+class AccountForm(FlaskForm):
+    """A staff account's email, name, role and unit."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
+    role = SelectField(_l("Role"), validate_choice=False)
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Save"))
+
+
+class NewAccountForm(AccountForm):
+    """A new account; its owner gets a one-time link to choose a password."""
+
+    submit = SubmitField(_l("Create account and invitation link"))
+
+
+class AccountFilterForm(FlaskForm):
+    """Narrow the account list (a GET form, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or email contains"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), validate_choice=False)
+    unit = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+
+
+class CategoryForm(FlaskForm):
+    """A category: names, keywords, routing, deadline policy, flags, order."""
+
+    name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
+    keywords = StringField(_l("Keywords"), validators=[Optional(), Length(max=255)])
+    default_unit = SelectField(
+        _l("Cases go to"),
+        validators=[DataRequired(_l("Choose the unit that receives these cases, or send them to triage."))],
+        validate_choice=False,
+    )
+    policy_id = SelectField(_l("Deadline policy"), coerce=int, validate_choice=False)
+    asks_location = BooleanField(_l("Ask the citizen where the problem is"))
+    active = BooleanField(_l("Offered to citizens"), default=True)
+    position = WholeNumberField(_l("Display order"), default=0,
+                                validators=[InputRequired(_l("Enter a whole number."))])
+    submit = SubmitField(_l("Save"))
+
+
+class NewCategoryForm(CategoryForm):
+    """A new category, with its code (also its Open311 service code)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=32)])
+    submit = SubmitField(_l("Add category"))
+
+
+def _target(label):
+    return WholeNumberField(label, validators=[InputRequired(_l("Enter a whole number greater than zero."))])
+
+
+class PolicyForm(FlaskForm):
+    """A deadline policy's name and targets."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
+    ack_hours = _target(_l("Acknowledge within (working hours)"))
+    response_days = _target(_l("Answer within (working days)"))
+    urgent_ack_hours = _target(_l("Urgent: acknowledge within (working hours)"))
+    urgent_response_days = _target(_l("Urgent: answer within (working days)"))
+    submit = SubmitField(_l("Save"))
+
+
+class NewPolicyForm(PolicyForm):
+    """A new deadline policy, with its code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=32)])
+    submit = SubmitField(_l("Add policy"))
+
+
+class CalendarDayForm(FlaskForm):
+    """An exception to the working calendar."""
+
+    day = LocalDateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[("day_off", _l("Extra day off")), ("working_day", _l("Make-up working day"))],
+    )
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add to the calendar"))
+
+
+class AuditFilterForm(FlaskForm):
+    """Narrow the audit log (a GET form, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Administrator"), coerce=int, validate_choice=False)
+    entity = SelectField(_l("Kind of record"), validate_choice=False)
+    date_from = LocalDateField(_l("From"), validators=[Optional()])
+    date_to = LocalDateField(_l("To"), validators=[Optional()])
