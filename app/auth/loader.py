@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hmac
 
+from sqlalchemy.orm import joinedload
+
 from app.extensions import db
 from app.models import User
 
@@ -17,7 +19,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # The unit comes in the same statement: most pages show it.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.unit)])
     if user is None or not user.active:
         return None
     if not hmac.compare_digest(token.encode(), (user.session_token or "").encode()):
