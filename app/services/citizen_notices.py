@@ -19,6 +19,10 @@ ANSWERED = "case_answered"
 CLOSED = "case_closed"
 
 
+# The emails that go to the citizen (staff alerts about the same case are not theirs).
+KINDS = (RECEIVED, QUESTION, ANSWERED, CLOSED)
+
+
 def wants_email(case: Case) -> bool:
     """Whether the citizen asked to be told by email and left an address."""
     return bool(case.notify_email and case.citizen_email)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Attachment, Case, CaseStatus, DeliveryStatus, Notification
-from app.services import attachments
+from app.services import attachments, citizen_notices
 from app.services.text import search_text
 
 FINISHED = (CaseStatus.CLOSED.value, CaseStatus.REJECTED.value)
@@ -42,13 +42,14 @@ def erase_contact(case: Case, now: datetime) -> None:
         case.contact_erased_at = now
     db.session.execute(
         sa.delete(Notification)
-        .where(Notification.case_id == case.id,
+        .where(Notification.case_id == case.id, Notification.kind.in_(citizen_notices.KINDS),
                Notification.status == DeliveryStatus.PENDING.value)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
         sa.update(Notification)
-        .where(Notification.case_id == case.id, Notification.recipient != "")
+        .where(Notification.case_id == case.id, Notification.kind.in_(citizen_notices.KINDS),
+               Notification.recipient != "")
         .values(recipient="")
         .execution_options(synchronize_session=False)
     )
@@ -63,7 +64,11 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 def _holds_personal_data():
     has_files = sa.exists().where(Attachment.case_id == Case.id)
-    has_addresses = sa.exists().where(Notification.case_id == Case.id, Notification.recipient != "")
+    has_addresses = sa.exists().where(
+        Notification.case_id == Case.id,
+        Notification.kind.in_(citizen_notices.KINDS),
+        Notification.recipient != "",
+    )
     return sa.or_(
         Case.citizen_name.is_not(None),
         Case.citizen_phone.is_not(None),

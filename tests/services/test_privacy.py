@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.models import Attachment, Case, CaseEvent, Category, DeliveryStatus, Notification, User
-from app.services import attachments, intake, privacy, workflow
+from app.services import attachments, citizen_notices, intake, privacy, workflow
 from app.services.attachments import Upload
 from app.services.intake import Submission
 from app.services.workflow import Actor
@@ -67,7 +67,10 @@ def test_erasing_contact_keeps_the_case_timeline_and_figures(db, world):
             case.closed_at, case.satisfaction, case.unit_id, case.category_id,
             case.reference) == figures
     # The outbox forgets the address; the request erasure keeps the files.
-    assert db.session.scalars(sa.select(Notification.recipient)).all() == [""] * 3
+    citizen_mail = Notification.kind.in_(citizen_notices.KINDS)
+    assert db.session.scalars(sa.select(Notification.recipient).where(citizen_mail)).all() == [""] * 3
+    # Emails to the unit's staff about the case are not the citizen's data.
+    assert "" not in db.session.scalars(sa.select(Notification.recipient).where(~citizen_mail)).all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 1
 
 
@@ -75,11 +78,13 @@ def test_pending_emails_to_an_erased_address_are_dropped(db, world):
     case = make_case(db.session.get(Category, world.tax), citizen_email="an@example.vn",
                      notify_email=True)
     db.session.flush()
-    note = db.session.scalar(sa.select(Notification))
+    to_citizen = Notification.kind.in_(citizen_notices.KINDS)
+    note = db.session.scalar(sa.select(Notification).where(to_citizen))
     assert note.status == DeliveryStatus.PENDING
     privacy.erase_contact(case, MONDAY_9AM)
     db.session.commit()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(to_citizen)) == 0
 
 
 def test_retention_erases_old_closed_cases_only_and_is_idempotent(db, world):
