@@ -1,4 +1,4 @@
-"""The admin console: units, accounts, categories, deadline policies, the working
+"""The admin console: units, accounts, categories, routing rules, deadline policies, the working
 calendar and the audit log. Administrators only."""
 from flask import Blueprint, abort
 from flask_login import current_user
@@ -24,5 +24,6 @@ from app.admin import (  # noqa: E402,F401
     calendar_routes,
     category_routes,
     routes,
+    routing_routes,
     unit_routes,
 )

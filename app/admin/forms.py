@@ -159,3 +159,30 @@ class AuditFilterForm(FlaskForm):
     entity = SelectField(_l("Kind of record"), validate_choice=False)
     date_from = LocalDateField(_l("From"), validators=[Optional()])
     date_to = LocalDateField(_l("To"), validators=[Optional()])
+
+
+class RoutingRuleForm(FlaskForm):
+    """A new routing rule: category, ward (empty for any ward) and unit."""
+
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    ward = StringField(_l("Ward"))
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Add rule"))
+
+
+class RuleUnitForm(FlaskForm):
+    """Another unit for an existing routing rule."""
+
+    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Save"))
+
+
+class RoutingTestForm(FlaskForm):
+    """Which unit would get a case of this category in this ward (a GET form, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    ward = StringField(_l("Ward"))
+    submit = SubmitField(_l("Find the unit"))

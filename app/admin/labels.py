@@ -9,6 +9,7 @@ ENTITY = {
     "category": _l("Category"),
     "deadline_policy": _l("Deadline policy"),
     "calendar_day": _l("Calendar day"),
+    "routing_rule": _l("Routing rule"),
 }
 
 ACTION = {
@@ -47,6 +48,8 @@ FIELD = {
     "kind": _l("Kind"),
     "note": _l("Note"),
     "emailed": _l("Sent by email"),
+    "category": _l("Category"),
+    "ward": _l("Ward"),
 }
 
 CALENDAR_KIND = {"day_off": _l("Extra day off"), "working_day": _l("Make-up working day")}

@@ -7,6 +7,8 @@ for an operator in the triage queue.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -22,8 +24,24 @@ def ward_key(ward: str | None) -> str:
     return fold(ward)[:WARD_MAX]
 
 
-def choose_unit(category: Category, ward: str | None = None) -> Unit | None:
-    """The unit responsible for a case of this category in this ward, if any rule says.
+@dataclass(frozen=True)
+class Choice:
+    """Where a case would go and why: ``reason`` is one of the REASON_* values,
+    ``rule`` the routing rule that decided (None for the default unit or triage)."""
+
+    unit: Unit | None
+    reason: str
+    rule: RoutingRule | None = None
+
+
+REASON_WARD_RULE = "ward_rule"
+REASON_ANY_WARD_RULE = "any_ward_rule"
+REASON_DEFAULT_UNIT = "default_unit"
+REASON_TRIAGE = "triage"
+
+
+def explain_choice(category: Category, ward: str | None = None) -> Choice:
+    """The unit responsible for a case of this category in this ward, and why.
 
     Most specific first: the ward's rule, the category's any-ward rule, the
     category's default unit. Rules pointing at an inactive unit are skipped.
@@ -37,11 +55,18 @@ def choose_unit(category: Category, ward: str | None = None) -> Unit | None:
     )
     for rule in rules:
         if rule.unit.active:
-            return rule.unit
+            reason = REASON_WARD_RULE if rule.ward_key else REASON_ANY_WARD_RULE
+            return Choice(rule.unit, reason, rule)
     unit = category.default_unit
     if unit is not None and unit.active:
-        return unit
-    return None
+        return Choice(unit, REASON_DEFAULT_UNIT)
+    return Choice(None, REASON_TRIAGE)
+
+
+def choose_unit(category: Category, ward: str | None = None) -> Unit | None:
+    """The unit responsible for a case of this category in this ward, if any rule says
+    (see ``explain_choice``); None sends the case to the triage queue."""
+    return explain_choice(category, ward).unit
 
 
 def unit_for_case(case: Case) -> Unit | None:
