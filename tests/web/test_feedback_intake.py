@@ -152,7 +152,7 @@ def test_asking_for_updates_records_it_and_queues_the_receipt(app, client, world
     assert response.status_code == 303
     with app.app_context():
         case = db.session.scalar(sa.select(Case))
-        note = db.session.scalar(sa.select(Notification))
+        note = db.session.scalar(sa.select(Notification).where(Notification.kind == "case_received"))
         assert (case.notify_email, case.public_consent, case.contact_consent) == (True, True, False)
         assert (note.recipient, note.locale, note.kind) == ("an@example.vn", "en", "case_received")
 
