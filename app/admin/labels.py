@@ -10,12 +10,15 @@ ENTITY = {
     "deadline_policy": _l("Deadline policy"),
     "calendar_day": _l("Calendar day"),
     "routing_rule": _l("Routing rule"),
+    "api_key": _l("API key"),
+    "campaign": _l("Campaign"),
 }
 
 ACTION = {
     "create": _l("created"),
     "update": _l("changed"),
     "delete": _l("removed"),
+    "revoke": _l("revoked"),
     "deactivate": _l("deactivated"),
     "reactivate": _l("reactivated"),
     "invite_link": _l("invitation link made"),

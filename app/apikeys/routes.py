@@ -59,7 +59,7 @@ def create():
 def revoke(key_id: int):
     """Revoke a key: clients using it are refused from now on."""
     key = db.get_or_404(ApiKey, key_id)
-    if apikeys.revoke_key(key, utcnow()):
+    if apikeys.revoke_key(key, utcnow(), actor=current_user):
         db.session.commit()
         flash(_("The key “%(name)s” was revoked.", name=key.name), "success")
     else:

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.services import audit
 from app.models import ApiKey, User
 from app.services.workflow import InvalidInput
 
@@ -52,14 +53,21 @@ def create_key(name: str, now: datetime, created_by: User | None = None) -> tupl
     )
     db.session.add(key)
     db.session.flush()
+    audit.record(created_by, "create", "api_key", key.id, f"{key.name} ({key.prefix}…)", now,
+                 after={"name": key.name, "prefix": key.prefix})
     return key, secret
 
 
-def revoke_key(key: ApiKey, now: datetime) -> bool:
-    """Stop the key from opening the API; False when it was already revoked. The caller commits."""
+def revoke_key(key: ApiKey, now: datetime, actor: User | None = None) -> bool:
+    """Stop the key from opening the API; False when it was already revoked.
+
+    ``actor`` None means the command line (for the audit log). The caller commits.
+    """
     if key.revoked_at is not None:
         return False
     key.revoked_at = now
+    audit.record(actor, "revoke", "api_key", key.id, f"{key.name} ({key.prefix}…)", now,
+                 before={"revoked_at": None}, after={"revoked_at": now.isoformat()})
     return True
 
 

@@ -27,7 +27,9 @@ from app.models import (
     WorkStatus,
 )
 from app.models.campaigns import COMPONENTS
+from app.services import audit
 from app.services.workflow import IllegalMove, InvalidInput, NotPermitted
+from app.timeutil import utcnow
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -130,6 +132,8 @@ def save_campaign(user: User, data: CampaignData, campaign: Campaign | None = No
     if taken is not None and (campaign is None or taken != campaign.id):
         raise InvalidInput(_l("Another campaign has this name."), "name")
     fields = parse_fields(data.fields_text)
+    creating = campaign is None
+    before = {} if creating else _audit_snapshot(campaign)
     if campaign is None:
         campaign = Campaign()
         db.session.add(campaign)
@@ -153,7 +157,23 @@ def save_campaign(user: User, data: CampaignData, campaign: Campaign | None = No
         f.name_vi, f.name_en, f.position = name_vi, name_en, position
         campaign.fields.append(f)
     db.session.flush()
+    after = _audit_snapshot(campaign)
+    if creating:
+        audit.record(user, "create", "campaign", campaign.id, campaign.name, utcnow(), after=after)
+    else:
+        audit.record_update(user, "campaign", campaign.id, campaign.name, utcnow(), before, after)
     return campaign
+
+
+def _audit_snapshot(campaign: Campaign) -> dict:
+    """What the audit log keeps of a campaign's settings."""
+    values = audit.snapshot(campaign, (
+        "name", "starts_on", "ends_on", "prior_strength", "min_cases", "works_target",
+        "khoi_threshold", "city_threshold", "status",
+        *(f"weight_{code}" for code in COMPONENTS),
+    ))
+    values["fields"] = [f.code for f in campaign.fields]
+    return values
 
 
 def register_work(user: User, campaign: Campaign, field_id: int | None, title: str,

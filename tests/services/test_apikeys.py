@@ -76,3 +76,22 @@ def test_find_key_by_id_or_prefix(db):
     assert apikeys.find_key(secret[:12]) is key
     assert apikeys.find_key("ln311_nothing") is None
     assert apikeys.find_key(secret) is None  # the full secret is not an identifier
+
+
+def test_creating_and_revoking_a_key_is_audited(db, world):
+    from app.models import AuditEntry, User
+    from tests.factories import EMAILS
+
+    admin = db.session.scalar(sa.select(User).where(User.email == EMAILS["admin"]))
+    key, secret = apikeys.create_key("Ứng dụng phường", MONDAY_9AM, created_by=admin)
+    assert apikeys.revoke_key(key, MONDAY_9AM + timedelta(hours=1), actor=admin)
+    assert not apikeys.revoke_key(key, MONDAY_9AM + timedelta(hours=2), actor=admin)
+    db.session.commit()
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.entity_type, e.entity_id, e.actor_email) for e in entries] == [
+        ("create", "api_key", key.id, EMAILS["admin"]),
+        ("revoke", "api_key", key.id, EMAILS["admin"]),
+    ]
+    # The secret never reaches the audit log; only its visible prefix does.
+    assert all(secret not in str(e.after) for e in entries)
+    assert entries[0].after == {"name": "Ứng dụng phường", "prefix": key.prefix}

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Campaign, CampaignField, CampaignWork, Commendation, WorkStatus
+from app.models import AuditEntry, Campaign, CampaignField, CampaignWork, Commendation, WorkStatus
 from tests.conftest import csrf_token
 from tests.factories import EMAILS
 
@@ -53,6 +53,10 @@ def test_only_admins_create_campaigns(app, client, auth, world):
     with app.app_context():
         c = db.session.scalar(sa.select(Campaign).where(Campaign.name == "Dân vận khéo 2027"))
         assert [f.code for f in c.fields] == ["CCHC", "5K"] and c.weights["response"] == 35
+        # The admin's change is in the audit log, with the weights it set.
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.entity_type == "campaign"))
+        assert (entry.action, entry.entity_id, entry.actor_email) == ("create", c.id, EMAILS["admin"])
+        assert entry.after["weight_response"] == 35 and entry.after["fields"] == ["CCHC", "5K"]
     assert client.get("/campaigns/999").status_code == 404
 
 
