@@ -144,16 +144,28 @@ def send_reminders(now: datetime, calendar: WorkingCalendar) -> int:
 
 
 def _remind(case: Case, clocks: list[Clock], now: datetime) -> bool:
-    recipients = staff_alerts.reminder_recipients(case)
+    return _alert(case, clocks, now, reminder=True)
+
+
+def _alert(case: Case, clocks: list[Clock], now: datetime, reminder: bool) -> bool:
+    """Write the reminder or escalation on the timeline and email its recipients, once."""
+    if reminder:
+        kind, event_kind = "reminder", EventKind.REMINDER
+        recipients = staff_alerts.reminder_recipients(case)
+        moments = [c.reminder_at for c in clocks]
+    else:
+        kind, event_kind = "escalation", EventKind.ESCALATION
+        recipients = staff_alerts.escalation_recipients(case)
+        moments = [c.due for c in clocks]
     with force_locale(staff_alerts.STAFF_LOCALE):
-        lines = [_clock_line(clock, reminder=True) for clock in clocks]
-        _record(case, EventKind.REMINDER, lines + [_notified_line(recipients)], now)
-    key = "+".join(f"{c.kind}{int(c.reminder_at.timestamp())}" for c in clocks)
+        lines = [_clock_line(clock, reminder=reminder) for clock in clocks]
+        _record(case, event_kind, lines + [_notified_line(recipients)], now)
+    key = "+".join(f"{c.kind}{int(m.timestamp())}" for c, m in zip(clocks, moments))
     queued = staff_alerts.send_to_staff(
-        recipients, kind="deadline_reminder", key=f"reminder:{case.id}:{key}",
-        template="deadline_reminder", case=case, now=now, clocks=clocks,
+        recipients, kind=f"deadline_{kind}", key=f"{kind}:{case.id}:{key}",
+        template=f"deadline_{kind}", case=case, now=now, clocks=clocks,
     )
-    return _commit_or_skip(case.id, "reminder", recipients, queued)
+    return _commit_or_skip(case.id, kind, recipients, queued)
 
 
 def _clock_line(clock: Clock, reminder: bool) -> str:
@@ -190,16 +202,7 @@ def escalate_overdue(now: datetime, calendar: WorkingCalendar) -> int:
 
 
 def _escalate(case: Case, clocks: list[Clock], now: datetime) -> bool:
-    recipients = staff_alerts.escalation_recipients(case)
-    with force_locale(staff_alerts.STAFF_LOCALE):
-        lines = [_clock_line(clock, reminder=False) for clock in clocks]
-        _record(case, EventKind.ESCALATION, lines + [_notified_line(recipients)], now)
-    key = "+".join(f"{c.kind}{int(c.due.timestamp())}" for c in clocks)
-    queued = staff_alerts.send_to_staff(
-        recipients, kind="deadline_escalation", key=f"escalation:{case.id}:{key}",
-        template="deadline_escalation", case=case, now=now, clocks=clocks,
-    )
-    return _commit_or_skip(case.id, "escalation", recipients, queued)
+    return _alert(case, clocks, now, reminder=False)
 
 
 def close_answered(now: datetime, window_days: int) -> int:
