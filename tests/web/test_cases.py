@@ -211,3 +211,9 @@ def test_queue_paginates(app, client, auth, world):
     second = client.get("/cases?page=2").get_data(as_text=True)
     assert second.count('href="/cases/20') == 5
     assert client.get("/cases?page=99").status_code == 200
+
+
+def test_the_sign_in_prompt_is_in_the_visitors_language(client, tax_case):
+    client.get(f"/cases/{tax_case}?lang=vi")
+    page = client.get("/login").get_data(as_text=True)
+    assert "Vui lòng đăng nhập để xem trang này." in page and "Please log in" not in page
