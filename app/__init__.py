@@ -84,7 +84,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects of app.extensions to this app."""
     from app import models  # noqa: F401 - every table known to Alembic
-    from app.i18n import select_locale, select_timezone
+    from app.web.i18n import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -103,50 +103,29 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from app.auth.loader import load_user
+    from app.web.auth.loader import load_user
 
     login_manager.user_loader(load_user)
 
 
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from app.api import bp as api_bp
-    from app.apikeys import bp as apikeys_bp
-    from app.admin import bp as admin_bp
-    from app.auth import bp as auth_bp
-    from app.campaigns import bp as campaigns_bp
-    from app.cases import bp as cases_bp
-    from app.exports import bp as exports_bp
-    from app.casework import bp as casework_bp
-    from app.hotline import bp as hotline_bp
-    from app.main import bp as main_bp
-    from app.public import bp as public_bp
-    from app.scorecards import bp as scorecards_bp
+    """The web layer, one blueprint per audience or feature (see app/web/__init__.py)."""
+    from app.web import blueprints
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(cases_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(apikeys_bp)
-    app.register_blueprint(scorecards_bp)
-    app.register_blueprint(campaigns_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(hotline_bp)
-    app.register_blueprint(casework_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the user's language."""
-    from app.main.errors import register
+    from app.web.errors import register
 
     register(app)
 
 
 def register_request_hooks(app: Flask) -> None:
     """Request id, security headers, language cookie and one log line per request."""
-    from app.i18n import remember_locale
+    from app.web.i18n import remember_locale
 
     @app.before_request
     def start_request() -> None:
@@ -183,13 +162,13 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates share."""
-    from app.templating import register
+    from app.web.templating import register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
     """`flask seed ...`, `flask users ...` and friends."""
-    from app.cli import register
+    from app.commands import register
 
     register(app)

@@ -70,9 +70,9 @@ def migrate(url: str) -> None:
 
 def seed(url: str, cases: int, password: str, units: int = 500, seed_value: int = 9) -> dict:
     """Demo accounts (with ``password``) and ``cases`` bulk cases; returns the bulk report numbers."""
-    from app.bulk import seed_bulk
-    from app.demo import seed_demo
     from app.extensions import db
+    from app.seed.bulk import seed_bulk
+    from app.seed.demo import seed_demo
 
     app = make_app(url)
     with app.app_context():

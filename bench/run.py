@@ -1,4 +1,4 @@
-"""`make bench`: the numbers of DESIGN §11, measured on PostgreSQL and written to bench/results/.
+"""`make bench`: the performance budgets (README, "Quality gates"), measured on PostgreSQL and written to bench/results/.
 
 Reported figures, not pass/fail (the statement counts are also asserted by the
 test suite). Environment:
@@ -80,8 +80,8 @@ def measure_statements(sizes: list[int]) -> tuple[list[list], list[str], list[li
 
 
 def _grow(url: str, cases: int) -> dict:
-    from app.bulk import seed_bulk
     from app.extensions import db
+    from app.seed.bulk import seed_bulk
 
     app = make_app(url)
     with app.app_context():

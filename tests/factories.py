@@ -8,8 +8,8 @@ from functools import cache
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
+from app.intake.submission import Submission, submit_case
 from app.models import Case, Category, Channel, DeadlinePolicy, Role, Unit, User
-from app.services.intake import Submission, submit_case
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
 
@@ -123,6 +123,6 @@ def make_question(category: Category, code: str, datatype: str, position: int,
 
 def make_api_key(name: str = "Ứng dụng thử", now: datetime = MONDAY_9AM):
     """An Open311 API key and its secret."""
-    from app.services.apikeys import create_key
+    from app.accounts.apikeys import create_key
 
     return create_key(name, now)

@@ -1,8 +1,8 @@
 """A small, varied data set to show every page with: the test world plus bulk cases."""
 from __future__ import annotations
 
-from app.bulk import seed_bulk
 from app.extensions import db
+from app.seed.bulk import seed_bulk
 from bench.pages import Sample, pick_sample
 from tests.factories import EMAILS, PASSWORD, make_world
 

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.cases import lifecycle
 from app.extensions import db
+from app.intake.submission import Submission, submit_case
 from app.models import Case, Category, Channel, Unit, User
-from app.services import workflow
-from app.services.intake import Submission, submit_case
 from tests.factories import EMAILS, MONDAY_9AM, World, make_case
 
 HOUR = timedelta(hours=1)
@@ -28,8 +28,8 @@ def user(key: str) -> User:
     return db.session.scalar(sa.select(User).where(User.email == EMAILS[key]))
 
 
-def staff(key: str) -> workflow.Actor:
-    return workflow.Actor.staff(user(key))
+def staff(key: str) -> lifecycle.Actor:
+    return lifecycle.Actor.staff(user(key))
 
 
 def unit(code: str) -> Unit:
@@ -64,7 +64,7 @@ def make_desk(world: World) -> Desk:
     bhxh = make_case(insurance, title="Sổ bảo hiểm chưa chốt",
                      description="Công ty cũ chưa chốt sổ.")
     moved = make_case(tax, title="Hỏi về lương hưu", description="Nhầm lĩnh vực, nên chuyển BHXH.")
-    workflow.transfer(moved, staff("officer_thue"), unit("BHXH"), "Thuộc lĩnh vực BHXH.",
+    lifecycle.transfer(moved, staff("officer_thue"), unit("BHXH"), "Thuộc lĩnh vực BHXH.",
                       MONDAY_9AM + HOUR)
     triage = make_case(other, title="Không rõ đơn vị", description="Chưa biết gửi đơn vị nào.")
     taken_in = submit_case(

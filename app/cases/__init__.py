@@ -1,6 +1,2 @@
-"""The officers' workspace: the unit's queue and the case page."""
-from flask import Blueprint
-
-bp = Blueprint("cases", __name__, url_prefix="/cases")
-
-from app.cases import actions, deadline_routes, routes  # noqa: E402,F401
+"""Cases: the lifecycle (the one state machine), who may do what (access), the queue,
+work on the case page, files, duplicates, holding history and privacy."""

@@ -1,8 +1,8 @@
 """Export jobs: make a requested file, and remove files older than a day."""
 from __future__ import annotations
 
-from app.services import exports
-from app.timeutil import utcnow
+from app.core.timeutil import utcnow
+from app.scoring import exports
 
 
 def run_export(job_id: int) -> str:

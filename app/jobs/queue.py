@@ -1,27 +1,11 @@
-"""RQ plumbing: the queue, and the entry point a worker calls."""
+"""The entry point an RQ worker calls, and the worker class that builds the app once."""
 from __future__ import annotations
 
 from functools import cache
 
-from redis import Redis
-from rq import Queue, Retry, Worker
+from rq import Worker
 
-from app.jobs import DEFAULT_QUEUE, resolve
-
-
-@cache
-def get_queue(redis_url: str, name: str = DEFAULT_QUEUE) -> Queue:
-    """The RQ queue of that name on that Redis (one connection pool per process)."""
-    connection = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
-    return Queue(name, connection=connection)
-
-
-def rq_enqueue(redis_url: str, path: str, args: tuple, queue_name: str = DEFAULT_QUEUE) -> None:
-    """Put one job on RQ; RQ retries it with backoff if it raises."""
-    get_queue(redis_url, queue_name).enqueue(
-        run_job, path, *args, retry=Retry(max=3, interval=[10, 60, 300]), job_timeout=300,
-        description=f"{path}{args!r}",
-    )
+from app.core.dispatch import get_queue, resolve  # noqa: F401 - get_queue for workers' tools
 
 
 @cache

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.services import privacy
-from app.timeutil import utcnow
+from app.cases import privacy
+from app.core.timeutil import utcnow
 
 
 def sweep() -> int:

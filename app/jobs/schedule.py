@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rq import cron
 
-from app.jobs import resolve
+from app.core.dispatch import resolve
 from app.jobs.queue import run_job
 
 log = logging.getLogger("lang_nghe.jobs")

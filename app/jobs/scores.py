@@ -1,9 +1,9 @@
 """Nightly job: refresh the score snapshots of open campaigns and the public figures."""
 from __future__ import annotations
 
+from app.core.timeutil import utcnow
 from app.extensions import db
-from app.services import snapshots
-from app.timeutil import utcnow
+from app.scoring import snapshots
 
 
 def refresh_score_snapshots() -> int:

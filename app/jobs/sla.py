@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.services import enforcement
-from app.services.sla import load_calendar
-from app.timeutil import utcnow
+from app.core.timeutil import utcnow
+from app.deadlines import enforcement
+from app.deadlines.sla import load_calendar
 
 
 def send_reminders() -> int:

@@ -1,12 +1,12 @@
 """All models, imported here so that Alembic and the app see every table."""
 from app.models.apikeys import ApiKey, ApiSubmission
+from app.models.attachments import Attachment, Uploader
 from app.models.attributes import (
     AttributeDatatype,
     AttributeOption,
     CaseAttributeValue,
     CategoryAttribute,
 )
-from app.models.attachments import Attachment, Uploader
 from app.models.audit import AuditEntry
 from app.models.calendar import CalendarDay
 from app.models.campaigns import (
@@ -32,8 +32,8 @@ from app.models.cases import (
 from app.models.categories import Category, DeadlinePolicy
 from app.models.exports import ExportJob, ExportStatus
 from app.models.notifications import DeliveryStatus, Notification
-from app.models.scores import ScoreSnapshot
 from app.models.routing import RoutingRule
+from app.models.scores import ScoreSnapshot
 from app.models.security import LinkPurpose, LoginThrottle, PasswordToken
 from app.models.units import Unit
 from app.models.users import ROLES_WITH_UNIT, Role, User

@@ -8,16 +8,16 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.categories import Category
 from app.models.types import UTCDateTime
 from app.models.units import Unit
 from app.models.users import User
-from app.timeutil import utcnow
 
 
 class CaseStatus(StrEnum):
-    """The lifecycle states of DESIGN §5."""
+    """The lifecycle states (the moves between them: app/cases/lifecycle.py)."""
 
     NEW = "new"
     ASSIGNED = "assigned"

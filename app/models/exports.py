@@ -7,10 +7,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.users import User
-from app.timeutil import utcnow
 
 
 class ExportStatus(StrEnum):

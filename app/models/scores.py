@@ -6,10 +6,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.units import Unit
-from app.timeutil import utcnow
 
 
 class ScoreSnapshot(db.Model):

@@ -10,14 +10,14 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.types import UTCDateTime
 from app.models.units import Unit
-from app.timeutil import utcnow
 
 
 class Role(StrEnum):
-    """What a staff member does in the product (DESIGN §1)."""
+    """What a staff member does in the product."""
 
     OPERATOR = "operator"
     OFFICER = "officer"

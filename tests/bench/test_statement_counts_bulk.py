@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from app.bulk import seed_bulk
 from app.extensions import db
+from app.seed.bulk import seed_bulk
 from bench.pages import PAGES, available, pick_sample, statement_counts
 from tests.factories import EMAILS, PASSWORD
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from app.cases import lifecycle
+from app.cases.lifecycle import Actor
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Case, Category, User
-from app.services import workflow
-from app.services.workflow import Actor
-from app.timeutil import utcnow
 from tests import uploads
 from tests.factories import EMAILS, PASSWORD, make_case
 
@@ -85,8 +85,8 @@ def test_citizen_answers_the_question_then_rates_the_answer(page, app, world):
     with app.app_context():
         officer = _officer()
         case = make_case(db.session.get(Category, world.tax), now=start)
-        workflow.acknowledge(case, officer, start + timedelta(hours=1))
-        workflow.ask_citizen(case, officer, "Ông/bà cho biết số hồ sơ hoàn thuế?",
+        lifecycle.acknowledge(case, officer, start + timedelta(hours=1))
+        lifecycle.ask_citizen(case, officer, "Ông/bà cho biết số hồ sơ hoàn thuế?",
                              start + timedelta(hours=2))
         db.session.commit()
         code, case_id = case.tracking_code, case.id
@@ -106,7 +106,7 @@ def test_citizen_answers_the_question_then_rates_the_answer(page, app, world):
     with app.app_context():
         case = db.session.get(Case, case_id)
         assert case.status == "in_progress"
-        workflow.respond(case, _officer(), "Cục Thuế đã hoàn thuế vào tài khoản của ông/bà.",
+        lifecycle.respond(case, _officer(), "Cục Thuế đã hoàn thuế vào tài khoản của ông/bà.",
                          utcnow())
         db.session.commit()
 

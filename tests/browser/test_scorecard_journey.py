@@ -6,9 +6,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.factories import EMAILS, PASSWORD
-from tests.services.test_metrics import march  # noqa: F401 - fixture
-from tests.services.test_scoring import campaign  # noqa: F401 - fixture
-from tests.web.test_scorecards import scored  # noqa: F401 - fixture
+from tests.scoring.test_metrics import march  # noqa: F401 - fixture
+from tests.scoring.test_score import campaign  # noqa: F401 - fixture
+from tests.web.committee.test_scorecards import scored  # noqa: F401 - fixture
 
 
 def test_filter_in_place_and_export(page, scored):

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from app.cases import lifecycle
 from app.extensions import db
 from app.models import Category
-from app.services import workflow
 from tests.factories import EMAILS, MONDAY_9AM, PASSWORD, make_case
 from tests.workspace import HOUR, staff
 
@@ -35,7 +35,7 @@ def cases(app, world):
         flood = make_case(tax, title="Ngập nước đường Nguyễn Hữu Cảnh",
                           description="Mưa lớn là ngập sâu.")
         refund = make_case(tax, title="Chưa nhận được hoàn thuế", description="Đã nộp hồ sơ.")
-        workflow.acknowledge(refund, staff("officer_thue"), MONDAY_9AM + HOUR)
+        lifecycle.acknowledge(refund, staff("officer_thue"), MONDAY_9AM + HOUR)
         make_case(tax, title="Hóa đơn điện tử bị từ chối", description="Lỗi cấp mã.")
         make_case(tax, title="Tra cứu mã số thuế", description="Trang báo lỗi.")
         db.session.commit()

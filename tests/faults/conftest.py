@@ -35,8 +35,8 @@ def pg_url():
     """A migrated PostgreSQL database with the demo units and categories, for this module."""
     if not os.environ.get("TEST_DATABASE_URL"):
         _unavailable("TEST_DATABASE_URL is not set")
-    from app.demo import SeedReport, seed_categories, seed_units
     from app.extensions import db
+    from app.seed.demo import SeedReport, seed_categories, seed_units
     from bench.db import make_app, scratch_database
 
     with scratch_database("lang_nghe_faults") as url:
@@ -167,10 +167,10 @@ def written_notifications(app, codes: list[str]) -> dict[str, list[int]]:
     """
     import sqlalchemy as sa
 
+    from app.core.timeutil import utcnow
     from app.extensions import db
     from app.models import Case, Notification
-    from app.services.notifications import queue_email
-    from app.timeutil import utcnow
+    from app.notify.outbox import queue_email
 
     rows: dict[str, list[int]] = {}
     with app.app_context():

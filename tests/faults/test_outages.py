@@ -15,10 +15,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Case, Category, DeliveryStatus, Notification
-from app.services.notifications import STALE_CLAIM, requeue_due
-from app.timeutil import utcnow
+from app.notify.outbox import STALE_CLAIM, requeue_due
 from bench.client import Citizen
 from bench.db import make_app
 from bench.server import Gunicorn, app_environment

@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Case, Category, DeliveryStatus, Notification
-from app.timeutil import utcnow
 from tests.conftest import csrf_token
 from tests.factories import EMAILS, make_case
 

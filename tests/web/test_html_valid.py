@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from bench.pages import PAGES, available, csrf_token, sign_in
+from bench.pages import available, csrf_token, sign_in
 from tests.showcase import make_showcase
 
 HTMX_ATTRIBUTE = r"Attribute “hx-[a-z-]+” not allowed on element .*"

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from app.cases import lifecycle
 from app.extensions import db
 from app.models import Category
-from app.services import workflow
 from tests.factories import EMAILS, MONDAY_9AM, make_case
 from tests.workspace import HOUR, case_by_ref, staff
 
@@ -38,7 +38,7 @@ def _add_cases(app, world, n: int) -> str:
         for i in range(n):
             case = make_case(tax, title=f"Hồ sơ {i}", now=MONDAY_9AM + i * HOUR)
             if i % 2:
-                workflow.acknowledge(case, staff("officer_thue"), MONDAY_9AM + (i + 1) * HOUR)
+                lifecycle.acknowledge(case, staff("officer_thue"), MONDAY_9AM + (i + 1) * HOUR)
         db.session.commit()
         return case.reference
 
@@ -78,14 +78,14 @@ def test_the_case_page_costs_the_same_with_3_or_30_events(app, client, auth, wor
     reference = _add_cases(app, world, 1)
     auth.login(EMAILS["head_thue"])
     with app.app_context():
-        workflow.add_note(case_by_ref(reference), staff("head_thue"), "Ghi chú 0", MONDAY_9AM)
+        lifecycle.add_note(case_by_ref(reference), staff("head_thue"), "Ghi chú 0", MONDAY_9AM)
         db.session.commit()
     with_3 = _count(app, client, f"/cases/{reference}")
     with app.app_context():
         case = case_by_ref(reference)
         for i in range(27):
             actor = staff("officer_thue" if i % 2 else "head_thue")
-            workflow.add_note(case, actor, f"Ghi chú {i + 1}", MONDAY_9AM + HOUR)
+            lifecycle.add_note(case, actor, f"Ghi chú {i + 1}", MONDAY_9AM + HOUR)
         db.session.commit()
     page = client.get(f"/cases/{reference}").get_data(as_text=True)
     assert page.count('class="event ') == 30

@@ -6,9 +6,9 @@ import re
 
 import sqlalchemy as sa
 
+from app.accounts.password_links import token_hash
 from app.extensions import db
 from app.models import PasswordToken, Role, User
-from app.services.password_links import token_hash
 from tests.factories import EMAILS
 from tests.web.admin.conftest import audit_entries
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from app.core import audit
 from app.extensions import db
 from app.models import AuditEntry, Role, User
-from app.services import audit
 from tests.factories import EMAILS, make_user
 
 # 10:00 in Ho Chi Minh City on 1 to 3 April 2026.

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.intake import routing
 from app.models import Category, RoutingRule, Unit
-from app.services import routing
 from tests.web.admin.conftest import HTMX, audit_entries
 from tests.web.admin.test_admin_pages import PageShape
 

@@ -1,0 +1,299 @@
+"""Files that come with a case: checked by content, cleaned, stored under random names.
+
+A file is accepted for what it is, never for what its name says: JPEG, PNG and
+WebP photos are decoded by Pillow, turned upright and saved again, which drops
+EXIF (GPS included), XMP and comments; a PDF must start with the PDF signature.
+Anything else is refused. Files are written under the upload folder with random
+names; if the transaction that recorded them rolls back, they are removed again,
+and files of erased attachments are removed only once the erasure is committed.
+"""
+from __future__ import annotations
+
+import io
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from app.cases import access
+from app.core.errors import IllegalMove, InvalidInput, NotPermitted
+from app.extensions import db
+from app.models import Attachment, Case, CaseEvent, CaseStatus, EventKind, Uploader, User
+from app.models.attachments import CONTENT_TYPES
+
+# Larger photos are refused before decoding (a decompression bomb is small on disk).
+MAX_PIXELS = 50_000_000
+NAME_MAX = 255
+_PILLOW_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+_WRITTEN = "attachment_files_written"
+_TO_DELETE = "attachment_files_to_delete"
+STAFF_UPLOADERS = (Uploader.OFFICER.value, Uploader.OPERATOR.value)
+
+
+class FileTooLarge(InvalidInput):
+    """A file over the size limit: answered with 413."""
+
+    status_code = 413
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: the name the sender gave it (display only) and its bytes."""
+
+    filename: str
+    stream: BinaryIO
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    """A checked file, ready to store: detected type and the bytes to keep."""
+
+    original_name: str
+    content_type: str
+    data: bytes
+
+
+def upload_folder() -> Path:
+    """Where files are kept: UPLOAD_FOLDER, or ``uploads`` in the instance folder."""
+    configured = current_app.config.get("UPLOAD_FOLDER")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+
+
+def path_of(attachment: Attachment) -> Path:
+    """The file of an attachment on disk."""
+    return upload_folder() / attachment.stored_name
+
+
+def display_name(raw: str | None) -> str:
+    """The sender's file name, cut to its last path part, without control characters."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name)
+                   if unicodedata.category(ch)[0] != "C").strip()
+    return name[-NAME_MAX:] or "file"
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes really are, among those we accept, or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def _not_accepted(name: str, field: str) -> InvalidInput:
+    return InvalidInput(
+        _l("“%(name)s” is not a photo (JPEG, PNG, WebP) or a PDF document.", name=name), field
+    )
+
+
+def _reencode(data: bytes, content_type: str, name: str, field: str) -> bytes:
+    """Decode the photo, turn it upright and save it again without its metadata."""
+    fmt = _PILLOW_FORMAT[content_type]
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format != fmt or probe.width * probe.height > MAX_PIXELS:
+                raise _not_accepted(name, field)
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
+            icc_profile = opened.info.get("icc_profile")
+            # Keep only what drawing needs; EXIF, XMP and comments stay behind.
+            image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+            params: dict = {"icc_profile": icc_profile} if icc_profile else {}
+            if fmt == "JPEG":
+                if image.mode not in ("RGB", "L", "CMYK"):
+                    image = image.convert("RGB")
+                params.update(quality=88, optimize=True)
+            elif fmt == "WEBP":
+                params.update(quality=88)
+            else:
+                params.update(optimize=True)
+            out = io.BytesIO()
+            image.save(out, fmt, **params)
+            return out.getvalue()
+    except InvalidInput:
+        raise
+    except (Image.DecompressionBombError, UnidentifiedImageError, OSError, SyntaxError,
+            ValueError, EOFError) as exc:
+        raise _not_accepted(name, field) from exc
+
+
+def clean(upload: Upload, field: str, max_bytes: int | None = None) -> CleanFile:
+    """Check one file by its content; photos come back re-encoded without metadata."""
+    limit = max_bytes or current_app.config["ATTACHMENT_MAX_BYTES"]
+    name = display_name(upload.filename)
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(
+            _l("“%(name)s” is larger than %(mb)s MB.", name=name, mb=f"{limit / 1048576:g}"), field
+        )
+    if not data:
+        raise InvalidInput(_l("“%(name)s” is empty.", name=name), field)
+    content_type = sniff(data)
+    if content_type is None:
+        raise _not_accepted(name, field)
+    if content_type != "application/pdf":
+        data = _reencode(data, content_type, name, field)
+    return CleanFile(name, content_type, data)
+
+
+def clean_all(uploads: list[Upload], field: str) -> list[CleanFile]:
+    """Check every file of a form; the first bad one refuses the lot."""
+    limit = current_app.config["ATTACHMENTS_PER_CASE"]
+    uploads = [u for u in uploads if u.filename]
+    if len(uploads) > limit:
+        raise InvalidInput(_l("Send at most %(n)d files.", n=limit), field)
+    return [clean(upload, field) for upload in uploads]
+
+
+def _count(case: Case, staff: bool) -> int:
+    if case.id is None:
+        return 0
+    side = Attachment.uploaded_by.in_(STAFF_UPLOADERS) if staff else (
+        Attachment.uploaded_by == Uploader.CITIZEN.value
+    )
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attachment).where(Attachment.case_id == case.id, side)
+    )
+
+
+def check_room(case: Case, uploaded_by: Uploader, adding: int, field: str) -> None:
+    """Refuse files beyond the per-case limit (counted for the citizen and for staff apart)."""
+    limit = current_app.config["ATTACHMENTS_PER_CASE"]
+    used = _count(case, uploaded_by != Uploader.CITIZEN)
+    if used + adding > limit:
+        raise InvalidInput(
+            _l("A case keeps at most %(n)d files; %(left)d more can be added.",
+               n=limit, left=max(limit - used, 0)),
+            field,
+        )
+
+
+def store(
+    case: Case,
+    files: list[CleanFile],
+    uploaded_by: Uploader,
+    now: datetime,
+    *,
+    uploader: User | None = None,
+    event: CaseEvent | None = None,
+) -> list[Attachment]:
+    """Write checked files to disk under random names and record them on the case."""
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = db.session.info.setdefault(_WRITTEN, [])
+    stored = []
+    for clean_file in files:
+        stored_name = f"{secrets.token_hex(16)}.{CONTENT_TYPES[clean_file.content_type]}"
+        path = folder / stored_name
+        with path.open("xb") as fh:
+            fh.write(clean_file.data)
+        written.append(path)
+        attachment = Attachment(
+            case=case, event=event, uploaded_by=uploaded_by.value, uploader=uploader,
+            original_name=clean_file.original_name, stored_name=stored_name,
+            content_type=clean_file.content_type, size=len(clean_file.data), created_at=now,
+        )
+        db.session.add(attachment)
+        stored.append(attachment)
+    db.session.flush()
+    return stored
+
+
+def remove(attachments: list[Attachment]) -> int:
+    """Delete attachments; their files go once the deletion is committed."""
+    doomed = db.session.info.setdefault(_TO_DELETE, [])
+    for attachment in attachments:
+        doomed.append(path_of(attachment))
+        db.session.delete(attachment)
+    return len(attachments)
+
+
+def _latest_answer(case: Case) -> CaseEvent | None:
+    return db.session.scalar(
+        sa.select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.PUBLIC_REPLY.value)
+        .order_by(CaseEvent.id.desc())
+        .limit(1)
+    )
+
+
+def attach_to_answer(
+    case: Case, user: User, uploads: list[Upload], now: datetime
+) -> list[Attachment]:
+    """An officer adds files to the unit's public answer.
+
+    Before the answer is sent they wait as drafts and are published with it;
+    once the case is answered they join the latest answer at once.
+    """
+    if not access.may_attach_to_answer(user, case):
+        raise NotPermitted(_l("You are not allowed to do this."))
+    if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.RESPONDED):
+        raise IllegalMove(_l("This cannot be done while the case is in its current state."))
+    files = clean_all(uploads, "attachments")
+    if not files:
+        raise InvalidInput(_l("Choose at least one file."), "attachments")
+    check_room(case, Uploader.OFFICER, len(files), "attachments")
+    answer = _latest_answer(case) if case.status == CaseStatus.RESPONDED else None
+    return store(case, files, Uploader.OFFICER, now, uploader=user, event=answer)
+
+
+def publish_drafts(case: Case, answer: CaseEvent) -> None:
+    """Attach the officers' draft files to the answer being sent."""
+    drafts = db.session.scalars(
+        sa.select(Attachment).where(
+            Attachment.case_id == case.id,
+            Attachment.event_id.is_(None),
+            Attachment.uploaded_by.in_(STAFF_UPLOADERS),
+        )
+    )
+    for attachment in drafts:
+        attachment.event = answer
+
+
+def remove_draft(case: Case, user: User, attachment_id: int) -> None:
+    """An officer takes back a draft file that was not published yet."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise InvalidInput(_l("This file does not exist."), "attachments")
+    if not access.may_attach_to_answer(user, case):
+        raise NotPermitted(_l("You are not allowed to do this."))
+    if attachment.event is not None or attachment.uploaded_by == Uploader.CITIZEN:
+        raise IllegalMove(_l("Published files cannot be removed."))
+    remove([attachment])
+
+
+def for_citizen(case: Case) -> list[Attachment]:
+    """The files the citizen sees: their own, and those published with an answer."""
+    return [a for a in case.attachments if access.citizen_may_see_attachment(a)]
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+    for path in session.info.pop(_TO_DELETE, []):
+        path.unlink(missing_ok=True)
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:
+        return
+    for path in session.info.pop(_WRITTEN, []):
+        path.unlink(missing_ok=True)
+    session.info.pop(_TO_DELETE, None)

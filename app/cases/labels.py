@@ -1,0 +1,65 @@
+"""Translated names of the domain's codes, for templates and emails."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.deadlines.sla import DeadlineState
+from app.models import CaseStatus, Channel, EventKind, Priority, Role
+
+STATUS = {
+    CaseStatus.NEW: _l("Awaiting routing"),
+    CaseStatus.ASSIGNED: _l("Assigned to unit"),
+    CaseStatus.IN_PROGRESS: _l("In progress"),
+    CaseStatus.AWAITING_CITIZEN: _l("Awaiting citizen"),
+    CaseStatus.RESPONDED: _l("Answered"),
+    CaseStatus.CLOSED: _l("Closed"),
+    CaseStatus.REJECTED: _l("Rejected"),
+}
+
+CHANNEL = {
+    Channel.WEB: _l("Web form"),
+    Channel.HOTLINE: _l("Hotline"),
+    Channel.EMAIL: _l("Email"),
+    Channel.WALK_IN: _l("Walk-in"),
+    Channel.API: _l("Open311 API"),
+}
+
+PRIORITY = {Priority.NORMAL: _l("Normal"), Priority.URGENT: _l("Urgent")}
+
+ROLE = {
+    Role.OPERATOR: _l("Hotline operator"),
+    Role.OFFICER: _l("Officer"),
+    Role.UNIT_HEAD: _l("Unit head"),
+    Role.COMMITTEE: _l("Committee member"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+EVENT = {
+    EventKind.CREATED: _l("Feedback received"),
+    EventKind.ROUTED: _l("Sent to the responsible unit"),
+    EventKind.ASSIGNED: _l("Assigned to an officer"),
+    EventKind.TRANSFERRED: _l("Transferred to another unit"),
+    EventKind.STATUS: _l("Status changed"),
+    EventKind.PUBLIC_REPLY: _l("Answer from the unit"),
+    EventKind.INTERNAL_NOTE: _l("Internal note"),
+    EventKind.CITIZEN_MESSAGE: _l("Message from the citizen"),
+    EventKind.RATING: _l("Citizen's rating"),
+    EventKind.REMINDER: _l("Reminder"),
+    EventKind.ESCALATION: _l("Escalation"),
+}
+
+DEADLINE = {
+    DeadlineState.ON_TRACK: _l("On track"),
+    DeadlineState.DUE_SOON: _l("Due soon"),
+    DeadlineState.OVERDUE: _l("Overdue"),
+    DeadlineState.PAUSED: _l("Paused"),
+    DeadlineState.ANSWERED: _l("Answered"),
+    DeadlineState.NONE: "",
+}
+
+FILE_KIND = {
+    "image/jpeg": _l("JPEG photo"),
+    "image/png": _l("PNG image"),
+    "image/webp": _l("WebP image"),
+    "application/pdf": _l("PDF document"),
+}

@@ -1,0 +1,282 @@
+"""The officer's queue: search, filters, sort, pages, counts per status and new arrivals.
+
+Every list starts from ``access.visible_cases_filter``; the filters only narrow it.
+Unit staff see the cases their unit holds, or (scope "transferred") the cases it
+transferred away, which they may read but not work.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from app.cases import access
+from app.core.phone import normalise_phone
+from app.core.text import fold
+from app.core.timeutil import LOCAL_TZ
+from app.deadlines import sla
+from app.deadlines.calendar import WorkingCalendar
+from app.deadlines.sla import DeadlineState
+from app.extensions import db
+from app.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, EventKind, Role, User
+
+SORTS = ("due", "newest", "oldest")
+DEADLINE_FILTERS = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TRACK)
+STATUS_OPEN, STATUS_ALL = "open", "all"
+ASSIGNEE_ME, ASSIGNEE_NONE = "me", "none"
+SCOPE_TRANSFERRED = "transferred"
+# Timeline entries that bring a case into someone's list.
+ARRIVAL_EVENTS = (EventKind.CREATED, EventKind.ROUTED, EventKind.TRANSFERRED)
+_PHONE_CHARS = re.compile(r"[\d\s.\-+()]+")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the officer asked to see. Empty values mean "no filter"."""
+
+    q: str = ""
+    status: str = STATUS_OPEN
+    category: int | None = None
+    deadline: str = ""
+    assignee: str = ""
+    channel: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    scope: str = ""
+    escalated: bool = False
+    sort: str = "due"
+
+    def to_args(self, **changes) -> dict[str, str]:
+        """The filters as URL parameters, defaults left out, so a view can be bookmarked."""
+        values = asdict(replace(self, **changes))
+        defaults = asdict(QueueFilters())
+        args = {}
+        for name, value in values.items():
+            if value == defaults[name] or value in (None, ""):
+                continue
+            if isinstance(value, bool):
+                value = "1"
+            elif isinstance(value, date):
+                value = value.isoformat()
+            args[name] = str(value)
+        return args
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A one-click view of the queue: a name and the filters it sets."""
+
+    key: str
+    label: str
+    args: dict[str, str]
+
+    def matches(self, filters: QueueFilters) -> bool:
+        """Whether the filters are exactly this view."""
+        return filters.to_args() == self.args
+
+
+SAVED_VIEWS = (
+    SavedView("mine", _l("My cases"), {"assignee": ASSIGNEE_ME}),
+    SavedView("unassigned", _l("Unassigned in my unit"), {"assignee": ASSIGNEE_NONE}),
+    SavedView("due_soon", _l("Due soon"), {"deadline": DeadlineState.DUE_SOON.value}),
+    SavedView("overdue", _l("Overdue"), {"deadline": DeadlineState.OVERDUE.value}),
+    SavedView(
+        "awaiting", _l("Awaiting the citizen"), {"status": CaseStatus.AWAITING_CITIZEN.value}
+    ),
+    SavedView("escalated", _l("Escalated"), {"escalated": "1"}),
+)
+UNIT_ONLY_VIEWS = frozenset({"mine", "unassigned"})
+
+
+def has_unit_scope(user: User) -> bool:
+    """Whether the user's queue is their unit's (officers and unit heads)."""
+    return user.role in (Role.OFFICER, Role.UNIT_HEAD) and user.unit_id is not None
+
+
+def saved_views_for(user: User) -> list[SavedView]:
+    """The saved views that make sense for the user ("my cases" needs a unit)."""
+    return [v for v in SAVED_VIEWS if has_unit_scope(user) or v.key not in UNIT_ONLY_VIEWS]
+
+
+def _like(text: str) -> sa.ColumnElement[bool]:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Case.search_text.like(f"%{escaped}%", escape="\\")
+
+
+def phone_variants(query: str) -> set[str]:
+    """How a phone number typed in the search box may appear in the stored (E.164) text.
+
+    "0901 234 567" is stored as "+84901234567"; a partial "0901 234" is found as "84901234".
+    """
+    variants = set()
+    normalised = normalise_phone(query)
+    if normalised:
+        variants.add(normalised)
+    if _PHONE_CHARS.fullmatch(query.strip()):
+        digits = re.sub(r"\D", "", query)
+        if len(digits) >= 4:
+            variants.add("84" + digits[1:] if digits.startswith("0") else digits)
+    # "84901234567" already finds what "+84901234567" finds.
+    return {v for v in variants if not any(other != v and other in v for other in variants)}
+
+
+def search_filter(query: str) -> sa.ColumnElement[bool]:
+    """SQL: the case's accent-folded text holds every word of the query, or its phone number.
+
+    "ngap nuoc" finds "Ngập nước"; on PostgreSQL a trigram index serves these LIKEs.
+    """
+    words = fold(query).split()
+    clauses = [sa.and_(*(_like(word) for word in words))] if words else []
+    clauses += [_like(variant) for variant in sorted(phone_variants(query))]
+    return sa.or_(*clauses) if clauses else sa.true()
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+
+
+def _conditions(
+    user: User,
+    filters: QueueFilters,
+    now: datetime,
+    calendar: WorkingCalendar,
+    with_status: bool = True,
+) -> list[sa.ColumnElement[bool]]:
+    conditions = [access.visible_cases_filter(user)]
+    if has_unit_scope(user):
+        if filters.scope == SCOPE_TRANSFERRED:
+            conditions.append(access.transferred_away_filter(user.unit_id))
+        else:
+            conditions.append(Case.unit_id == user.unit_id)
+    if filters.q.strip():
+        conditions.append(search_filter(filters.q))
+    if filters.category is not None:
+        conditions.append(Case.category_id == filters.category)
+    if filters.deadline:
+        conditions.append(sla.deadline_state_filter(DeadlineState(filters.deadline), now, calendar))
+    if filters.assignee == ASSIGNEE_ME:
+        conditions.append(Case.assignee_id == user.id)
+    elif filters.assignee == ASSIGNEE_NONE:
+        conditions.append(Case.assignee_id.is_(None))
+    elif filters.assignee.isdigit():
+        conditions.append(Case.assignee_id == int(filters.assignee))
+    if filters.channel:
+        conditions.append(Case.channel == filters.channel)
+    if filters.received_from is not None:
+        conditions.append(Case.received_at >= _local_midnight(filters.received_from))
+    if filters.received_to is not None:
+        day_after = filters.received_to + timedelta(days=1)
+        conditions.append(Case.received_at < _local_midnight(day_after))
+    if filters.escalated:
+        escalated = sa.select(CaseEvent.case_id).where(CaseEvent.kind == EventKind.ESCALATION.value)
+        conditions.append(Case.id.in_(escalated))
+    if with_status:
+        conditions.append(Case.status.in_(statuses_for(filters.status)))
+    return conditions
+
+
+def statuses_for(status_filter: str) -> list[str]:
+    """The statuses a status filter selects ("open", "all" or one status)."""
+    if status_filter == STATUS_ALL:
+        return [s.value for s in CaseStatus]
+    if status_filter in {s.value for s in CaseStatus}:
+        return [status_filter]
+    return [s.value for s in OPEN_STATUSES]
+
+
+def _order(sort: str) -> tuple:
+    if sort == "newest":
+        return (Case.received_at.desc(), Case.id.desc())
+    if sort == "oldest":
+        return (Case.received_at.asc(), Case.id.asc())
+    return (sla.current_due_at().asc().nulls_last(), Case.id.asc())
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue, with the counts per status under the other filters."""
+
+    items: list[Case]
+    page: int
+    per_page: int
+    total: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def count(self, status_filter: str) -> int:
+        """How many cases a status filter ("open", "all" or one status) would show."""
+        return sum(self.counts.get(status, 0) for status in statuses_for(status_filter))
+
+
+def status_counts(
+    user: User, filters: QueueFilters, now: datetime, calendar: WorkingCalendar
+) -> dict[str, int]:
+    """Cases per status under every filter but the status one (one grouped query)."""
+    stmt = (
+        sa.select(Case.status, sa.func.count())
+        .where(*_conditions(user, filters, now, calendar, with_status=False))
+        .group_by(Case.status)
+    )
+    return {status: count for status, count in db.session.execute(stmt)}
+
+
+def load_queue(
+    user: User,
+    filters: QueueFilters,
+    page: int,
+    per_page: int,
+    now: datetime,
+    calendar: WorkingCalendar,
+) -> QueuePage:
+    """The page of cases the user asked for, in the chosen order: two statements."""
+    counts = status_counts(user, filters, now, calendar)
+    result = QueuePage([], 1, per_page, 0, counts)
+    result.total = result.count(filters.status)
+    result.page = min(max(page, 1), result.pages)
+    stmt = (
+        sa.select(Case)
+        .where(*_conditions(user, filters, now, calendar))
+        .options(joinedload(Case.category), joinedload(Case.unit), joinedload(Case.assignee))
+        .order_by(*_order(filters.sort))
+        .limit(per_page)
+        .offset((result.page - 1) * per_page)
+    )
+    result.items = list(db.session.scalars(stmt))
+    return result
+
+
+def arrivals_since(
+    user: User, filters: QueueFilters, since: datetime, now: datetime, calendar: WorkingCalendar
+) -> int:
+    """How many cases entered this view since ``since`` through someone else's doing.
+
+    A case enters when it is received, routed or transferred; what the user did
+    themselves (a transfer away, say) is not news to them.
+    """
+    arrived = sa.select(CaseEvent.case_id).where(
+        CaseEvent.kind.in_([kind.value for kind in ARRIVAL_EVENTS]),
+        CaseEvent.created_at > since,
+        sa.or_(CaseEvent.actor_id.is_(None), CaseEvent.actor_id != user.id),
+    )
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(Case)
+        .where(*_conditions(user, filters, now, calendar), Case.id.in_(arrived))
+    )
+    return db.session.scalar(stmt) or 0

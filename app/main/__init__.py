@@ -1,6 +1,0 @@
-"""Site-wide pages: health checks and error pages."""
-from flask import Blueprint
-
-bp = Blueprint("main", __name__)
-
-from app.main import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Notifications: the outbox and the messages written to it for citizens and staff."""

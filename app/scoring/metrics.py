@@ -1,0 +1,374 @@
+"""Per-unit metrics over a period [start, end), in SQL: one grouped query per family.
+
+Every figure is charged to the unit that held the case when it happened.
+The rules, also shown on the "how this score is made" panel:
+
+* **Received** — cases that reached the unit in the period (routed to it or
+  transferred to it), each case counted once per unit.
+* **Acknowledged on time** — every time a case reaches a unit, the unit owes a
+  first action by its acknowledgment due time: the case's own on routing at
+  intake, otherwise its acknowledgment time counted from the arrival. Counted
+  over the arrivals whose acknowledgment was due in the period. On time: the
+  unit acknowledged (or rejected) it at or before that time. Still untouched
+  after it: late. When the first action is a transfer the arrival is judged as
+  a transfer instead (below), so no unit is charged twice for one delay.
+* **Answered on time** — charged to the unit that answered (or holds) the case.
+  Its due time is the citizen's due time, or, when the case reached it by a
+  transfer, a full response time from the transfer if that is later. Counted
+  over the answers, and the cases still waiting for one, whose due time fell in
+  the period and that were answered or past due by the period end (or now); on
+  time: answered at or before the due time. A case still unanswered past its
+  due time is late. Each answer counts (a reopened case answered again counts twice).
+* **Working hours to an answer** — median and 90th percentile of the working
+  minutes the answering unit took (from when the case reached it or the clock
+  restarted, without time awaiting the citizen), over the cases whose latest
+  answer was given in the period;
+  linear interpolation between ranks, as PostgreSQL's percentile_cont.
+* **Open and overdue at the period end** — cases with the unit, due before the
+  period end (or now) and still unanswered then.
+* **Satisfaction** — the last rating of each case rated in the period (1–5),
+  charged to the unit that answered: mean, and the share rated 4 or 5.
+* **Reopened** — of the answers the unit gave in the period, the share the
+  citizen reopened afterwards.
+* **Transfers out / late transfers** — transfers the unit made in the period;
+  late when made after its acknowledgment due time for that case or after the
+  case's response due time. A late transfer counts against the unit that made
+  it; the receiving unit is measured from the transfer.
+* **Rejected** — cases the unit rejected in the period (spam, duplicate, out of scope).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import CampaignWork, Case, CaseEvent, CaseStatus, EventKind, WorkStatus
+
+ARRIVALS = (EventKind.ROUTED.value, EventKind.TRANSFERRED.value)
+ANSWERED = (CaseStatus.RESPONDED.value, CaseStatus.CLOSED.value)
+WAITING = (CaseStatus.ASSIGNED.value, CaseStatus.IN_PROGRESS.value,
+           CaseStatus.AWAITING_CITIZEN.value)
+
+
+@dataclass
+class UnitMetrics:
+    """One unit's counts over a period; rates are derived, never stored rounded."""
+
+    unit_id: int
+    received: int = 0
+    ack_due: int = 0
+    ack_on_time: int = 0
+    response_due: int = 0
+    response_on_time: int = 0
+    open_overdue: int = 0
+    median_minutes: float | None = None
+    p90_minutes: float | None = None
+    rated: int = 0
+    rating_sum: int = 0
+    rated_high: int = 0
+    answered: int = 0
+    reopened: int = 0
+    transfers_out: int = 0
+    late_transfers: int = 0
+    rejected: int = 0
+    works_registered: int = 0
+    works_completed: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _count_if(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _later(a, b):
+    """The later of two instants, NULL-safe on the first (portable GREATEST)."""
+    return sa.case((a > b, a), else_=b)
+
+
+def _holder_at(event) -> sa.ScalarSelect:
+    """The unit holding the event's case just before the event (latest earlier arrival)."""
+    arrival = aliased(CaseEvent)
+    return (
+        sa.select(arrival.to_unit_id)
+        .where(arrival.case_id == event.case_id, arrival.kind.in_(ARRIVALS), arrival.id < event.id)
+        .order_by(arrival.id.desc())
+        .limit(1)
+        .correlate(event)
+        .scalar_subquery()
+    )
+
+
+def received(start: datetime, end: datetime):
+    """Cases that reached each unit in the period."""
+    e = CaseEvent
+    return (
+        sa.select(e.to_unit_id, sa.func.count(sa.distinct(e.case_id)))
+        .where(e.kind.in_(ARRIVALS), e.to_unit_id.is_not(None),
+               e.created_at >= start, e.created_at < end)
+        .group_by(e.to_unit_id)
+    )
+
+
+def acknowledgments(start: datetime, end: datetime, as_of: datetime):
+    """Per unit: arrivals judged on their first action, and those acted on in time."""
+    arrival, later, first = aliased(CaseEvent), aliased(CaseEvent), aliased(CaseEvent)
+    first_action = (
+        sa.select(sa.func.min(later.id))
+        .where(later.case_id == arrival.case_id, later.id > arrival.id,
+               later.from_status == CaseStatus.ASSIGNED.value)
+        .correlate(arrival)
+        .scalar_subquery()
+    )
+    held = (
+        sa.select(arrival.to_unit_id.label("unit_id"), arrival.ack_due_at.label("due"),
+                  first_action.label("first_id"))
+        .where(arrival.kind.in_(ARRIVALS), arrival.to_unit_id.is_not(None),
+               arrival.ack_due_at >= start, arrival.ack_due_at < end)
+        .subquery()
+    )
+    # Judged as of ``as_of``: actions after it are not known yet.
+    acted = sa.and_(first.id.is_not(None), first.kind != EventKind.TRANSFERRED.value,
+                    first.created_at < as_of)
+    return (
+        sa.select(held.c.unit_id, sa.func.count(), _count_if(sa.and_(acted, first.created_at <= held.c.due)))
+        .select_from(held)
+        .outerjoin(first, first.id == held.c.first_id)
+        .where(sa.or_(acted, sa.and_(held.c.due < as_of, sa.or_(
+            first.id.is_(None), first.created_at >= as_of))))
+        .group_by(held.c.unit_id)
+    )
+
+
+def unit_due_dates_for_cases():
+    """(latest arrival per case, its event alias, the current unit's response due expression)."""
+    latest = (
+        sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.id).label("event_id"))
+        .where(CaseEvent.kind.in_(ARRIVALS))
+        .group_by(CaseEvent.case_id)
+        .subquery()
+    )
+    arrival = aliased(CaseEvent)
+    return latest, arrival, _later(arrival.response_due_at, Case.response_due_at)
+
+
+def responses(start: datetime, end: datetime, as_of: datetime):
+    """Per unit: answers due in the period, those on time, and cases open and overdue at the end.
+
+    Answers are judged from their events (the due time is stamped on each answer,
+    so a later reopening does not erase a late answer); cases still waiting for
+    an answer are judged from their current due time.
+    """
+    answer = aliased(CaseEvent)
+    answers = sa.select(
+        _holder_at(answer).label("unit_id"),
+        answer.response_due_at.label("due"),
+        answer.created_at.label("answered_at"),
+    ).where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < end)
+    latest, arrival, due = unit_due_dates_for_cases()
+    waiting = (
+        sa.select(Case.unit_id, due, sa.null())
+        .join(latest, latest.c.case_id == Case.id)
+        .join(arrival, arrival.id == latest.c.event_id)
+        .where(Case.unit_id.is_not(None), Case.responded_at.is_(None),
+               Case.status.in_(WAITING), due < end)
+    )
+    both = sa.union_all(answers, waiting).subquery()
+    in_period = sa.and_(both.c.due >= start, both.c.due < end)
+    answered = sa.and_(both.c.answered_at.is_not(None), both.c.answered_at < as_of)
+    return (
+        sa.select(
+            both.c.unit_id,
+            _count_if(sa.and_(in_period, sa.or_(answered, both.c.due < as_of))),
+            _count_if(sa.and_(in_period, answered, both.c.answered_at <= both.c.due)),
+            _count_if(sa.and_(both.c.due < as_of,
+                              sa.or_(both.c.answered_at.is_(None), both.c.answered_at >= as_of))),
+        )
+        .where(both.c.unit_id.is_not(None))
+        .group_by(both.c.unit_id)
+    )
+
+
+def _rank_bounds(n, numerator: int, denominator: int):
+    """0-based ranks around the p-quantile (p = numerator/denominator) of n sorted values."""
+    position = (n - 1) * numerator
+    return position // denominator, (position + denominator - 1) // denominator
+
+
+def response_times(start: datetime, end: datetime):
+    """Per unit: count, and the two values around the median and the 90th percentile."""
+    c = Case
+    ranked = (
+        sa.select(
+            c.unit_id.label("unit_id"),
+            c.response_working_minutes.label("minutes"),
+            (sa.func.row_number().over(partition_by=c.unit_id,
+                                       order_by=c.response_working_minutes) - 1).label("rn"),
+            sa.func.count().over(partition_by=c.unit_id).label("n"),
+        )
+        .where(c.responded_at >= start, c.responded_at < end,
+               c.response_working_minutes.is_not(None), c.unit_id.is_not(None))
+        .subquery()
+    )
+    n = ranked.c.n
+
+    def at(rank):
+        return sa.func.sum(sa.case((ranked.c.rn == rank, ranked.c.minutes), else_=0))
+
+    med_lo, med_hi = _rank_bounds(n, 1, 2)
+    p90_lo, p90_hi = _rank_bounds(n, 9, 10)
+    return sa.select(
+        ranked.c.unit_id, sa.func.max(n), at(med_lo), at(med_hi), at(p90_lo), at(p90_hi)
+    ).group_by(ranked.c.unit_id)
+
+
+def interpolate(n: int, low: float, high: float, numerator: int, denominator: int) -> float:
+    """percentile_cont between the two ranked values around the quantile."""
+    fraction = ((n - 1) * numerator % denominator) / denominator
+    return low + fraction * (high - low)
+
+
+def satisfaction(start: datetime, end: datetime):
+    """Per answering unit: cases last rated in the period, the sum of ratings, and 4–5 ratings."""
+    rating = aliased(CaseEvent)
+    last = (
+        sa.select(rating.case_id, sa.func.max(rating.id).label("event_id"))
+        .where(rating.kind == EventKind.RATING.value)
+        .group_by(rating.case_id)
+        .subquery()
+    )
+    event = aliased(CaseEvent)
+    rated = (
+        sa.select(_holder_at(event).label("unit_id"), Case.satisfaction.label("stars"))
+        .select_from(last)
+        .join(event, event.id == last.c.event_id)
+        .join(Case, Case.id == last.c.case_id)
+        .where(event.created_at >= start, event.created_at < end, Case.satisfaction.is_not(None))
+        .subquery()
+    )
+    return (
+        sa.select(rated.c.unit_id, sa.func.count(), sa.func.sum(rated.c.stars),
+                  _count_if(rated.c.stars >= 4))
+        .where(rated.c.unit_id.is_not(None))
+        .group_by(rated.c.unit_id)
+    )
+
+
+def reopens(start: datetime, end: datetime):
+    """Per answering unit: answers given in the period, and those reopened afterwards."""
+    answer, reopen = aliased(CaseEvent), aliased(CaseEvent)
+    was_reopened = (
+        sa.select(reopen.id)
+        .where(reopen.case_id == answer.case_id, reopen.id > answer.id,
+               reopen.from_status.in_(ANSWERED),
+               reopen.to_status == CaseStatus.IN_PROGRESS.value)
+        .correlate(answer)
+        .exists()
+    )
+    answers = (
+        sa.select(_holder_at(answer).label("unit_id"), was_reopened.label("reopened"))
+        .where(answer.kind == EventKind.PUBLIC_REPLY.value,
+               answer.created_at >= start, answer.created_at < end)
+        .subquery()
+    )
+    return (
+        sa.select(answers.c.unit_id, sa.func.count(), _count_if(answers.c.reopened))
+        .where(answers.c.unit_id.is_not(None))
+        .group_by(answers.c.unit_id)
+    )
+
+
+def transfers(start: datetime, end: datetime):
+    """Per unit: transfers it made in the period, and the late ones."""
+    move, arrival = aliased(CaseEvent), aliased(CaseEvent)
+
+    def previous(column):
+        return (
+            sa.select(column)
+            .where(arrival.case_id == move.case_id, arrival.kind.in_(ARRIVALS),
+                   arrival.id < move.id)
+            .order_by(arrival.id.desc())
+            .limit(1)
+            .correlate(move)
+            .scalar_subquery()
+        )
+
+    made = (
+        sa.select(
+            move.from_unit_id.label("unit_id"),
+            move.created_at.label("at"),
+            previous(arrival.ack_due_at).label("ack_due"),
+            previous(arrival.response_due_at).label("own_due"),
+            Case.response_due_at.label("case_due"),
+        )
+        .join(Case, Case.id == move.case_id)
+        .where(move.kind == EventKind.TRANSFERRED.value, move.from_unit_id.is_not(None),
+               move.created_at >= start, move.created_at < end)
+        .subquery()
+    )
+    late = sa.or_(made.c.at > made.c.ack_due,
+                  made.c.at > _later(made.c.own_due, made.c.case_due))
+    return sa.select(made.c.unit_id, sa.func.count(), _count_if(late)).group_by(made.c.unit_id)
+
+
+def rejections(start: datetime, end: datetime):
+    """Per unit: cases it rejected in the period."""
+    e = CaseEvent
+    return (
+        sa.select(Case.unit_id, sa.func.count(sa.distinct(e.case_id)))
+        .join(Case, Case.id == e.case_id)
+        .where(e.to_status == CaseStatus.REJECTED.value, Case.unit_id.is_not(None),
+               e.created_at >= start, e.created_at < end)
+        .group_by(Case.unit_id)
+    )
+
+
+def works(campaign_id: int, end: datetime):
+    """Per unit: works registered in the campaign before the end, and those completed by then."""
+    w = CampaignWork
+    done = sa.and_(w.status.in_([WorkStatus.COMPLETED.value, WorkStatus.RECOGNISED.value]),
+                   w.completed_at < end)
+    return (
+        sa.select(w.unit_id, sa.func.count(), _count_if(done))
+        .where(w.campaign_id == campaign_id, w.registered_at < end)
+        .group_by(w.unit_id)
+    )
+
+
+def unit_metrics(
+    start: datetime, end: datetime, now: datetime, campaign_id: int | None = None
+) -> dict[int, UnitMetrics]:
+    """Every unit's metrics over [start, end), judged as of min(end, now)."""
+    as_of = min(end, now)
+    out: dict[int, UnitMetrics] = {}
+
+    def unit(unit_id: int) -> UnitMetrics:
+        return out.setdefault(unit_id, UnitMetrics(unit_id))
+
+    run = db.session.execute
+    for unit_id, count in run(received(start, end)):
+        unit(unit_id).received = count
+    for unit_id, due, on_time in run(acknowledgments(start, end, as_of)):
+        unit(unit_id).ack_due, unit(unit_id).ack_on_time = due, on_time
+    for unit_id, due, on_time, overdue in run(responses(start, end, as_of)):
+        m = unit(unit_id)
+        m.response_due, m.response_on_time, m.open_overdue = due, on_time, overdue
+    for unit_id, n, med_lo, med_hi, p90_lo, p90_hi in run(response_times(start, end)):
+        m = unit(unit_id)
+        m.median_minutes = interpolate(n, med_lo, med_hi, 1, 2)
+        m.p90_minutes = interpolate(n, p90_lo, p90_hi, 9, 10)
+    for unit_id, count, total, high in run(satisfaction(start, end)):
+        m = unit(unit_id)
+        m.rated, m.rating_sum, m.rated_high = count, int(total), high
+    for unit_id, count, reopened in run(reopens(start, end)):
+        unit(unit_id).answered, unit(unit_id).reopened = count, reopened
+    for unit_id, count, late in run(transfers(start, end)):
+        unit(unit_id).transfers_out, unit(unit_id).late_transfers = count, late
+    for unit_id, count in run(rejections(start, end)):
+        unit(unit_id).rejected = count
+    if campaign_id is not None:
+        for unit_id, registered, completed in run(works(campaign_id, end)):
+            unit(unit_id).works_registered, unit(unit_id).works_completed = registered, completed
+    return out

@@ -1,0 +1,140 @@
+"""What the scorecard pages show, read from snapshots: a bounded number of queries per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from app.core.timeutil import to_local
+from app.extensions import db
+from app.models import Campaign, Case, Role, ScoreSnapshot, Unit, User
+from app.scoring import snapshots
+from app.scoring.metrics import unit_due_dates_for_cases
+
+SCORECARD_ROLES = (Role.UNIT_HEAD, Role.COMMITTEE, Role.ADMIN)
+LATE_CASES_SHOWN = 50
+
+
+def may_view_scorecards(user: User | None) -> bool:
+    """Unit heads (their unit), the committee and admins (every unit). Officers and
+    operators do not: the scorecard is the unit head's tool."""
+    return bool(user and user.is_authenticated and user.role in SCORECARD_ROLES)
+
+
+def all_units() -> list[Unit]:
+    """Every unit, for trees and filters (one query; the tree is small)."""
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.parent_id.is_not(None), Unit.code)))
+
+
+def subtree(units: list[Unit], root_id: int) -> set[int]:
+    """The unit and every unit under it."""
+    children: dict[int | None, list[int]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit.id)
+    found, stack = set(), [root_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found
+
+
+def visible_unit_ids(user: User, units: list[Unit]) -> set[int] | None:
+    """The units whose scores the user may read; None means all."""
+    if user.role in (Role.COMMITTEE, Role.ADMIN):
+        return None
+    if user.role == Role.UNIT_HEAD and user.unit_id is not None:
+        return subtree(units, user.unit_id)
+    return set()
+
+
+def period_label(key: str, gettext) -> str:
+    """A period key as people read it."""
+    if key == "all":
+        return gettext("Whole campaign")
+    if "-Q" in key:
+        year, quarter = key.split("-Q")
+        return gettext("Quarter %(q)s/%(year)s", q=quarter, year=year)
+    if len(key) == 7:
+        return f"{key[5:]}/{key[:4]}"
+    return key
+
+
+@dataclass
+class Scorecard:
+    """The ranked table for one campaign, period and unit subtree."""
+
+    campaigns: list[Campaign]
+    campaign: Campaign | None
+    period_key: str
+    period_keys: list[str]
+    units: list[Unit]
+    unit_filter: int | None
+    as_of: date | None
+    rows: list[ScoreSnapshot] = field(default_factory=list)
+    previous_ranks: dict[int, int | None] = field(default_factory=dict)
+    series: dict[int, list[ScoreSnapshot]] = field(default_factory=dict)
+
+    @property
+    def parent_ids(self) -> set[int]:
+        """Units that have units under them (from the loaded list: no query per unit)."""
+        return {u.parent_id for u in self.units if u.parent_id is not None}
+
+    def rank_change(self, row: ScoreSnapshot) -> int | None:
+        """Places gained (positive) or lost since the previous computation."""
+        before = self.previous_ranks.get(row.unit_id)
+        if before is None or row.rank is None:
+            return None
+        return before - row.rank
+
+
+def _choose_campaign(campaigns: list[Campaign], campaign_id: int | None) -> Campaign | None:
+    chosen = next((c for c in campaigns if c.id == campaign_id), None)
+    if chosen is None:
+        chosen = next((c for c in campaigns if c.is_open), campaigns[0] if campaigns else None)
+    return chosen
+
+
+def scorecard(user: User, now: datetime, campaign_id: int | None = None,
+              period_key: str | None = None, unit_id: int | None = None) -> Scorecard:
+    """The scorecard the user asked for, from the latest snapshots."""
+    campaigns = list(db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())))
+    units = all_units()
+    campaign = _choose_campaign(campaigns, campaign_id)
+    keys = [p.key for p in snapshots.campaign_periods(campaign, to_local(now).date())] \
+        if campaign else []
+    if period_key not in keys:
+        period_key = "all"
+    allowed = visible_unit_ids(user, units)
+    wanted = allowed
+    if unit_id is not None and (allowed is None or unit_id in allowed):
+        wanted = subtree(units, unit_id)
+    else:
+        unit_id = None
+    card = Scorecard(campaigns, campaign, period_key, keys, units, unit_id, None)
+    if campaign is None:
+        return card
+    card.as_of = snapshots.latest_as_of(campaign.id, period_key)
+    if card.as_of is None:
+        return card
+    card.rows = snapshots.snapshot_rows(campaign.id, period_key, card.as_of, wanted)
+    previous = snapshots.latest_as_of(campaign.id, period_key, before=card.as_of)
+    card.previous_ranks = snapshots.ranks_on(campaign.id, period_key, previous)
+    card.series = snapshots.monthly_series(campaign.id, wanted)
+    return card
+
+
+def late_cases(unit: Unit, start: datetime, end: datetime, now: datetime) -> list[Case]:
+    """The unit's cases answered late, or unanswered past due, with a due time in the period."""
+    latest, arrival, due = unit_due_dates_for_cases()
+    late = sa.or_(Case.responded_at > due, sa.and_(Case.responded_at.is_(None), due < now))
+    return list(db.session.scalars(
+        sa.select(Case)
+        .join(latest, latest.c.case_id == Case.id)
+        .join(arrival, arrival.id == latest.c.event_id)
+        .where(Case.unit_id == unit.id, Case.status != "rejected", due >= start, due < end, late)
+        .order_by(due)
+        .limit(LATE_CASES_SHOWN)
+    ))

@@ -1,0 +1,1 @@
+"""Data for demonstrations and measurements: `flask seed demo` and `flask seed bulk`."""

@@ -1,0 +1,154 @@
+"""Volume data for benchmarks and load tests: `flask seed bulk --cases N`.
+
+Cases spread over units, categories, channels, states and the last two years,
+each with the timeline the workflow would have written, references continuing
+each year's CaseSequence, fresh secret tracking codes and accent-folded search
+text. Due times come from the working calendar (holidays and CalendarDay rows
+included) through ``WorkingTimeLine``. Rows go in with COPY on PostgreSQL and
+with batched executemany on SQLite; no ORM object is made per case.
+
+On PostgreSQL the case tables are locked for the duration, so submissions wait
+until the load commits. Tracking codes are 58-bit random values; the database's
+unique constraint would refuse the (astronomically unlikely) collision with an
+existing code.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+import time
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from app.core.timeutil import utcnow
+from app.deadlines.sla import load_calendar
+from app.extensions import db
+from app.intake.tracking import ALPHABET, CODE_LENGTH
+from app.models import Case, CaseEvent, CaseSequence
+from app.seed.bulk import texts
+from app.seed.bulk.lifecycle import CaseFactory
+from app.seed.bulk.worktime import WorkingTimeLine
+from app.seed.bulk.world import ensure_base, load_world
+from app.seed.bulk.writer import Writer, check_text
+from app.seed.demo import SeedReport
+
+LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no daylight saving time
+BATCH = 20_000
+
+
+@dataclass
+class BulkReport:
+    """What a bulk load did, for the command to print."""
+
+    cases: int = 0
+    events: int = 0
+    units_created: int = 0
+    users_created: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+    demo: SeedReport = field(default_factory=SeedReport)
+
+
+def tracking_codes(count: int) -> list[str]:
+    """``count`` random codes from the tracking alphabet (rejection sampling keeps them unbiased)."""
+    accept = len(ALPHABET) * (256 // len(ALPHABET))
+    table = bytes(ord(ALPHABET[b % len(ALPHABET)]) if b < accept else 0 for b in range(256))
+    rejected = bytes(range(accept, 256))
+    wanted = count * CODE_LENGTH
+    symbols = b""
+    while len(symbols) < wanted:
+        more = secrets.token_bytes((wanted - len(symbols)) * 256 // accept + 64)
+        symbols += more.translate(table, rejected)
+    text = symbols[:wanted].decode("ascii")
+    return [text[i:i + CODE_LENGTH] for i in range(0, wanted, CODE_LENGTH)]
+
+
+def _year_starts(first: int, last: int) -> tuple[list[int], list[int]]:
+    """Epoch seconds at which each local year begins, for the years between two instants."""
+    years = list(range(datetime.fromtimestamp(first + LOCAL_OFFSET, timezone.utc).year,
+                       datetime.fromtimestamp(last + LOCAL_OFFSET, timezone.utc).year + 1))
+    starts = [int(datetime(y, 1, 1, tzinfo=timezone.utc).timestamp()) - LOCAL_OFFSET for y in years]
+    return years, starts
+
+
+def _receipts(rng: random.Random, factory: CaseFactory, count: int, now: int, span: int,
+              line: WorkingTimeLine) -> list[tuple[int, str]]:
+    """When each case arrived and how, oldest first; more cases lately, as use grows."""
+    out = []
+    for _ in range(count):
+        received = now - int(span * rng.random() ** 1.3) - rng.randint(60, 3600)
+        channel = factory.channel()
+        if channel in ("hotline", "walk_in"):
+            received = line.next_working(received)
+        out.append((min(received, now - 60), channel))
+    out.sort()
+    return out
+
+
+def seed_bulk(cases: int, seed: int | None = None, units: int = 100, years: int = 2,
+              now: datetime | None = None, batch: int = BATCH) -> BulkReport:
+    """Add ``cases`` synthetic cases with their timelines. The caller commits."""
+    started = time.perf_counter()
+    report = BulkReport()
+    rng = random.Random(seed)
+    now_dt = (now or utcnow()).astimezone(timezone.utc).replace(microsecond=0)
+    now_ts = int(now_dt.timestamp())
+    span = years * 365 * 86400
+    writer = Writer(now_ts - span - 4 * 86400, now_ts + 400 * 86400)
+    writer.lock()
+    ensure_base(report.demo)
+    specs, weights, staff, report.units_created, report.users_created = load_world(units)
+    if not specs:
+        raise ValueError("no active category to file cases under")
+    for pool in (texts.GENERIC_TEXTS, texts.ANSWERS, texts.QUESTIONS, texts.NAMES, texts.ALL_WARDS):
+        for entry in pool:
+            for part in (entry if isinstance(entry, tuple) else (entry,)):
+                check_text(part)
+    line = WorkingTimeLine(load_calendar(), now_dt - timedelta(seconds=span + 3 * 86400),
+                           now_dt + timedelta(days=400))
+    factory = CaseFactory(rng, line, specs, weights, staff, now_ts)
+    receipts = _receipts(rng, factory, cases, now_ts, span, line)
+    years_list, year_starts = _year_starts(receipts[0][0] if receipts else now_ts, now_ts)
+    counters = {
+        year: value for year, value in db.session.execute(
+            sa.select(CaseSequence.year, CaseSequence.last_value)
+            .where(CaseSequence.year.in_(years_list))
+        )
+    }
+    known = set(counters)
+    case_id = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Case.id), 0)))
+    event_id = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(CaseEvent.id), 0)))
+    existing = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    writer.prepare(cases, existing)
+    statuses: dict[str, int] = {}
+    for first in range(0, cases, batch):
+        chunk = receipts[first:first + batch]
+        codes = tracking_codes(len(chunk))
+        case_rows, event_rows = [], []
+        for (received, channel), code in zip(chunk, codes):
+            year = years_list[bisect_right(year_starts, received) - 1]
+            number = counters.get(year, 0) + 1
+            counters[year] = number
+            case_id += 1
+            row, events = factory.make(case_id, event_id + 1, f"{year}-{number:06d}", code,
+                                       received, channel)
+            event_id += len(events)
+            case_rows.append(row)
+            event_rows.extend(events)
+            statuses[row[21]] = statuses.get(row[21], 0) + 1
+        writer.write(case_rows, event_rows)
+        report.events += len(event_rows)
+    writer.finish(case_id, event_id)
+    for year, value in counters.items():
+        if year in known:
+            db.session.execute(sa.update(CaseSequence).where(CaseSequence.year == year)
+                               .values(last_value=value))
+        else:
+            db.session.execute(sa.insert(CaseSequence).values(year=year, last_value=value))
+    report.cases = cases
+    report.statuses = dict(sorted(statuses.items()))
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,374 @@
+"""Demo data for `flask seed demo`: the Khối's units, categories, accounts and cases.
+
+Every step looks up what exists first, so running it again adds nothing twice.
+Cases are made through the same intake and workflow services as real ones.
+"""
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from app.cases import lifecycle
+from app.core.timeutil import to_local, utcnow
+from app.deadlines.sla import load_calendar
+from app.extensions import db
+from app.intake import routing
+from app.intake.submission import Submission, submit_case
+from app.models import (
+    AttributeOption,
+    Case,
+    Category,
+    CategoryAttribute,
+    Channel,
+    DeadlinePolicy,
+    Role,
+    Unit,
+    User,
+)
+from app.notify import staff_alerts
+
+ROOT_UNIT = ("DUK", "Đảng ủy Khối Dân - Chính - Đảng TP HCM",
+             "Party Committee of the Party, State and Mass Organisations Bloc, HCMC")
+MEMBER_UNITS = [
+    ("THUE", "Cục Thuế TP HCM", "HCMC Tax Department"),
+    ("BHXH", "Bảo hiểm Xã hội TP HCM", "HCMC Social Insurance"),
+    ("KBNN", "Kho bạc Nhà nước khu vực II", "State Treasury, Region II"),
+    ("HQ", "Chi cục Hải quan khu vực II", "Customs Sub-department, Region II"),
+    ("LDLD", "Liên đoàn Lao động TP HCM", "HCMC Labour Federation"),
+    ("HLHPN", "Hội Liên hiệp Phụ nữ TP HCM", "HCMC Women's Union"),
+    ("DOAN", "Thành Đoàn TP HCM", "HCMC Youth Union"),
+    ("HND", "Hội Nông dân TP HCM", "HCMC Farmers' Union"),
+    ("MTTQ", "Ủy ban MTTQ Việt Nam TP HCM", "HCMC Vietnam Fatherland Front Committee"),
+    ("TKE", "Thống kê TP HCM", "HCMC Statistics Office"),
+]
+
+POLICIES = [
+    # code, name, ack hours, response days, urgent ack hours, urgent response days
+    ("STANDARD", "Tiêu chuẩn", 8, 10, 2, 3),
+    ("FAST", "Rút gọn", 4, 5, 2, 2),
+]
+
+CATEGORIES = [
+    # code, Vietnamese, English, default unit, policy, keywords
+    ("THUE", "Thuế", "Tax", "THUE", "STANDARD", "thue, hoa don, quyet toan, ma so thue"),
+    ("BHXH", "Bảo hiểm xã hội, bảo hiểm y tế", "Social and health insurance", "BHXH",
+     "STANDARD", "bhxh, bhyt, luong huu, so bao hiem"),
+    ("KHOBAC", "Kho bạc, thanh toán ngân sách", "Treasury and budget payments", "KBNN",
+     "STANDARD", "kho bac, ngan sach"),
+    ("HAIQUAN", "Hải quan", "Customs", "HQ", "STANDARD", "hai quan, to khai"),
+    ("LAODONG", "Lao động, công đoàn", "Labour and trade unions", "LDLD", "FAST",
+     "luong, cong doan, hop dong lao dong"),
+    ("PHUNU", "Phụ nữ, trẻ em, gia đình", "Women, children and families", "HLHPN", "FAST",
+     "phu nu, tre em, bao luc gia dinh"),
+    ("KHAC", "Khác (chưa rõ đơn vị)", "Other (unit unclear)", None, "STANDARD", "khac"),
+]
+
+# Extra questions (Open311 service attributes):
+# category, code, datatype, required, question vi/en, hint vi/en, options (key, vi, en)
+QUESTIONS = [
+    ("THUE", "LOAI_THUE", "singlevaluelist", True, "Loại thuế liên quan", "Which tax is it about?",
+     None, None,
+     [("TNCN", "Thuế thu nhập cá nhân", "Personal income tax"),
+      ("GTGT", "Thuế giá trị gia tăng", "Value added tax"),
+      ("HKD", "Thuế hộ kinh doanh", "Household business tax"),
+      ("KHAC", "Loại khác", "Other")]),
+    ("THUE", "MST", "string", False, "Mã số thuế (nếu có)", "Tax identification number (if any)",
+     "10 hoặc 13 chữ số", "10 or 13 digits", []),
+    ("BHXH", "NOI_DUNG", "multivaluelist", False, "Nội dung liên quan",
+     "What is it about?", "Chọn một hoặc nhiều", "Choose one or more",
+     [("SO_BHXH", "Sổ bảo hiểm xã hội", "Social insurance book"),
+      ("THE_BHYT", "Thẻ bảo hiểm y tế", "Health insurance card"),
+      ("LUONG_HUU", "Lương hưu", "Pension"),
+      ("TRO_CAP", "Trợ cấp một lần", "One-off allowance")]),
+    ("BHXH", "TU_NGAY", "datetime", False, "Vấn đề bắt đầu từ khi nào?",
+     "When did the problem start?", "Ngày theo ISO 8601, ví dụ 2026-03-02",
+     "An ISO 8601 date, e.g. 2026-03-02", []),
+]
+
+# Routing rules by category and ward (an empty ward means any ward).
+ROUTING_RULES = [
+    # category, ward, unit
+    ("THUE", "", "THUE"),
+    ("BHXH", "", "BHXH"),
+    ("LAODONG", "Phường Thủ Đức", "LDLD"),
+    ("PHUNU", "Xã Củ Chi", "HND"),
+]
+
+DEMO_ACCOUNTS = [
+    # email, name, role, unit code
+    ("admin@demo.vn", "Quản trị viên", Role.ADMIN, None),
+    ("operator@demo.vn", "Nguyễn Thị Tổng Đài", Role.OPERATOR, None),
+    ("committee@demo.vn", "Trần Văn Ủy Viên", Role.COMMITTEE, "DUK"),
+    ("head.thue@demo.vn", "Lê Minh Trưởng", Role.UNIT_HEAD, "THUE"),
+    ("officer.thue@demo.vn", "Phạm Thu Thuế", Role.OFFICER, "THUE"),
+    ("officer.bhxh@demo.vn", "Võ Thanh Bảo", Role.OFFICER, "BHXH"),
+]
+
+WARDS = ["Phường Sài Gòn", "Phường Bến Thành", "Phường Tân Định", "Phường Bình Thạnh",
+         "Phường Gia Định", "Phường Thủ Đức", "Phường Chợ Lớn", "Xã Củ Chi", "Phường Gò Vấp"]
+
+CASE_TEXTS = {
+    "THUE": [
+        ("Chưa nhận được hoàn thuế thu nhập cá nhân",
+         "Tôi nộp hồ sơ hoàn thuế TNCN năm 2025 từ tháng 3 nhưng đến nay chưa nhận được tiền."),
+        ("Không tra cứu được mã số thuế cá nhân",
+         "Trang tra cứu báo lỗi khi tôi nhập số căn cước công dân."),
+        ("Hướng dẫn quyết toán thuế cho hộ kinh doanh",
+         "Xin hướng dẫn cách kê khai thuế khoán cho hộ kinh doanh nhỏ tại chợ."),
+        ("Hóa đơn điện tử bị từ chối",
+         "Hóa đơn điện tử của công ty bị hệ thống từ chối cấp mã, không rõ lý do."),
+    ],
+    "BHXH": [
+        ("Chậm chốt sổ bảo hiểm xã hội",
+         "Công ty cũ chưa chốt sổ BHXH cho tôi sau 3 tháng nghỉ việc."),
+        ("Thẻ BHYT của con chưa được gia hạn",
+         "Thẻ bảo hiểm y tế học sinh của con tôi hết hạn nhưng chưa được cấp thẻ mới."),
+        ("Hỏi về mức lương hưu",
+         "Tôi đóng BHXH 22 năm, xin hỏi cách tính lương hưu khi nghỉ năm 2027."),
+    ],
+    "KHOBAC": [
+        ("Chậm thanh toán tiền bồi thường",
+         "Khoản bồi thường giải phóng mặt bằng đã duyệt nhưng kho bạc chưa chi."),
+    ],
+    "HAIQUAN": [
+        ("Hàng nhập khẩu bị giữ lâu",
+         "Lô hàng linh kiện của doanh nghiệp bị giữ tại cảng hơn 10 ngày chưa thông quan."),
+    ],
+    "LAODONG": [
+        ("Công ty nợ lương công nhân",
+         "Công ty may nơi tôi làm nợ lương 2 tháng, công đoàn cơ sở chưa lên tiếng."),
+        ("Không được ký hợp đồng lao động",
+         "Tôi làm việc 8 tháng mà công ty vẫn chưa ký hợp đồng lao động."),
+    ],
+    "PHUNU": [
+        ("Đề nghị hỗ trợ phụ nữ đơn thân",
+         "Xin thông tin về chương trình hỗ trợ vốn cho phụ nữ đơn thân nuôi con nhỏ."),
+    ],
+    "KHAC": [
+        ("Ngập nước kéo dài sau mưa",
+         "Đoạn đường trước nhà tôi ngập nước sâu mỗi khi mưa lớn, xe máy chết máy."),
+        ("Đèn đường hư hỏng",
+         "Đèn đường trong hẻm tối om gần một tháng nay, người dân đi lại nguy hiểm."),
+    ],
+}
+
+# What happens to each demo case after intake, in turn.
+SCENARIOS = ["assigned", "in_progress", "awaiting", "responded", "closed", "rejected",
+             "transferred", "reopened", "in_progress", "responded_late", "closed", "assigned"]
+
+CITIZEN_NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung",
+                 "Hoàng Văn Em", "Vũ Thị Giang", "Đặng Quốc Huy", "Bùi Thị Lan"]
+
+
+@dataclass
+class SeedReport:
+    """What a seeding run did, for the command to print."""
+
+    created_units: int = 0
+    created_categories: int = 0
+    created_users: int = 0
+    created_cases: int = 0
+    password: str | None = None
+    password_reset: bool = False
+
+
+def _get_or_create(model, lookup: dict, values: dict):
+    obj = db.session.scalar(sa.select(model).filter_by(**lookup))
+    if obj is not None:
+        return obj, False
+    obj = model(**lookup, **values)
+    db.session.add(obj)
+    db.session.flush()
+    return obj, True
+
+
+def seed_units(report: SeedReport) -> dict[str, Unit]:
+    """The Khối's Party committee and its member units."""
+    code, name, name_en = ROOT_UNIT
+    root, created = _get_or_create(Unit, {"code": code}, {"name": name, "name_en": name_en})
+    report.created_units += created
+    units = {code: root}
+    for code, name, name_en in MEMBER_UNITS:
+        unit, created = _get_or_create(
+            Unit, {"code": code}, {"name": name, "name_en": name_en, "parent_id": root.id}
+        )
+        report.created_units += created
+        units[code] = unit
+    return units
+
+
+def seed_categories(report: SeedReport, units: dict[str, Unit]) -> dict[str, Category]:
+    """Deadline policies and the categories routed to their default units."""
+    policies = {}
+    for code, name, ack, days, urgent_ack, urgent_days in POLICIES:
+        policies[code], _ = _get_or_create(
+            DeadlinePolicy,
+            {"code": code},
+            {"name": name, "ack_hours": ack, "response_days": days,
+             "urgent_ack_hours": urgent_ack, "urgent_response_days": urgent_days},
+        )
+    categories = {}
+    for position, (code, name_vi, name_en, unit, policy, keywords) in enumerate(CATEGORIES):
+        categories[code], created = _get_or_create(
+            Category,
+            {"code": code},
+            {"name_vi": name_vi, "name_en": name_en, "keywords": keywords,
+             "default_unit_id": units[unit].id if unit else None,
+             "policy_id": policies[policy].id, "position": position},
+        )
+        report.created_categories += created
+    return categories
+
+
+def seed_questions(categories: dict[str, Category]) -> None:
+    """The extra questions of the demo tax and insurance categories."""
+    positions: dict[str, int] = {}
+    for code, attr_code, datatype, required, q_vi, q_en, hint_vi, hint_en, options in QUESTIONS:
+        positions[code] = positions.get(code, 0) + 1
+        attribute, created = _get_or_create(
+            CategoryAttribute,
+            {"category_id": categories[code].id, "code": attr_code},
+            {"position": positions[code], "datatype": datatype, "required": required,
+             "description_vi": q_vi, "description_en": q_en, "hint_vi": hint_vi,
+             "hint_en": hint_en},
+        )
+        if created:
+            for position, (key, name_vi, name_en) in enumerate(options, start=1):
+                db.session.add(AttributeOption(attribute_id=attribute.id, key=key,
+                                               name_vi=name_vi, name_en=name_en,
+                                               position=position))
+    db.session.flush()
+def seed_routing_rules(units: dict[str, Unit], categories: dict[str, Category]) -> None:
+    """The routing rules of the demo (changing a rule again is a no-op)."""
+    for category, ward, unit in ROUTING_RULES:
+        routing.set_rule(categories[category], ward, units[unit])
+
+
+def seed_accounts(report: SeedReport, units: dict[str, Unit], password: str | None) -> None:
+    """The demo accounts the README lists; --password resets every one of them."""
+    new_password = password or secrets.token_urlsafe(9)
+    for email, name, role, unit_code in DEMO_ACCOUNTS:
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=name, role=role.value,
+                        unit_id=units[unit_code].id if unit_code else None)
+            user.set_password(new_password)
+            db.session.add(user)
+            report.created_users += 1
+            report.password = new_password
+        elif password:
+            user.set_password(password)
+            user.active = True
+            report.password = password
+            report.password_reset = True
+    db.session.flush()
+
+
+def _officer_for(unit: Unit) -> User | None:
+    return db.session.scalar(
+        sa.select(User)
+        .where(User.unit_id == unit.id, User.role.in_([Role.OFFICER.value, Role.UNIT_HEAD.value]))
+        .order_by(User.role.desc(), User.id)
+    )
+
+
+def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rng,
+          now: datetime) -> None:
+    """Move a fresh case through the workflow as its scenario says, at plausible past times."""
+    calendar = load_calendar()
+    officer = _officer_for(case.unit) if case.unit else None
+    if officer is None or scenario == "assigned":
+        return
+    staff = lifecycle.Actor.staff(officer)
+    t = min(start + timedelta(hours=rng.randint(1, 3)), now)
+    if scenario == "rejected":
+        lifecycle.reject(case, staff, "Nội dung không thuộc thẩm quyền, đề nghị liên hệ UBND phường.", t)
+        return
+    if scenario == "transferred":
+        other = units["BHXH"] if case.unit_id != units["BHXH"].id else units["THUE"]
+        lifecycle.transfer(case, staff, other, "Nội dung thuộc lĩnh vực của đơn vị khác.", t)
+        return
+    lifecycle.acknowledge(case, staff, t)
+    if scenario == "in_progress":
+        lifecycle.add_note(case, staff, "Đã liên hệ bộ phận chuyên môn để kiểm tra.", t)
+        return
+    t = min(t + timedelta(days=1), now)
+    if scenario == "awaiting":
+        lifecycle.ask_citizen(case, staff, "Đề nghị ông/bà cung cấp thêm số hồ sơ hoặc mã giao dịch.", t)
+        return
+    t = min(t + timedelta(days=rng.randint(1, 4) + (14 if scenario == "responded_late" else 0)), now)
+    lifecycle.respond(case, staff, "Đơn vị đã kiểm tra và xử lý. Trân trọng cảm ơn ông/bà đã phản ánh.", t)
+    if scenario in ("closed", "reopened"):
+        t = min(t + timedelta(days=1), now)
+        if scenario == "closed":
+            lifecycle.rate_answer(case, rng.choice([3, 4, 5, 5]), "Cảm ơn đơn vị.", t, 7)
+        else:
+            lifecycle.reopen(case, "Vấn đề vẫn chưa được giải quyết.", t, 7, calendar)
+
+
+def _office_time(now: datetime, rng: random.Random) -> datetime:
+    """A weekday morning or afternoon in the last two months, in Ho Chi Minh City time."""
+    local = to_local(now) - timedelta(days=rng.randint(1, 60))
+    while local.weekday() >= 5:
+        local -= timedelta(days=1)
+    local = local.replace(hour=rng.choice([7, 8, 9, 10, 13, 14, 15]), minute=rng.choice([5, 20, 40]),
+                          second=0, microsecond=0)
+    return min(local.astimezone(timezone.utc), now)
+
+
+def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str, Category],
+               now: datetime) -> None:
+    """A few dozen cases over the last two months, in every state."""
+    rng = random.Random(2023)
+    operator = db.session.scalar(sa.select(User).where(User.email == "operator@demo.vn"))
+    index = 0
+    for round_ in range(3):
+        for code, texts in CASE_TEXTS.items():
+            for title, description in texts:
+                index += 1
+                full_title = title if round_ == 0 else f"{title} ({round_ + 1})"
+                exists = db.session.scalar(sa.select(Case.id).where(Case.title == full_title))
+                if exists is not None:
+                    continue
+                start = _office_time(now, rng)
+                anonymous = index % 5 == 0
+                hotline = index % 3 == 0
+                sub = Submission(
+                    category=categories[code], title=full_title, description=description,
+                    address=f"{rng.randint(1, 300)} đường số {rng.randint(1, 30)}",
+                    ward=rng.choice(WARDS), anonymous=anonymous,
+                    citizen_name=rng.choice(CITIZEN_NAMES),
+                    citizen_phone=f"+8490{rng.randint(1000000, 9999999)}",
+                    citizen_email=f"congdan{index}@example.vn",
+                    contact_consent=True, public_consent=index % 2 == 0,
+                )
+                case = submit_case(sub, Channel.HOTLINE if hotline else Channel.WEB, start,
+                                   created_by=operator if hotline else None)
+                _play(case, SCENARIOS[index % len(SCENARIOS)], start, units, rng, now)
+                report.created_cases += 1
+    db.session.flush()
+
+
+def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedReport:
+    """Create (or complete) the demo data set. The caller commits."""
+    report = SeedReport()
+    units = seed_units(report)
+    categories = seed_categories(report, units)
+    seed_questions(categories)
+    seed_routing_rules(units, categories)
+    seed_accounts(report, units, password)
+    with staff_alerts.silenced():  # past cases: nobody needs "new case" emails about them
+        seed_cases(report, units, categories, now or utcnow())
+        from app.seed.demo_campaigns import seed_campaigns
+
+        seed_campaigns(units, categories, now or utcnow())
+    return report
+
+
+def database_is_empty() -> bool:
+    """Whether no unit exists yet (a fresh installation)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 0

@@ -1,0 +1,56 @@
+"""Small helpers shared by the admin console's routes."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.core.errors import DomainError
+from app.models import User
+from app.org.units import unit_choices
+from app.web.admin.forms import NO_UNIT
+
+
+def is_htmx() -> bool:
+    """Whether htmx sent the request (answer with a partial, not a page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def locale() -> str:
+    """The reader's language code."""
+    return str(get_locale() or "vi")
+
+
+def acting_admin() -> User:
+    """The signed-in administrator as a model object, for the services."""
+    return current_user._get_current_object()
+
+
+def show_error(form: FlaskForm, err: DomainError, fallback: str) -> None:
+    """Put a service's refusal next to the field it concerns (or the fallback field)."""
+    name = err.field if err.field and err.field in form else fallback
+    form[name].errors = [*form[name].errors, str(err.message)]
+
+
+def done(message: str, endpoint: str, **values):
+    """Post/redirect/get: a message for the next page and a 303 to it."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values), 303)
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """A link to a page another part of the product provides, when it is installed."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def unit_options(none_label: str, include_inactive: bool = False) -> list[tuple[int, str]]:
+    """Units for a select, in tree order, after a "none" choice."""
+    return [(NO_UNIT, none_label), *unit_choices(locale(), include_inactive)]
+
+
+def unit_id_or_none(value: int | None) -> int | None:
+    """A unit id from a select, None for the "none" choice."""
+    return None if value in (None, NO_UNIT) else value

@@ -1,0 +1,134 @@
+"""What each Open311 answer holds: plain dicts built from the domain, in the reader's language."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from app.core.timeutil import to_local
+from app.intake import open311
+from app.models import ApiKey, Case, Category, CategoryAttribute
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this endpoint's behaviour last changed (the discovery document's changeset).
+CHANGESET = "2026-11-27T00:00:00+07:00"
+
+
+def w3c(moment: datetime | None) -> str | None:
+    """An instant in Ho Chi Minh City time with its offset: 2026-03-02T09:00:00+07:00."""
+    if moment is None:
+        return None
+    return to_local(moment).isoformat(timespec="seconds")
+
+
+def discovery(base_url: str) -> dict:
+    """The service discovery document: one endpoint, one jurisdiction."""
+    production = current_app.config["ENV_NAME"] == "production"
+    return {
+        "changeset": CHANGESET,
+        "contact": _(
+            "Lắng Nghe, Ho Chi Minh City. One jurisdiction only: jurisdiction_id is "
+            "accepted and ignored."
+        ),
+        "key_service": _(
+            "API keys for filing requests are issued by the administrators of Lắng Nghe."
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base_url,
+                "changeset": CHANGESET,
+                "type": "production" if production else "test",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+def service(category: Category, has_questions: bool, locale: str) -> dict:
+    """One entry of the service list."""
+    unit = category.default_unit
+    return {
+        "service_code": category.code,
+        "service_name": category.display_name(locale),
+        "description": (
+            _("Feedback about %(name)s, answered by %(unit)s.",
+              name=category.display_name(locale), unit=unit.display_name(locale))
+            if unit else
+            _("Feedback about %(name)s; an operator sends it to the responsible unit.",
+              name=category.display_name(locale))
+        ),
+        "metadata": has_questions,
+        "type": "realtime",
+        "keywords": category.keywords or None,
+        "group": unit.display_name(locale) if unit else None,
+    }
+
+
+def _attribute(attribute: CategoryAttribute, locale: str) -> dict:
+    return {
+        "variable": attribute.variable,
+        "code": attribute.code,
+        "datatype": attribute.datatype,
+        "required": attribute.required,
+        "datatype_description": attribute.hint(locale),
+        "order": attribute.position,
+        "description": attribute.description(locale),
+        "values": [{"key": o.key, "name": o.name(locale)} for o in attribute.options],
+    }
+
+
+def service_definition(category: Category, questions: list[CategoryAttribute], locale: str) -> dict:
+    """The service definition: the category's extra questions in order."""
+    return {
+        "service_code": category.code,
+        "attributes": [_attribute(a, locale) for a in questions],
+    }
+
+
+def _place(case: Case) -> str | None:
+    return ", ".join(p for p in (case.address, case.ward) if p) or None
+
+
+def service_request(row: open311.RequestRow, api_key: ApiKey | None, locale: str) -> dict:
+    """One request. Details only where ``may_see_details`` allows; never contact details."""
+    case, submission = row.case, row.submission
+    full = open311.may_see_details(row, api_key)
+    return {
+        "service_request_id": case.reference,
+        "status": open311.open311_status(case),
+        "status_notes": open311.status_notes(case) if full else None,
+        "service_name": case.category.display_name(locale),
+        "service_code": case.category.code,
+        "description": case.description if full else None,
+        "agency_responsible": case.unit.display_name(locale) if case.unit else None,
+        "service_notice": None,
+        "requested_datetime": w3c(case.received_at),
+        "updated_datetime": w3c(row.updated_at),
+        "expected_datetime": w3c(case.response_due_at),
+        "address": _place(case) if full else None,
+        "address_id": submission.address_id if full and submission else None,
+        "zipcode": None,
+        "lat": case.latitude if full else None,
+        "long": case.longitude if full else None,
+        "media_url": submission.media_url if full and submission else None,
+    }
+
+
+def created(case: Case, locale: str) -> dict:
+    """The answer to a POST: the new request's id and what will happen next."""
+    due = format_datetime(case.response_due_at, "dd/MM/yyyy HH:mm")
+    if case.unit is not None:
+        notice = _("Sent to %(unit)s, which should answer by %(due)s.",
+                   unit=case.unit.display_name(locale), due=due)
+    else:
+        notice = _("Received; an operator will send it to the responsible unit. "
+                   "An answer is due by %(due)s.", due=due)
+    return {"service_request_id": case.reference, "service_notice": notice, "account_id": None}
+
+
+def token(row: open311.RequestRow, token_value: str) -> dict:
+    """The answer to GET tokens: the request the token stands for."""
+    return {"service_request_id": row.case.reference, "token": token_value}

@@ -1,0 +1,35 @@
+"""The explanation of a case's due times, for staff who may read the case."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from app.cases import access, queries
+from app.core.timeutil import utcnow
+from app.deadlines import calendar_days
+from app.deadlines.explanation import explain_case
+from app.deadlines.sla import load_calendar
+from app.web.staff import bp
+
+
+@bp.get("/<reference>/deadlines")
+@login_required
+def deadline_explanation(reference: str):
+    """How both due times of the case were counted; the partial alone for htmx."""
+    if not access.may_use_queue(current_user):
+        abort(403)
+    case = queries.case_by_reference(reference)
+    if case is None or not access.may_view_case(current_user, case):
+        abort(404)
+    found = explain_case(case, load_calendar(), utcnow())
+    days = sorted({note.day for due in (found.acknowledgment, found.response)
+                   for note in due.notes})
+    context = {
+        "case": case,
+        "found": found,
+        "reasons": calendar_days.day_reasons(days, str(get_locale() or "vi")),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render_template("cases/_sla_explain.html", **context)
+    return render_template("cases/sla_explain.html", **context)

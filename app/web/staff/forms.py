@@ -1,0 +1,280 @@
+"""Forms of the queue and the case page. Each case action carries the case version
+and the newest timeline entry the officer saw."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.cases.labels import CHANNEL, DEADLINE, STATUS
+from app.cases.lifecycle import ANSWER_MAX, REASON_MAX
+from app.cases.queue import (
+    ASSIGNEE_ME,
+    ASSIGNEE_NONE,
+    DEADLINE_FILTERS,
+    SCOPE_TRANSFERRED,
+    STATUS_ALL,
+    STATUS_OPEN,
+    QueueFilters,
+)
+from app.models import CaseStatus, Channel
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value: "" is no choice, anything else must be a number."""
+    if value in (None, "") or isinstance(value, int):
+        return value or None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(_l("Choose an option from the list.")) from None
+
+
+def lenient_int(value) -> int | None:
+    """Coerce a filter's value: anything that is not a number means no filter."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class VersionedForm(FlaskForm):
+    """A case action: the version guards against overwriting someone else's change."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    # The newest timeline entry on screen: on a conflict, what came after it is shown.
+    seen = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+
+    def refresh_version(self, version: int, seen: int | None = None) -> None:
+        """Carry the case's current version, keeping everything else the user typed."""
+        self.version.data = version
+        self.version.raw_data = None
+        if seen is not None:
+            self.seen.data = seen
+            self.seen.raw_data = None
+
+
+def _text_field(label, required_message, limit: int):
+    return TextAreaField(
+        label, validators=[DataRequired(required_message), Length(max=limit)]
+    )
+
+
+class AcknowledgeForm(VersionedForm):
+    """Acknowledge the case for the unit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="ack", **kwargs)
+
+    submit = SubmitField(_l("Acknowledge"))
+
+
+class AskCitizenForm(VersionedForm):
+    """A question to the citizen; the response clock pauses until they answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="ask", **kwargs)
+
+    question = _text_field(
+        _l("Question to the citizen"), _l("Write the question for the citizen."), REASON_MAX
+    )
+    submit = SubmitField(_l("Ask the citizen"))
+
+
+class ResumeForm(VersionedForm):
+    """Go on without the citizen's answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="resume", **kwargs)
+
+    submit = SubmitField(_l("Resume without an answer"))
+
+
+class RespondForm(VersionedForm):
+    """The unit's public answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="respond", **kwargs)
+
+    answer = _text_field(
+        _l("Public answer to the citizen"), _l("Write the answer to the citizen."), ANSWER_MAX
+    )
+    submit = SubmitField(_l("Send the answer"))
+
+
+class TransferForm(VersionedForm):
+    """Hand the case to another unit, with the reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="transfer", **kwargs)
+
+    unit = SelectField(
+        _l("Transfer to"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose a unit from the list."))],
+    )
+    reason = _text_field(
+        _l("Reason for the transfer"), _l("Give the reason for the transfer."), REASON_MAX
+    )
+    submit = SubmitField(_l("Transfer"))
+
+
+class RejectForm(VersionedForm):
+    """Refuse the case; the citizen reads the reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="reject", **kwargs)
+
+    reason = _text_field(
+        _l("Reason, shown to the citizen"), _l("Give the reason shown to the citizen."), REASON_MAX
+    )
+    submit = SubmitField(_l("Reject the case"))
+
+
+class AssignForm(VersionedForm):
+    """A unit head gives the case to an officer of the unit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="assign", **kwargs)
+
+    officer = SelectField(
+        _l("Officer"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose an active officer of this unit."))],
+    )
+    submit = SubmitField(_l("Assign"))
+
+
+class NoteForm(VersionedForm):
+    """An internal note, for staff only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="note", **kwargs)
+
+    note = _text_field(_l("Internal note"), _l("Write the note."), REASON_MAX)
+    submit = SubmitField(_l("Add the note"))
+
+
+CASE_FORMS: dict[str, type[VersionedForm]] = {
+    "acknowledge": AcknowledgeForm,
+    "ask_citizen": AskCitizenForm,
+    "resume": ResumeForm,
+    "respond": RespondForm,
+    "transfer": TransferForm,
+    "reject": RejectForm,
+    "assign": AssignForm,
+    "note": NoteForm,
+}
+
+
+class BulkAssignForm(FlaskForm):
+    """Assign the selected cases of the queue to one officer (unit heads)."""
+
+    officer = SelectField(
+        _l("Assign the selected cases to"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose an active officer of your unit."))],
+    )
+    submit = SubmitField(_l("Assign selected"))
+
+    def selection(self, values: list[str]) -> list[tuple[str, int]]:
+        """The checked cases as (reference, version seen); malformed values are dropped."""
+        chosen = []
+        for value in values:
+            reference, _, version = value.rpartition("@")
+            if reference and version.isdigit():
+                chosen.append((reference, int(version)))
+        return chosen
+
+
+class LocalDateField(DateField):
+    """A date typed as YYYY-MM-DD (what a date input sends), with a message of ours."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter a date as YYYY-MM-DD.")) from None
+
+
+class QueueFilterForm(Form):
+    """The queue's search, filters and sort, read from the URL (GET: no CSRF needed)."""
+
+    q = SearchField(_l("Search"), validators=[Length(max=200)])
+    status = SelectField(_l("Status"), validate_choice=False, default=STATUS_OPEN)
+    category = SelectField(_l("Field"), coerce=lenient_int, validate_choice=False)
+    deadline = SelectField(_l("Deadline"), validate_choice=False)
+    assignee = SelectField(_l("Assigned to"), validate_choice=False)
+    channel = SelectField(_l("Channel"), validate_choice=False)
+    received_from = LocalDateField(_l("Received from"), validators=[Optional()])
+    received_to = LocalDateField(_l("Received until"), validators=[Optional()])
+    scope = SelectField(_l("Cases"), validate_choice=False)
+    escalated = HiddenField()
+    sort = SelectField(_l("Sort by"), validate_choice=False, default="due")
+
+    def set_choices(self, categories, officers, unit_scope: bool, locale: str) -> None:
+        """Fill the lists; officers and scope only for unit staff."""
+        self.status.choices = [(STATUS_OPEN, _l("Open cases")), (STATUS_ALL, _l("All cases"))] + [
+            (status.value, STATUS[status]) for status in CaseStatus
+        ]
+        self.category.choices = [("", _l("All fields"))] + [
+            (c.id, c.display_name(locale)) for c in categories
+        ]
+        self.deadline.choices = [("", _l("Any deadline"))] + [
+            (state.value, DEADLINE[state]) for state in DEADLINE_FILTERS
+        ]
+        assignees = [("", _l("Anyone or nobody")), (ASSIGNEE_NONE, _l("Nobody yet"))]
+        if unit_scope:
+            assignees.insert(1, (ASSIGNEE_ME, _l("Me")))
+        self.assignee.choices = assignees + [(str(o.id), o.name) for o in officers]
+        self.channel.choices = [("", _l("Any channel"))] + [(c.value, CHANNEL[c]) for c in Channel]
+        self.scope.choices = [
+            ("", _l("Cases my unit holds")),
+            (SCOPE_TRANSFERRED, _l("Cases my unit transferred away")),
+        ]
+        self.sort.choices = [
+            ("due", _l("Soonest due first")),
+            ("newest", _l("Newest first")),
+            ("oldest", _l("Oldest first")),
+        ]
+
+    def filters(self) -> QueueFilters:
+        """The filters to apply; values outside the lists are ignored."""
+
+        def pick(field, default=""):
+            allowed = {str(value) for value, _label in field.choices}
+            value = field.data if field.data is not None else default
+            return value if str(value) in allowed else default
+
+        return QueueFilters(
+            q=(self.q.data or "").strip()[:200],
+            status=pick(self.status, STATUS_OPEN),
+            category=pick(self.category, None) or None,
+            deadline=pick(self.deadline),
+            assignee=pick(self.assignee),
+            channel=pick(self.channel),
+            received_from=self.received_from.data,
+            received_to=self.received_to.data,
+            scope=pick(self.scope),
+            escalated=self.escalated.data == "1",
+            sort=pick(self.sort, "due"),
+        )

@@ -1,0 +1,92 @@
+"""Template filters and globals."""
+from __future__ import annotations
+
+import json
+
+from flask import Flask, request, url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.cases import access, labels
+from app.core.links import external_url
+from app.core.timeutil import local_datetime
+from app.intake.tracking import format_tracking_code
+
+# htmx settings: swap 422 (form errors) and 409 (conflicts) like 200, and show
+# other errors in the message area; no eval, no inline styles (strict CSP).
+HTMX_CONFIG = {
+    "allowEval": False,
+    "includeIndicatorStyles": False,
+    "selfRequestsOnly": True,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {"code": "409", "swap": True},
+        {"code": "[45]..", "swap": True, "error": True},
+    ],
+}
+
+
+def working_duration(minutes: int) -> str:
+    """Working minutes as "3 h 20 min" (absolute value)."""
+    minutes = abs(int(minutes))
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(h)d h %(m)d min", h=hours, m=rest)
+    if hours:
+        return _("%(h)d h", h=hours)
+    return _("%(m)d min", m=rest)
+
+
+def mask_phone(phone: str | None) -> str:
+    """A phone number with all but the last three digits hidden."""
+    if not phone:
+        return ""
+    return "•" * max(len(phone) - 3, 0) + phone[-3:]
+
+
+def mask_email(email: str | None) -> str:
+    """An email with the name part hidden but its first letter: "c•••@example.vn"."""
+    if not email or "@" not in email:
+        return ""
+    name, domain = email.rsplit("@", 1)
+    return f"{name[:1]}{'•' * 3}@{domain}"
+
+
+def filesize(size: int) -> str:
+    """A file size for people: "820 KB", "2.4 MB"."""
+    if size < 1024 * 1024:
+        return _("%(n)s KB", n=format_decimal(max(1, round(size / 1024))))
+    return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    if request.endpoint and request.method == "GET":
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("public.home", lang=lang)
+
+
+def register(app: Flask) -> None:
+    """Install the filters and globals on the Jinja environment."""
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime,
+        working_duration=working_duration,
+        tracking=format_tracking_code,
+        mask_phone=mask_phone,
+        filesize=filesize,
+        mask_email=mask_email,
+    )
+    app.jinja_env.globals.update(
+        labels=labels,
+        access=access,
+        lang_url=lang_url,
+        external_url=external_url,
+        htmx_config=json.dumps(HTMX_CONFIG),
+        current_locale=lambda: str(get_locale() or "vi"),
+        current_user=current_user,
+    )

@@ -1,0 +1,72 @@
+"""The queue's building blocks: app/cases/queue.py (pages: tests/web/staff/test_queue_page.py)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.cases import queue
+from app.cases.queue import QueueFilters, QueuePage
+from app.models import Case, Category
+from tests.factories import make_case
+from tests.workspace import user
+
+
+@pytest.mark.parametrize("typed, variants", [
+    ("0901 234 567", {"84901234567"}),
+    ("+84 901 234 567", {"84901234567"}),
+    ("090.123.4567", {"84901234567"}),
+    ("0901 234", {"84901234"}),
+    ("901234", {"901234"}),
+    ("123", set()),
+    ("ngap nuoc", set()),
+    ("", set()),
+])
+def test_phone_numbers_are_searched_as_stored(typed, variants):
+    assert queue.phone_variants(typed) == variants
+
+
+def test_search_words_are_literal_text(db, world):
+    tax = db.session.get(Category, world.tax)
+    make_case(tax, title="Giảm 50% lệ phí", description="Mức giảm_trừ gia cảnh.")
+    make_case(tax, title="Lệ phí trước bạ", description="Không có ký tự đặc biệt.")
+    db.session.commit()
+
+    def found(query):
+        return sorted(db.session.scalars(sa.select(Case.title).where(queue.search_filter(query))))
+
+    assert found("50%") == ["Giảm 50% lệ phí"]
+    assert found("%") == ["Giảm 50% lệ phí"]
+    assert found("giam_tru") == ["Giảm 50% lệ phí"]
+    assert found("_") == ["Giảm 50% lệ phí"]
+    assert found("LỆ PHÍ") == ["Giảm 50% lệ phí", "Lệ phí trước bạ"]
+    assert found("   ") == ["Giảm 50% lệ phí", "Lệ phí trước bạ"]
+
+
+def test_filters_become_short_urls():
+    assert QueueFilters().to_args() == {}
+    filters = QueueFilters(q="ngap", deadline="overdue", received_from=date(2026, 3, 2),
+                           escalated=True, category=3)
+    assert filters.to_args() == {"q": "ngap", "category": "3", "deadline": "overdue",
+                                 "received_from": "2026-03-02", "escalated": "1"}
+    assert filters.to_args(status="all", q="") == {
+        "status": "all", "category": "3", "deadline": "overdue",
+        "received_from": "2026-03-02", "escalated": "1"}
+
+
+def test_saved_views_need_a_unit_for_my_cases(db, world):
+    keys = lambda key: [v.key for v in queue.saved_views_for(user(key))]  # noqa: E731
+    assert keys("officer_thue") == ["mine", "unassigned", "due_soon", "overdue", "awaiting",
+                                    "escalated"]
+    assert keys("committee") == ["due_soon", "overdue", "awaiting", "escalated"]
+    overdue = next(v for v in queue.SAVED_VIEWS if v.key == "overdue")
+    assert overdue.matches(QueueFilters(deadline="overdue"))
+    assert not overdue.matches(QueueFilters(deadline="overdue", q="x"))
+
+
+def test_page_arithmetic():
+    page = QueuePage([], 1, 25, 51, {"assigned": 40, "in_progress": 11, "closed": 3})
+    assert (page.pages, page.has_prev, page.has_next) == (3, False, True)
+    assert page.count("open") == 51 and page.count("all") == 54 and page.count("closed") == 3
+    assert QueuePage([], 1, 25, 0).pages == 1

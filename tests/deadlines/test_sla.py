@@ -1,0 +1,209 @@
+"""Due times of real cases: policies by priority, pauses awaiting the citizen, recounting.
+
+Expected times are worked out by hand (Asia/Ho_Chi_Minh, UTC+7, office hours
+07:30-11:30 and 13:00-17:00). Tết 2026 per `holidays` 0.84: Mon 16/2 - Fri 20/2.
+The world's policy STD: 8 h / 10 days normal, 2 h / 3 days urgent.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from app.cases import lifecycle
+from app.core import errors
+from app.deadlines import calendar_days, policies
+from app.deadlines.explanation import explain_case
+from app.deadlines.sla import load_calendar, response_pauses
+from app.models import Category, User
+from tests.factories import EMAILS, make_case, make_policy
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def officer(db) -> lifecycle.Actor:
+    user = db.session.scalar(sa.select(User).where(User.email == EMAILS["officer_thue"]))
+    return lifecycle.Actor.staff(user)
+
+
+@pytest.mark.parametrize(
+    ("targets", "priority", "received", "ack_due", "response_due"),
+    [
+        # 8 h from Mon 09:00: 150 + 240 on Monday, 90 on Tuesday; 10 days land on Mon 16/3.
+        pytest.param((8, 10, 2, 3), "normal", vn(3, 2, 9), vn(3, 3, 9), vn(3, 16, 9), id="normal"),
+        pytest.param((8, 10, 2, 3), "urgent", vn(3, 2, 9), vn(3, 2, 11), vn(3, 5, 9), id="urgent"),
+        # Fri 13/2 15:00, the afternoon before Tết: 120 min on Friday, then Tết and the
+        # weekends; 360 more from Mon 23/2 07:30 -> 15:00; 10 days: 120 + 9 days + 360.
+        pytest.param((8, 10, 2, 3), "normal", vn(2, 13, 15), vn(2, 23, 15), vn(3, 6, 15),
+                     id="normal-before-tet"),
+        # Urgent: 2 h end exactly at 17:00 on Friday (no jump to Tết's end); 3 days:
+        # 120 + Mon 23, Tue 24 + 360 on Wed 25/2.
+        pytest.param((8, 10, 2, 3), "urgent", vn(2, 13, 15), vn(2, 13, 17), vn(2, 25, 15),
+                     id="urgent-before-tet"),
+        # A stricter policy: 4 h / 2 days, urgent 1 h / 1 day, received Friday 16:00.
+        pytest.param((4, 2, 1, 1), "normal", vn(3, 13, 16), vn(3, 16, 10, 30), vn(3, 17, 16),
+                     id="strict-normal-over-weekend"),
+        pytest.param((4, 2, 1, 1), "urgent", vn(3, 13, 16), vn(3, 13, 17), vn(3, 16, 16),
+                     id="strict-urgent-over-weekend"),
+    ],
+)
+def test_due_times_follow_the_policy_of_the_priority(db, world, targets, priority, received,
+                                                     ack_due, response_due):
+    ack_hours, days, urgent_ack_hours, urgent_days = targets
+    policy = make_policy("P", ack_hours, days)
+    policy.urgent_ack_hours, policy.urgent_response_days = urgent_ack_hours, urgent_days
+    category = db.session.get(Category, world.tax)
+    category.policy = policy
+    case = make_case(category, now=received, priority=priority)
+    db.session.commit()
+    assert (case.ack_due_at, case.response_due_at) == (ack_due, response_due)
+    assert explain_case(case, load_calendar(), received).matches_stored
+
+
+MONDAY = vn(3, 2, 9)
+
+
+@pytest.mark.parametrize(
+    ("pauses", "paused_minutes", "response_due"),
+    [
+        # 10:00-11:30 and 13:00-14:00: 150 min; the due time moves from Mon 16/3 09:00 to
+        # 11:30 and stays at the end of the morning shift.
+        pytest.param([(vn(3, 2, 10), vn(3, 2, 14))], 150, vn(3, 16, 11, 30), id="across-lunch"),
+        # Fri 16:00 to Mon 08:30: 60 + 60 working minutes, the weekend does not count.
+        pytest.param([(vn(3, 6, 16), vn(3, 9, 8, 30))], 120, vn(3, 16, 11), id="over-weekend"),
+        # Two pauses: 60, then Tue 15:00 -> Wed 08:00 = 120 + 30.
+        pytest.param([(vn(3, 2, 10), vn(3, 2, 11)), (vn(3, 3, 15), vn(3, 4, 8))], 210,
+                     vn(3, 16, 14), id="two-pauses"),
+        # Asked after hours, answered before the office opens: nothing to add.
+        pytest.param([(vn(3, 2, 18), vn(3, 3, 7))], 0, vn(3, 16, 9), id="outside-office-hours"),
+    ],
+)
+def test_pauses_move_the_response_due_time(db, world, pauses, paused_minutes, response_due):
+    case = make_case(db.session.get(Category, world.tax), now=MONDAY)
+    lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
+    for index, (asked, answered) in enumerate(pauses):
+        lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", asked)
+        if index % 2:
+            lifecycle.resume(case, officer(db), answered)
+        else:
+            lifecycle.citizen_reply(case, "Số hồ sơ là 123.", answered)
+    db.session.commit()
+    assert case.paused_minutes == paused_minutes
+    assert case.response_due_at == response_due
+    assert case.ack_due_at == vn(3, 3, 9)  # the acknowledgment clock never pauses
+    found = explain_case(case, load_calendar(), vn(3, 5, 9))
+    assert found.matches_stored and found.paused_minutes == paused_minutes
+    assert sum(p.minutes for p in found.response.periods if p.paused) == paused_minutes
+    assert sum(p.minutes for p in found.response.periods) == 4800 + paused_minutes
+
+
+def test_pause_across_a_makeup_saturday(db, world):
+    calendar_days.set_calendar_day(date(2026, 3, 14), calendar_days.WORKING_DAY, "Làm bù")
+    case = make_case(db.session.get(Category, world.tax), now=MONDAY)
+    # With Saturday 14/3 worked, 10 days end on Saturday at 09:00 (4710 min by Friday).
+    assert case.response_due_at == vn(3, 14, 9)
+    lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
+    lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(3, 13, 16))
+    lifecycle.citizen_reply(case, "Số hồ sơ là 123.", vn(3, 16, 7, 30))
+    db.session.commit()
+    # Paused: 60 on Friday + the whole make-up Saturday (480) = 540; Saturday 09:00 + 540:
+    # 390 on Saturday, 150 on Monday -> 10:00.
+    assert case.paused_minutes == 540
+    assert case.response_due_at == vn(3, 16, 10)
+
+
+def test_an_open_pause_is_listed_but_does_not_move_the_due_time_yet(db, world):
+    case = make_case(db.session.get(Category, world.tax), now=MONDAY)
+    lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
+    lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(3, 2, 10))
+    db.session.commit()
+    pauses = response_pauses(case, load_calendar(), vn(3, 2, 14))
+    assert [(p.start, p.end, p.minutes) for p in pauses] == [(vn(3, 2, 10), None, 150)]
+    assert explain_case(case, load_calendar(), vn(3, 2, 14)).response.due == vn(3, 16, 9)
+
+
+def test_a_reopened_case_counts_only_the_new_clock_and_its_pauses(db, world):
+    case = make_case(db.session.get(Category, world.tax), now=MONDAY)
+    lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
+    lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(3, 2, 10))
+    lifecycle.citizen_reply(case, "123", vn(3, 2, 11))
+    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(3, 3, 9))
+    lifecycle.reopen(case, "Chưa được giải quyết.", vn(3, 4, 9), 7)
+    db.session.commit()
+    assert case.paused_minutes == 0
+    assert case.response_due_at == vn(3, 18, 9)  # Wed 4/3 09:00 + 10 days
+    assert explain_case(case, load_calendar(), vn(3, 4, 10)).matches_stored
+
+
+def test_a_day_off_recounts_open_cases_and_leaves_answered_ones(db, world):
+    category = db.session.get(Category, world.tax)
+    open_case = make_case(category, now=MONDAY)
+    answered = make_case(category, title="Đã trả lời", now=MONDAY)
+    lifecycle.acknowledge(answered, officer(db), vn(3, 2, 10))
+    lifecycle.respond(answered, officer(db), "Đã xử lý.", vn(3, 2, 11))
+    db.session.commit()
+    change = calendar_days.set_calendar_day(date(2026, 3, 11), calendar_days.DAY_OFF, "Nghỉ")
+    db.session.commit()
+    assert change.recounted == 1
+    assert open_case.response_due_at == vn(3, 17, 9)
+    assert answered.response_due_at == vn(3, 16, 9)
+    assert calendar_days.remove_calendar_day(date(2026, 3, 11)).recounted == 1
+    db.session.commit()
+    assert open_case.response_due_at == vn(3, 16, 9)
+    assert calendar_days.remove_calendar_day(date(2026, 3, 11)) is None
+
+
+def test_recount_measures_pauses_again_on_the_new_calendar(db, world):
+    case = make_case(db.session.get(Category, world.tax), now=MONDAY)
+    lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
+    lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(3, 3, 15))
+    lifecycle.citizen_reply(case, "123", vn(3, 5, 8, 30))
+    db.session.commit()
+    # Paused 120 + 480 + 60 = 660; Mon 16/3 09:00 + 660 -> Tue 17/3 13:30.
+    assert (case.paused_minutes, case.response_due_at) == (660, vn(3, 17, 13, 30))
+    calendar_days.set_calendar_day(date(2026, 3, 4), calendar_days.DAY_OFF)
+    db.session.commit()
+    # Wed 4/3 off: the clock loses a day (Tue 17/3 09:00) and the pause 480 minutes (180).
+    assert (case.paused_minutes, case.response_due_at) == (180, vn(3, 17, 13, 30))
+    assert explain_case(case, load_calendar(), vn(3, 6, 9)).matches_stored
+
+
+def test_a_policy_change_recounts_only_its_open_cases(db, world):
+    category = db.session.get(Category, world.tax)
+    normal = make_case(category, now=MONDAY)
+    urgent = make_case(category, title="Khẩn", now=MONDAY, priority="urgent")
+    other_policy = make_policy("OTHER")
+    elsewhere = make_case(db.session.get(Category, world.insurance), now=MONDAY)
+    db.session.get(Category, world.insurance).policy = other_policy
+    db.session.commit()
+    change = policies.update_policy("STD", response_days=5, urgent_ack_hours=1)
+    db.session.commit()
+    assert change.recounted == 2  # the insurance case follows another policy now
+    assert normal.response_due_at == vn(3, 9, 9)
+    assert (urgent.ack_due_at, urgent.response_due_at) == (vn(3, 2, 10), vn(3, 5, 9))
+    assert elsewhere.response_due_at == vn(3, 16, 9)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 121, True, "3"])
+def test_policy_targets_are_validated(db, world, bad):
+    with pytest.raises(errors.InvalidInput) as error:
+        policies.update_policy("STD", response_days=bad)
+    assert error.value.field == "response_days"
+    db.session.rollback()
+    tax = db.session.scalar(sa.select(Category).where(Category.code == "THUE"))
+    assert tax.policy.response_days == 10
+
+
+def test_unknown_policy_and_bad_calendar_kind_are_refused(db, world):
+    with pytest.raises(errors.InvalidInput):
+        policies.update_policy("NOPE", ack_hours=4)
+    with pytest.raises(errors.InvalidInput):
+        calendar_days.set_calendar_day(date(2026, 3, 4), "holiday")
+    with pytest.raises(errors.InvalidInput):
+        calendar_days.set_calendar_day(date(2026, 3, 4), calendar_days.DAY_OFF, "x" * 201)

@@ -1,0 +1,87 @@
+"""Units as administrators change them; every change leaves its audit entry."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.core.errors import InvalidInput
+from app.models import AuditEntry, Category, Role, Unit, User
+from app.org import units
+from tests.factories import EMAILS, MONDAY_9AM, make_case
+
+
+@pytest.fixture
+def admin(db, world) -> User:
+    return db.session.scalar(sa.select(User).where(User.email == EMAILS["admin"]))
+
+
+def _entries(db) -> list[AuditEntry]:
+    return list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def test_create_normalises_the_code_and_records_it(db, world, admin):
+    unit = units.create_unit(" q1 ", units.UnitDetails("  UBND Quận 1 ", parent_id=world.root),
+                             admin, MONDAY_9AM)
+    assert (unit.code, unit.name, unit.parent_id, unit.name_en) == ("Q1", "UBND Quận 1", world.root, None)
+    [entry] = _entries(db)
+    assert (entry.actor_id, entry.created_at, entry.action) == (admin.id, MONDAY_9AM, "create")
+
+
+@pytest.mark.parametrize(("code", "field"), [("THUE", "code"), ("", "code"), ("Q 1", "code"),
+                                             ("X" * 33, "code")])
+def test_bad_codes(db, world, admin, code, field):
+    with pytest.raises(InvalidInput) as err:
+        units.create_unit(code, units.UnitDetails("Tên"), admin, MONDAY_9AM)
+    assert err.value.field == field
+
+
+def test_a_bad_email_is_refused(db, world, admin):
+    with pytest.raises(InvalidInput) as err:
+        units.create_unit("Q1", units.UnitDetails("Tên", email="not an email"), admin, MONDAY_9AM)
+    assert err.value.field == "email"
+
+
+def test_moves_that_would_make_a_loop_are_refused(db, world, admin):
+    grandchild = units.create_unit("THUE-Q1", units.UnitDetails("Chi cục", parent_id=world.thue),
+                                   admin, MONDAY_9AM)
+    root = db.session.get(Unit, world.root)
+    for target in (world.root, world.thue, grandchild.id):
+        with pytest.raises(InvalidInput) as err:
+            units.update_unit(root, units.UnitDetails(root.name, parent_id=target), admin, MONDAY_9AM)
+        assert err.value.field == "parent_id"
+    assert units.descendant_ids(world.root) == {world.thue, world.bhxh, grandchild.id}
+
+
+def test_a_move_under_an_inactive_unit_is_refused(db, world, admin):
+    bhxh = db.session.get(Unit, world.bhxh)
+    units.set_unit_active(bhxh, False, admin, MONDAY_9AM)
+    thue = db.session.get(Unit, world.thue)
+    with pytest.raises(InvalidInput):
+        units.update_unit(thue, units.UnitDetails(thue.name, parent_id=world.bhxh), admin, MONDAY_9AM)
+
+
+def test_an_edit_that_changes_nothing_records_nothing(db, world, admin):
+    thue = db.session.get(Unit, world.thue)
+    moved = units.update_unit(thue, units.UnitDetails(thue.name, thue.name_en, None, world.root),
+                              admin, MONDAY_9AM)
+    units.set_unit_active(thue, True, admin, MONDAY_9AM)
+    assert moved is False and _entries(db) == []
+
+
+def test_a_deactivated_unit_takes_no_new_cases(db, world, admin):
+    units.set_unit_active(db.session.get(Unit, world.thue), False, admin, MONDAY_9AM)
+    case = make_case(db.session.get(Category, world.tax))
+    assert case.unit_id is None  # triage
+    assert [e.action for e in _entries(db)] == ["deactivate"]
+
+
+def test_the_tree_counts_staff_and_open_cases(db, world, admin):
+    make_case(db.session.get(Category, world.tax))
+    make_case(db.session.get(Category, world.tax))
+    [root] = units.unit_tree()
+    assert root.unit.id == world.root and root.staff == 1  # the committee member
+    thue = next(n for n in root.children if n.unit.id == world.thue)
+    assert (thue.depth, thue.staff, thue.open_cases) == (1, 2, 2)
+    assert [n.unit.code for n in units.flatten([root])] == ["DUK", "BHXH", "THUE"]
+    assert units.unit_choices()[1] == (world.bhxh, "\u00a0\u00a0Bảo hiểm Xã hội TP HCM")
+    assert db.session.scalar(sa.select(User.role).where(User.unit_id == world.root)) == Role.COMMITTEE

@@ -1,0 +1,152 @@
+"""Exports end to end: started by POST, made by a job (inline or on a real RQ worker),
+downloaded only by the person who asked, removed after a day."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+import zipfile
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db as _db
+from app.models import Category, ExportJob, ExportStatus
+from app.scoring import exports
+from tests.conftest import csrf_token, redis_url_or_skip
+from tests.factories import EMAILS, make_case
+
+
+@pytest.fixture
+def cases(app, world):
+    with app.app_context():
+        make_case(_db.session.get(Category, world.tax), title="=HYPERLINK(\"x\")",
+                  citizen_name="Trần Thị Bình", citizen_phone="+84901234567")
+        make_case(_db.session.get(Category, world.insurance), title="Sổ BHXH chưa chốt",
+                  citizen_name="Lê Văn Cường", citizen_phone="+84907654321")
+        _db.session.commit()
+
+
+def _start(client, fmt="csv", kind="cases", htmx=False, **params):
+    token = csrf_token(client, "/cases")
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post("/exports", data={"csrf_token": token, "kind": kind, "file_format": fmt,
+                                         **params}, headers=headers)
+
+
+def _job_id(response) -> int:
+    return int(re.search(r"/exports/(\d+)", response.headers.get("Location", "") +
+                         response.get_data(as_text=True)).group(1))
+
+
+def test_case_list_export_inline_csv(client, auth, cases):
+    auth.login(EMAILS["officer_thue"])
+    response = _start(client)
+    assert response.status_code == 303
+    job_id = _job_id(response)
+    progress = client.get(f"/exports/{job_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "hx-trigger" not in progress and f"/exports/{job_id}/download" in progress
+    download = client.get(f"/exports/{job_id}/download")
+    assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(download.get_data().decode("utf-8-sig"))))
+    assert len(rows) == 2  # header + the unit's one case: Bảo hiểm Xã hội's is not theirs
+    assert rows[1][2] == "'=HYPERLINK(\"x\")"  # no formula injection
+    assert "+84901234567" in rows[1] and "Trần Thị Bình" in rows[1]
+
+
+def test_contact_details_only_for_roles_allowed(client, auth, cases):
+    auth.login(EMAILS["operator"])
+    response = _start(client, show="all")
+    body = client.get(f"/exports/{_job_id(response)}/download").get_data().decode("utf-8-sig")
+    # The operator took neither case in and both are routed: nothing to list, nothing leaks.
+    assert "+8490" not in body
+    auth.logout()
+    auth.login(EMAILS["committee"])
+    body = client.get(f"/exports/{_job_id(_start(client, show='all'))}/download").get_data().decode("utf-8-sig")
+    assert "+84901234567" in body and "+84907654321" in body
+
+
+def test_download_only_by_the_requester_and_start_only_by_post(client, auth, cases):
+    auth.login(EMAILS["officer_thue"])
+    job_id = _job_id(_start(client))
+    assert client.get("/exports").status_code == 405
+    auth.logout()
+    auth.login(EMAILS["head_thue"])
+    assert client.get(f"/exports/{job_id}").status_code == 404
+    assert client.get(f"/exports/{job_id}/download").status_code == 404
+
+
+def test_scorecard_export_needs_the_scorecard_role(client, auth, cases):
+    auth.login(EMAILS["officer_thue"])
+    assert _start(client, kind="scorecard").status_code == 403
+    assert _start(client, fmt="pdf").status_code == 400
+
+
+def test_xlsx_export_and_htmx_progress(app, client, auth, cases):
+    auth.login(EMAILS["committee"])
+    response = _start(client, fmt="xlsx", htmx=True, show="all")
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    job_id = _job_id(response)
+    data = client.get(f"/exports/{job_id}/download").get_data()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        strings = book.read("xl/worksheets/sheet1.xml").decode()  # inline strings
+    assert "Sổ BHXH chưa chốt" in strings and "+84907654321" in strings
+
+
+def test_polling_partial_while_running(app, client, auth, cases):
+    auth.login(EMAILS["officer_thue"])
+    with app.app_context():
+        from app.models import User
+
+        user = _db.session.scalar(sa.select(User).where(User.email == EMAILS["officer_thue"]))
+        job = ExportJob(user_id=user.id, kind="cases", file_format="csv", params={},
+                        status=ExportStatus.RUNNING.value, progress=40)
+        _db.session.add(job)
+        _db.session.commit()
+        job_id = job.id
+    text = client.get(f"/exports/{job_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in text and 'value="40"' in text
+
+
+def test_files_are_removed_after_a_day(app, client, auth, cases):
+    auth.login(EMAILS["officer_thue"])
+    job_id = _job_id(_start(client))
+    with app.app_context():
+        job = _db.session.get(ExportJob, job_id)
+        path = exports.file_path(job)
+        assert path.exists()
+        assert exports.cleanup(job.created_at + timedelta(hours=23)) == 0
+        assert exports.cleanup(job.created_at + timedelta(days=1, seconds=1)) == 1
+        assert not path.exists()
+        assert _db.session.get(ExportJob, job_id).status == ExportStatus.EXPIRED
+    assert client.get(f"/exports/{job_id}/download").status_code == 404
+
+
+def test_export_through_a_real_redis_worker(app, client, auth, cases):
+    from rq import SimpleWorker
+
+    import app.jobs.queue as job_queue
+    from app.jobs.queue import get_queue
+
+    url = redis_url_or_skip()
+    queue_name = f"test-exports-{uuid.uuid4().hex[:8]}"
+    app.config.update(REDIS_URL=url, RQ_QUEUE=queue_name)
+    auth.login(EMAILS["committee"])
+    job_id = _job_id(_start(client, fmt="xlsx", show="all"))
+    with app.app_context():
+        assert _db.session.get(ExportJob, job_id).status == ExportStatus.PENDING
+    queue = get_queue(url, queue_name)
+    assert queue.count == 1
+    original = job_queue._worker_app
+    job_queue._worker_app = lambda: app
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        job_queue._worker_app = original
+        queue.delete(delete_jobs=True)
+    with app.app_context():
+        job = _db.session.get(ExportJob, job_id)
+        assert job.status == ExportStatus.DONE and job.row_count == 2 and job.progress == 100
+    assert client.get(f"/exports/{job_id}/download").status_code == 200

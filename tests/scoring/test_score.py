@@ -1,0 +1,143 @@
+"""The fair score: shrinkage, weights, ranks and snapshots, on the hand-worked March dataset."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.models import Campaign, CampaignField, CampaignWork, ScoreSnapshot, WorkStatus
+from app.scoring import metrics, snapshots
+from app.scoring.metrics import UnitMetrics
+from app.scoring.score import Settings, score_units, shrink, works_value
+from tests.scoring.test_metrics import LATER, MARCH, at, march  # noqa: F401 - fixture
+
+WEIGHTS = {"ack": 15, "response": 35, "satisfaction": 20, "reopen": 10, "transfer": 5,
+           "works": 15}
+
+
+def test_shrinkage_formula():
+    # (3 + 20 × 0.8) / (3 + 20) = 19 / 23
+    assert shrink(3, 3, 0.8, 20) == pytest.approx(19 / 23)
+    assert shrink(0, 0, 0.8, 20) == pytest.approx(0.8)  # no cases: the all-unit rate
+    assert shrink(5, 10, 0.8, 0) == pytest.approx(0.5)  # no prior: the raw rate
+
+
+def test_three_lucky_cases_do_not_outrank_five_hundred():
+    """A: 3/3 answered on time; B: 475/500; C: 400/500. p = 878/1003 = 0.8754.
+    A: (3 + 20p)/23 = 0.8916; B: (475 + 20p)/520 = 0.9471. B ranks above A."""
+    settings = Settings({"response": 100, "ack": 0, "satisfaction": 0, "reopen": 0,
+                         "transfer": 0, "works": 0}, prior_strength=20, min_cases=0)
+    units = {1: UnitMetrics(1, received=3, response_due=3, response_on_time=3),
+             2: UnitMetrics(2, received=500, response_due=500, response_on_time=475),
+             3: UnitMetrics(3, received=500, response_due=500, response_on_time=400)}
+    scored = {s.unit_id: s for s in score_units(units, settings)}
+    p = 878 / 1003
+    assert scored[1].score == pytest.approx(100 * (3 + 20 * p) / 23)
+    assert scored[2].score == pytest.approx(100 * (475 + 20 * p) / 520)
+    assert [scored[u].rank for u in (2, 1, 3)] == [1, 2, 3]
+
+
+def test_works_component():
+    assert works_value(0, 0, 2) == 0
+    assert works_value(1, 1, 2) == 50  # 25 + 25
+    assert works_value(5, 2, 2) == 100
+
+
+@pytest.fixture
+def campaign(db, march):
+    """Dân vận khéo 2026 with a prior of 4 cases and a minimum of 3; works: Cục Thuế
+    registered and completed one, Bảo hiểm Xã hội registered two."""
+    world, _ = march
+    c = Campaign(name="Dân vận khéo 2026", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
+                 prior_strength=4, min_cases=3, works_target=2)
+    field = CampaignField(code="CCHC", name_vi="Cải cách hành chính", name_en="Reform")
+    c.fields.append(field)
+    db.session.add(c)
+    db.session.flush()
+    when = at(10, 9)
+    db.session.add_all([
+        CampaignWork(campaign=c, field=field, unit_id=world.thue, title="Một cửa", registered_at=when,
+                     status=WorkStatus.COMPLETED.value, completed_at=at(20, 9)),
+        CampaignWork(campaign=c, field=field, unit_id=world.bhxh, title="Tổng đài", registered_at=when),
+        CampaignWork(campaign=c, field=field, unit_id=world.bhxh, title="Zalo", registered_at=when),
+    ])
+    db.session.commit()
+    return c
+
+
+def test_march_scores_by_hand(db, campaign, march):
+    """All-unit rates: ack 5/7, response 4/6, satisfied 2/3, not reopened 4/5,
+    not transferred late 7/8. With k = 4:
+
+    Cục Thuế: ack (2 + 4·5/7)/8 = 17/28; response (1 + 4·2/3)/7 = 11/21;
+      satisfied (1 + 8/3)/6 = 11/18; not reopened (1 + 16/5)/6 = 0.7;
+      transfers (4 + 3.5)/9 = 5/6; works 25 + 25 = 50.
+      Score = (15·1700/28 + 35·1100/21 + 20·1100/18 + 10·70 + 5·500/6 + 15·50)/100 = 58.3294
+    Bảo hiểm Xã hội: 41/49, 17/21, 11/15, 31/35, 13/14, works 50 + 0 = 50 → 76.5510
+    Đảng ủy Khối has no case: every rate is p → 59.7560, above Cục Thuế, but with
+    0 received (< 3) it gets no rank.
+    """
+    world, _ = march
+    figures = metrics.unit_metrics(*MARCH, now=LATER, campaign_id=campaign.id)
+    figures.setdefault(world.root, UnitMetrics(world.root))
+    scored = {s.unit_id: s for s in score_units(figures, Settings.of(campaign))}
+    thue, bhxh, root = scored[world.thue], scored[world.bhxh], scored[world.root]
+    assert thue.components["ack"]["prior"] == pytest.approx(5 / 7)
+    assert thue.components["ack"]["shrunk"] == pytest.approx(17 / 28)
+    assert thue.components["response"]["raw"] == pytest.approx(1 / 3)
+    assert thue.components["response"]["shrunk"] == pytest.approx(11 / 21)
+    assert thue.components["transfer"]["shrunk"] == pytest.approx(5 / 6)
+    assert thue.components["works"]["value"] == 50
+    assert thue.score == pytest.approx(58.32936508)
+    assert bhxh.components["satisfaction"]["shrunk"] == pytest.approx(11 / 15)
+    assert bhxh.score == pytest.approx(76.55102041)
+    assert root.score == pytest.approx(59.75595238)
+    assert (bhxh.rank, thue.rank, root.rank) == (1, 2, None)
+
+
+def test_snapshots_are_stored_idempotent_and_kept_as_history(db, campaign, march):
+    world, _ = march
+    period = snapshots.Period("2026-03", date(2026, 3, 1), date(2026, 4, 1))
+    snapshots.refresh(campaign, period, LATER)
+    snapshots.refresh(campaign, period, LATER)  # same day: replaces
+    db.session.commit()
+    rows = snapshots.snapshot_rows(campaign.id, "2026-03", LATER.date())
+    assert [r.unit_id for r in rows][:2] == [world.bhxh, world.thue]
+    assert len(rows) == 3 and rows[0].score == pytest.approx(76.55102041)
+    assert rows[1].components["response"]["n"] == 3
+    snapshots.refresh(campaign, period, LATER + timedelta(days=1))
+    db.session.commit()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(ScoreSnapshot))
+    assert count == 6
+    assert snapshots.latest_as_of(campaign.id, "2026-03") == LATER.date() + timedelta(days=1)
+    assert snapshots.latest_as_of(campaign.id, "2026-03", before=LATER.date() + timedelta(days=1)) \
+        == LATER.date()
+
+
+def test_campaign_periods_cover_months_and_quarters():
+    c = Campaign(name="x", starts_on=date(2023, 2, 15), ends_on=date(2023, 12, 31))
+    periods = snapshots.campaign_periods(c, today=date(2023, 4, 10))
+    keys = [p.key for p in periods]
+    assert keys == ["all", "2023-02", "2023-03", "2023-04", "2023-Q1", "2023-Q2"]
+    february = periods[1]
+    assert (february.first_day, february.end_day) == (date(2023, 2, 15), date(2023, 3, 1))
+    assert periods[0].end_day == date(2024, 1, 1)
+
+
+def test_recompute_command(runner, app, campaign):
+    result = runner.invoke(args=["scores", "recompute", "--campaign", str(campaign.id),
+                                 "--period", "2026-03"])
+    assert result.exit_code == 0, result.output
+    assert "Snapshot rows written: 3." in result.output
+    bad = runner.invoke(args=["scores", "recompute", "--period", "March"])
+    assert bad.exit_code != 0
+
+
+def test_nightly_job_refreshes_open_campaigns_and_public_figures(db, campaign):
+    from app.jobs.scores import refresh_score_snapshots
+
+    first = refresh_score_snapshots()
+    assert first == refresh_score_snapshots()  # idempotent: same rows replaced
+    kinds = set(db.session.scalars(sa.select(ScoreSnapshot.period_key)))
+    assert "all" in kinds and any(k.isdigit() for k in kinds)

@@ -1,0 +1,217 @@
+"""Reading over raw HTTP: XML and JSON shapes, errors, privacy, tokens, languages."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.web.api.conftest import CONTACT_TEXTS
+
+REQUEST_FIELDS = ["service_request_id", "status", "status_notes", "service_name", "service_code",
+                  "description", "agency_responsible", "service_notice", "requested_datetime",
+                  "updated_datetime", "expected_datetime", "address", "address_id", "zipcode",
+                  "lat", "long", "media_url"]
+PRIVATE_FIELDS = ["status_notes", "description", "address", "address_id", "lat", "long",
+                  "media_url"]
+
+
+def _xml(response) -> ET.Element:
+    assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.data.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n')
+    return ET.fromstring(response.data)
+
+
+def _json(response):
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    return response.get_json()
+
+
+def test_discovery(client):
+    data = _json(client.get("/open311/v2/discovery.json"))
+    assert "jurisdiction_id" in data["contact"]
+    (endpoint,) = data["endpoints"]
+    assert endpoint["url"].endswith("/open311/v2")
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["formats"] == ["text/xml", "application/json"]
+    root = _xml(client.get("/open311/v2/discovery.xml"))
+    assert root.tag == "discovery"
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == [
+        "text/xml", "application/json"]
+
+
+def test_services_xml_shape(client, api_data):
+    root = _xml(client.get("/open311/v2/services.xml?jurisdiction_id=hcmc"))
+    assert root.tag == "services"
+    services = root.findall("service")
+    assert [s.findtext("service_code") for s in services] == ["BHXH", "KHAC", "THUE"]
+    assert [child.tag for child in services[0]] == [
+        "service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
+    assert [s.findtext("metadata") for s in services] == ["true", "false", "true"]
+
+
+def test_service_definition_shapes(client, api_data):
+    data = _json(client.get("/open311/v2/services/BHXH.json"))
+    assert isinstance(data, dict) and data["service_code"] == "BHXH"
+    (attribute,) = data["attributes"]
+    assert attribute == {
+        "variable": True, "code": "NOI_DUNG", "datatype": "multivaluelist", "required": False,
+        "datatype_description": None, "order": 1, "description": "Câu hỏi NOI_DUNG",
+        "values": [{"key": "SO", "name": "Giá trị SO"}, {"key": "THE", "name": "Giá trị THE"}],
+    }
+    root = _xml(client.get("/open311/v2/services/BHXH.xml?lang=en"))
+    assert root.tag == "service_definition" and root.findtext("service_code") == "BHXH"
+    (element,) = root.findall("attributes/attribute")
+    assert element.findtext("description") == "Question NOI_DUNG"
+    assert element.findtext("required") == "false" and element.findtext("order") == "1"
+    assert [(v.findtext("key"), v.findtext("name")) for v in element.findall("values/value")] == [
+        ("SO", "Value SO"), ("THE", "Value THE")]
+    assert _json(client.get("/open311/v2/services/KHAC.json")) == {
+        "service_code": "KHAC", "attributes": []}
+
+
+def test_requests_xml_shape(client, api_data):
+    root = _xml(client.get("/open311/v2/requests.xml"))
+    assert root.tag == "service_requests"
+    requests = root.findall("request")
+    assert [r.findtext("service_request_id") for r in requests] == [
+        api_data.public_open, api_data.rejected, api_data.public_closed]
+    assert [child.tag for child in requests[0]] == REQUEST_FIELDS
+    assert requests[0].findtext("lat") == "10.7769"
+    assert requests[2].findtext("status_notes") == "Đã cấp lại thẻ BHYT."
+
+
+def test_english_names_by_accept_language_or_lang(client, api_data):
+    by_header = _json(client.get("/open311/v2/services.json",
+                                 headers={"Accept-Language": "en-US,en;q=0.8"}))
+    assert {s["service_code"]: s["service_name"] for s in by_header}["THUE"] == "Tax"
+    item = _json(client.get(f"/open311/v2/requests/{api_data.public_open}.json?lang=en"))[0]
+    assert (item["service_name"], item["agency_responsible"]) == ("Tax", "Cục Thuế TP HCM (en)")
+    response = client.get("/open311/v2/services.json?lang=en")
+    assert "Set-Cookie" not in response.headers  # the API keeps no language cookie
+
+
+def test_empty_optional_parameters_are_absent(client, api_data):
+    plain = _json(client.get("/open311/v2/requests.json"))
+    empty = _json(client.get("/open311/v2/requests.json?service_request_id=&service_code="
+                             "&start_date=&end_date=&status=&jurisdiction_id=&api_key=&lang="))
+    assert plain == empty and len(plain) == 3
+
+
+@pytest.mark.parametrize("query", ["start_date=2026-01-01T00:00:00Z&end_date=2026-04-01T00:00:01Z",
+                                   "start_date=2026-02-01&end_date=2026-01-01",
+                                   "start_date=yesterday", "status=pending",
+                                   "service_code=%00"])
+def test_bad_filters_are_400_in_both_formats(client, api_data, query):
+    as_json = client.get(f"/open311/v2/requests.json?{query}")
+    assert as_json.status_code == 400
+    (error,) = _json(as_json)
+    assert error["code"] == 400 and error["description"]
+    as_xml = client.get(f"/open311/v2/requests.xml?{query}")
+    root = _xml(as_xml)
+    assert as_xml.status_code == 400 and root.tag == "errors"
+    assert root.findtext("error/code") == "400"
+
+
+def test_a_span_of_exactly_90_days_is_answered(client, api_data):
+    response = client.get("/open311/v2/requests.json?start_date=2001-01-01T00:00:00Z"
+                          "&end_date=2001-04-01T00:00:00Z")
+    assert response.status_code == 200 and _json(response) == []
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    ("/open311/v2/services/NOPE.xml", 404),
+    ("/open311/v2/requests/2026-999999.xml", 404),
+    ("/open311/v2/tokens/2026-999999.xml", 404),
+    ("/open311/v2/nothing-here", 404),
+    ("/open311/v2/services.html", 404),
+])
+def test_unknown_things_are_404_with_the_spec_body(client, api_data, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert _xml(response).findtext("error/code") == str(status)
+    json_url = url.replace(".xml", ".json") if url.endswith(".xml") else None
+    if json_url:
+        assert _json(client.get(json_url)) == [{"code": 404, "description": _json(
+            client.get(json_url))[0]["description"]}]
+
+
+def test_a_wrong_method_is_405_with_the_spec_body(client):
+    response = client.post("/open311/v2/services.json")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET"
+    assert _json(response)[0]["code"] == 405
+    assert client.delete("/open311/v2/requests.xml").headers["Allow"] == "GET, POST"
+
+
+def test_a_bad_key_on_a_read_is_403(client, api_data):
+    response = client.get(f"/open311/v2/requests/{api_data.private_api}.json?api_key=wrong")
+    assert response.status_code == 403 and _json(response)[0]["code"] == 403
+    revoked = client.get(f"/open311/v2/requests.xml?api_key={api_data.revoked_key}")
+    assert revoked.status_code == 403 and _xml(revoked).findtext("error/code") == "403"
+
+
+def test_unlisted_cases_are_redacted_unless_the_filing_key_asks(client, api_data):
+    for reference in (api_data.private_web, api_data.private_api):
+        item = _json(client.get(f"/open311/v2/requests/{reference}.json"))[0]
+        assert item["service_request_id"] == reference and item["status"] == "open"
+        assert item["service_code"] == "THUE" and item["agency_responsible"] == "Cục Thuế TP HCM"
+        assert item["requested_datetime"] and item["expected_datetime"]
+        assert [f for f in PRIVATE_FIELDS if item[f] is not None] == []
+    other = _json(client.get(
+        f"/open311/v2/requests/{api_data.private_api}.json?api_key={api_data.other_key}"))[0]
+    assert [f for f in PRIVATE_FIELDS if other[f] is not None] == []
+    mine = _json(client.get(
+        f"/open311/v2/requests/{api_data.private_api}.json?api_key={api_data.key}"))[0]
+    assert mine["description"] == "Mô tả riêng tư của ứng dụng A"
+    assert (mine["lat"], mine["long"], mine["address_id"], mine["media_url"]) == (
+        10.8, 106.65, "AD-42", "https://example.vn/anh.jpg")
+    # The filing key reads it in lists by id too, but browsing lists never shows it.
+    listed = _json(client.get(f"/open311/v2/requests.json?api_key={api_data.key}"))
+    assert api_data.private_api not in [i["service_request_id"] for i in listed]
+    by_id = _json(client.get(f"/open311/v2/requests.json?api_key={api_data.key}"
+                             f"&service_request_id={api_data.private_api}"))
+    assert by_id[0]["description"] == "Mô tả riêng tư của ứng dụng A"
+
+
+def test_no_contact_details_anywhere(client, api_data):
+    refs = [api_data.public_open, api_data.public_closed, api_data.rejected,
+            api_data.private_web, api_data.private_api, api_data.old_public]
+    urls = ["/open311/v2/requests.{f}", "/open311/v2/requests.{f}?status=closed",
+            "/open311/v2/requests.{f}?service_request_id=" + ",".join(refs),
+            f"/open311/v2/requests.{{f}}?api_key={api_data.key}&service_request_id=" + ",".join(refs),
+            f"/open311/v2/tokens/{api_data.private_api}.{{f}}"]
+    urls += [f"/open311/v2/requests/{ref}.{{f}}?api_key={api_data.key}" for ref in refs]
+    for url in urls:
+        for fmt in ("json", "xml"):
+            response = client.get(url.format(f=fmt))
+            assert response.status_code == 200, url
+            text = response.get_data(as_text=True)
+            assert not any(secret in text for secret in CONTACT_TEXTS), url
+
+
+def test_tokens_resolve_requests_filed_through_the_api(client, api_data):
+    assert _json(client.get(f"/open311/v2/tokens/{api_data.private_api}.json")) == [
+        {"service_request_id": api_data.private_api, "token": api_data.private_api}]
+    root = _xml(client.get(f"/open311/v2/tokens/{api_data.private_api}.xml"))
+    assert root.tag == "service_requests"
+    assert [child.tag for child in root.find("request")] == ["service_request_id", "token"]
+    # A case from the web form was never given a token.
+    assert client.get(f"/open311/v2/tokens/{api_data.public_open}.json").status_code == 404
+
+
+def test_the_openapi_document_names_only_real_endpoints(app, client):
+    document = client.get("/open311/v2/openapi.json").get_json()
+    assert document["openapi"].startswith("3.0") and document["servers"] == [
+        {"url": "/open311/v2"}]
+    adapter = app.url_map.bind("localhost")
+    seen = set()
+    for path, operations in document["paths"].items():
+        concrete = "/open311/v2" + path.replace("{service_code}", "THUE").replace(
+            "{service_request_id}", "2026-000001").replace("{token}", "2026-000001")
+        for method in operations:
+            endpoint, _args = adapter.match(concrete, method=method.upper())
+            assert endpoint != "api.unknown", (method, path)
+            seen.add((endpoint, method))
+    api_rules = {(rule.endpoint, m.lower()) for rule in app.url_map.iter_rules()
+                 if rule.endpoint.startswith("api.") and rule.endpoint not in (
+                     "api.unknown", "api.openapi") for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert seen == api_rules

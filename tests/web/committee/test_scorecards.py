@@ -1,0 +1,164 @@
+"""/scorecards, the unit page and /transparency: roles, content, and a bounded number of queries."""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app.core.timeutil import utcnow
+from app.extensions import db as _db
+from app.models import Campaign, Category, ScoreSnapshot, Unit
+from app.scoring import snapshots
+from tests.factories import EMAILS, make_case, make_unit
+from tests.scoring.test_metrics import LATER, march  # noqa: F401 - fixture
+from tests.scoring.test_score import campaign  # noqa: F401 - fixture
+
+
+@pytest.fixture
+def scored(db, campaign, march):
+    """March 2026 and the whole campaign computed as of 20 April 2026."""
+    for period in snapshots.campaign_periods(campaign, date(2026, 3, 31)):
+        snapshots.refresh(campaign, period, LATER)
+    db.session.commit()
+    return campaign
+
+
+@contextmanager
+def count_queries():
+    counted = []
+
+    def before(conn, cursor, statement, *args):
+        counted.append(statement)
+
+    engine = _db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counted
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.mark.parametrize("who,status", [("committee", 200), ("admin", 200), ("head_thue", 200),
+                                        ("officer_thue", 403), ("operator", 403)])
+def test_scorecard_access_by_role(client, auth, scored, who, status):
+    auth.login(EMAILS[who])
+    assert client.get("/scorecards").status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_login(client, scored):
+    assert client.get("/scorecards").status_code == 302
+
+
+def test_committee_sees_every_unit_ranked_with_components(client, auth, scored):
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards?campaign={scored.id}&period=2026-03").get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td>(\d+|[^<]+)</td>.*?scorecards/units/(\w+)", text, re.S)
+    assert [(rank, code) for rank, code in rows][:2] == [("1", "BHXH"), ("2", "THUE")]
+    assert "76.6" in text and "58.3" in text
+    assert 'role="img"' in text and "<title" in text  # sparklines with a text alternative
+    assert 'id="how-heading"' in text and "/ (n + k)" in text  # the panel with its formula
+
+
+def test_unit_head_sees_only_their_unit(client, auth, scored):
+    auth.login(EMAILS["head_thue"])
+    text = client.get(f"/scorecards?campaign={scored.id}&period=2026-03").get_data(as_text=True)
+    assert "scorecards/units/THUE" in text and "scorecards/units/BHXH" not in text
+    assert client.get("/scorecards/units/BHXH").status_code == 403
+    assert client.get("/scorecards/units/THUE").status_code == 200
+    assert client.get("/scorecards/units/NOPE").status_code == 404
+
+
+def test_htmx_filter_returns_the_table_only(client, auth, scored):
+    auth.login(EMAILS["committee"])
+    response = client.get(f"/scorecards?campaign={scored.id}&period=2026-03",
+                          headers={"HX-Request": "true"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and text.lstrip().startswith('<div id="scorecard-table">')
+    assert "<html" not in text
+    page = client.get("/scorecards").get_data(as_text=True)
+    assert 'hx-push-url="true"' in page and 'hx-get="/scorecards"' in page
+
+
+def test_unit_page_explains_the_score_and_links_late_cases(client, auth, scored, march):
+    _, refs = march
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03").get_data(as_text=True)
+    assert "(1 + 4 × 0.667) ÷ (3 + 4) = 0.524" in text  # answered on time, shrunk
+    assert f'href="/cases/{refs["T3"]}"' in text and f'href="/cases/{refs["T1"]}"' not in text
+    assert "<desc" in text and "<caption>" in text  # charts with a data table
+
+
+def test_rank_change_against_the_previous_computation(app, client, auth, scored):
+    with app.app_context():
+        # An earlier computation in which the ranks were the other way round.
+        rows = _db.session.scalars(sa.select(ScoreSnapshot).where(
+            ScoreSnapshot.period_key == "2026-03")).all()
+        for row in rows:
+            _db.session.add(ScoreSnapshot(**{c.name: getattr(row, c.name)
+                                             for c in ScoreSnapshot.__table__.columns
+                                             if c.name not in ("id", "as_of", "rank")},
+                                          as_of=date(2026, 4, 1),
+                                          rank={1: 2, 2: 1}.get(row.rank)))
+        _db.session.commit()
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards?campaign={scored.id}&period=2026-03").get_data(as_text=True)
+    assert "▲ 1" in text and "▼ 1" in text
+
+
+def test_transparency_is_public_aggregate_and_hides_small_units(app, client, march):
+    from app.core.timeutil import to_local
+
+    with app.app_context():
+        year = snapshots.year_period(to_local(utcnow()).year)
+        snapshots.refresh(None, year, utcnow())
+        _db.session.commit()
+    response = client.get("/transparency")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "<svg" in text and "<desc" in text
+    # March 2026 data: Cục Thuế received 5 (shown), Bảo hiểm Xã hội 3 (< 5: hidden).
+    if to_local(utcnow()).year == 2026:
+        assert "Cục Thuế TP HCM" in text and "Bảo hiểm Xã hội TP HCM</th>" not in text
+    assert "+84" not in text and "@" not in text.split("<footer")[0].split("</header>")[1]
+
+
+def _add_data(app, world, n):
+    with app.app_context():
+        root = _db.session.get(Unit, world.root)
+        for i in range(n):
+            make_unit(f"X{n}{i}", f"Đơn vị {i}", root)
+            make_case(_db.session.get(Category, world.tax), title=f"Thêm {n}-{i}")
+        campaign = _db.session.scalar(sa.select(Campaign))
+        for period in snapshots.campaign_periods(campaign, date(2026, 3, 31)):
+            snapshots.refresh(campaign, period, LATER)
+        snapshots.refresh(None, snapshots.year_period(to_year()), utcnow())
+        _db.session.commit()
+
+
+def to_year():
+    from app.core.timeutil import to_local
+
+    return to_local(utcnow()).year
+
+
+def test_query_counts_do_not_grow_with_data(app, client, auth, scored, march):
+    world, _ = march
+    auth.login(EMAILS["committee"])
+    paths = [f"/scorecards?campaign={scored.id}&period=2026-03",
+             f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03", "/transparency"]
+    _add_data(app, world, 1)
+    counts = []
+    for _round in (2, 12):
+        with count_queries() as small:
+            for path in paths:
+                assert client.get(path).status_code == 200
+        _add_data(app, world, _round)
+        counts.append(len(small))
+    with count_queries() as large:
+        for path in paths:
+            client.get(path)
+    assert counts[0] == counts[1] == len(large)
