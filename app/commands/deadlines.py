@@ -1,10 +1,14 @@
 """Flask commands for deadlines: `flask sla ...`, `flask calendar ...`, `flask policies ...`.
 
-Times are read and printed in Asia/Ho_Chi_Minh as "YYYY-MM-DD HH:MM".
+Times are read and printed in Asia/Ho_Chi_Minh as "YYYY-MM-DD HH:MM". Calendar and
+policy changes follow the same rules as the admin console (app.deadlines.settings) and
+are audited as made on the command line.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
@@ -13,7 +17,7 @@ from flask_babel import force_locale
 from app.cases import queries
 from app.core.errors import InvalidInput
 from app.core.timeutil import utcnow
-from app.deadlines import calendar_days, policies
+from app.deadlines import settings
 from app.deadlines.calendar import LOCAL_TZ, MINUTES_PER_WORKING_DAY
 from app.deadlines.explanation import DueExplanation, explain_case, explain_due
 from app.deadlines.sla import load_calendar
@@ -54,9 +58,9 @@ def _echo_periods(explanation: DueExplanation) -> None:
 
 
 def _day_notes(explanation: DueExplanation) -> list[str]:
-    reasons = calendar_days.day_reasons([note.day for note in explanation.notes], "vi")
-    labels = {calendar_days.DAY_OFF: "extra day off",
-              calendar_days.WORKING_DAY: "make-up working day", "holiday": "public holiday"}
+    reasons = settings.day_reasons([note.day for note in explanation.notes], "vi")
+    labels = {settings.DAY_OFF: "extra day off",
+              settings.WORKING_DAY: "make-up working day", "holiday": "public holiday"}
     lines = []
     for note in explanation.notes:
         kind, text = reasons[note.day]
@@ -150,6 +154,13 @@ def sweep_command() -> None:
         raise click.ClickException(f"{failures} periodic job(s) failed.")
 
 
+def _refuse(err: InvalidInput, param_hint: str) -> NoReturn:
+    """Undo the change and report the refusal (in English) against the option at fault."""
+    db.session.rollback()
+    with force_locale("en"):
+        raise click.BadParameter(str(err.message), param_hint=param_hint) from None
+
+
 def _parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value.strip())
@@ -159,25 +170,26 @@ def _parse_day(value: str) -> date:
 
 @calendar_cli.command("add")
 @click.argument("day")
-@click.option("--day-off", "kind", flag_value=calendar_days.DAY_OFF, help="An extra day off.")
-@click.option("--working-day", "kind", flag_value=calendar_days.WORKING_DAY,
+@click.option("--day-off", "kind", flag_value=settings.DAY_OFF, help="An extra day off.")
+@click.option("--working-day", "kind", flag_value=settings.WORKING_DAY,
               help="A make-up working day (often a Saturday).")
 @click.option("--note", default="", help="Why, e.g. the decision that set it.")
 def calendar_add_command(day: str, kind: str | None, note: str) -> None:
-    """Make DAY (YYYY-MM-DD) an extra day off or a make-up working day."""
+    """Make DAY (YYYY-MM-DD) an extra day off or a make-up working day.
+
+    A day that already has one is refused: remove it first.
+    """
     when = _parse_day(day)
     if kind is None:
         raise click.UsageError("Give --day-off or --working-day.")
     try:
-        change = calendar_days.set_calendar_day(when, kind, note)
+        recounted = settings.add_day(when, kind, note, None, utcnow())
     except InvalidInput as err:
-        db.session.rollback()
-        with force_locale("en"):
-            raise click.BadParameter(str(err.message), param_hint=f"--{err.field}") from None
+        _refuse(err, "DAY" if err.field == "day" else f"--{err.field}")
     db.session.commit()
-    what = "an extra day off" if kind == calendar_days.DAY_OFF else "a make-up working day"
+    what = "an extra day off" if kind == settings.DAY_OFF else "a make-up working day"
     click.echo(f"{_day(when)} is now {what}. "
-               f"Due times recounted: {change.recounted} open case(s) changed.")
+               f"Due times recounted: {recounted} open case(s) changed.")
 
 
 @calendar_cli.command("remove")
@@ -185,12 +197,13 @@ def calendar_add_command(day: str, kind: str | None, note: str) -> None:
 def calendar_remove_command(day: str) -> None:
     """Remove the exception on DAY; it follows the usual rules again."""
     when = _parse_day(day)
-    change = calendar_days.remove_calendar_day(when)
-    if change is None:
+    entry = settings.exception_on(when)
+    if entry is None:
         raise click.ClickException(f"{when.isoformat()} has no day off or make-up day to remove.")
+    recounted = settings.remove_day(entry, None, utcnow())
     db.session.commit()
     click.echo(f"{_day(when)} follows the usual calendar again. "
-               f"Due times recounted: {change.recounted} open case(s) changed.")
+               f"Due times recounted: {recounted} open case(s) changed.")
 
 
 @calendar_cli.command("list")
@@ -199,14 +212,14 @@ def calendar_list_command(year: int | None) -> None:
     """Public holidays (from the `holidays` package) and the exceptions of a year."""
     year = year or utcnow().astimezone(LOCAL_TZ).year
     click.echo(f"{year}: Monday to Friday, 07:30-11:30 and 13:00-17:00 (Asia/Ho_Chi_Minh), except:")
-    for entry in calendar_days.year_entries(year):
+    for entry in settings.year_entries(year):
         status = "working day" if entry.working else "day off"
         sources = []
         if entry.holiday:
             sources.append(f"public holiday: {entry.holiday}")
-        if entry.exception == calendar_days.DAY_OFF:
+        if entry.exception == settings.DAY_OFF:
             sources.append("extra day off" + (f": {entry.note}" if entry.note else ""))
-        elif entry.exception == calendar_days.WORKING_DAY:
+        elif entry.exception == settings.WORKING_DAY:
             sources.append("make-up working day" + (f": {entry.note}" if entry.note else ""))
         click.echo(f"{_day(entry.day)}  {status:<11}  {'; '.join(sources)}")
 
@@ -216,7 +229,7 @@ def policies_list_command() -> None:
     """Every deadline policy: acknowledgment hours and answer days, normal and urgent."""
     click.echo(f"{'code':<12} {'ack h':>5} {'days':>4} {'urgent ack h':>12} "
                f"{'urgent days':>11}  name; categories")
-    for row in policies.list_policies():
+    for row in settings.list_policies():
         p = row.policy
         click.echo(f"{p.code:<12} {p.ack_hours:>5} {p.response_days:>4} "
                    f"{p.urgent_ack_hours:>12} {p.urgent_response_days:>11}  "
@@ -231,18 +244,22 @@ def policies_list_command() -> None:
 @click.option("--urgent-ack-hours", type=int, help="Working hours to acknowledge an urgent case.")
 @click.option("--urgent-response-days", type=int, help="Working days to answer an urgent case.")
 def policies_set_command(code: str, **targets) -> None:
-    """Change the targets of policy CODE and recount the due times of its open cases."""
-    if all(value is None for value in targets.values()):
+    """Change the targets of policy CODE and recount the due times of its open cases.
+
+    Only the targets given change; the result must still be a valid policy (urgent
+    never slower than normal).
+    """
+    given = {field: value for field, value in targets.items() if value is not None}
+    if not given:
         raise click.UsageError("Give at least one target or --name to change.")
     try:
-        change = policies.update_policy(code.strip(), **targets)
+        policy = settings.policy_by_code(code)
+        recounted = settings.update_policy(policy, replace(settings.targets_of(policy), **given),
+                                           None, utcnow())
     except InvalidInput as err:
-        db.session.rollback()
-        hint = "CODE" if err.field == "code" else f"--{err.field.replace('_', '-')}"
-        with force_locale("en"):
-            raise click.BadParameter(str(err.message), param_hint=hint) from None
+        _refuse(err, "CODE" if err.field == "code" else f"--{err.field.replace('_', '-')}")
     db.session.commit()
-    p = change.policy
-    click.echo(f"{p.code}: acknowledge within {p.ack_hours} h ({p.urgent_ack_hours} h urgent), "
-               f"answer within {p.response_days} days ({p.urgent_response_days} days urgent). "
-               f"Due times recounted: {change.recounted} open case(s) changed.")
+    click.echo(f"{policy.code}: acknowledge within {policy.ack_hours} h "
+               f"({policy.urgent_ack_hours} h urgent), answer within {policy.response_days} days "
+               f"({policy.urgent_response_days} days urgent). "
+               f"Due times recounted: {recounted} open case(s) changed.")

@@ -70,7 +70,7 @@ def record(
 
 
 def record_update(
-    actor: User,
+    actor: User | None,
     entity_type: str,
     entity_id: int,
     label: str,
@@ -79,7 +79,10 @@ def record_update(
     after: dict[str, Any],
     action: str = "update",
 ) -> AuditEntry | None:
-    """Append an entry with only the fields that changed; nothing when nothing changed."""
+    """Append an entry with only the fields that changed; nothing when nothing changed.
+
+    ``actor`` None means the command line. The caller commits.
+    """
     old, new = changed(before, after)
     if not new:
         return None

@@ -1,4 +1,8 @@
-"""`flask sla due|explain|sweep`, `flask calendar ...` and `flask policies ...`."""
+"""`flask sla due|explain|sweep`, `flask calendar ...` and `flask policies ...`.
+
+Calendar and policy changes follow the console's rules and are audited as made on the
+command line.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +14,9 @@ import sqlalchemy as sa
 from app.cases import lifecycle
 from app.extensions import db
 from app.jobs.schedule import PERIODIC
-from app.models import CalendarDay, Case, CaseEvent, Category, DeadlinePolicy, User
+from app.models import AuditEntry, CalendarDay, Case, CaseEvent, Category, DeadlinePolicy, User
 from tests.factories import EMAILS, make_case
+from tests.web.admin.conftest import AdminClient
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -149,12 +154,14 @@ def test_calendar_add_list_remove(runner, app, reference):
     assert again.exit_code == 1 and "no day off or make-up day" in again.output
 
 
-def test_calendar_add_replaces_an_existing_day_and_checks_its_input(runner, app):
-    runner.invoke(args=["calendar", "add", "2026-03-14", "--working-day"])
-    runner.invoke(args=["calendar", "add", "2026-03-14", "--day-off", "--note", "Hủy làm bù"])
+def test_calendar_add_refuses_a_day_that_has_an_exception_and_checks_its_input(runner, app):
+    assert runner.invoke(args=["calendar", "add", "2026-03-14", "--working-day"]).exit_code == 0
+    again = runner.invoke(args=["calendar", "add", "2026-03-14", "--day-off", "--note", "Hủy làm bù"])
+    assert again.exit_code == 2
+    assert "Invalid value for DAY: This date already has an exception: remove it first." in again.output
     with app.app_context():
         rows = db.session.execute(sa.select(CalendarDay.kind, CalendarDay.note)).all()
-        assert [tuple(row) for row in rows] == [("day_off", "Hủy làm bù")]
+        assert [tuple(row) for row in rows] == [("working_day", "")]
     assert runner.invoke(args=["calendar", "add", "2026-03-15"]).exit_code == 2
     assert runner.invoke(args=["calendar", "add", "15/03/2026", "--day-off"]).exit_code == 2
     long_note = runner.invoke(args=["calendar", "add", "2026-03-15", "--day-off",
@@ -189,3 +196,94 @@ def test_policies_set_refuses_bad_input(runner, app, world, args, message):
     assert result.exit_code == 2 and message in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(DeadlinePolicy.ack_hours)) == 8
+
+
+@pytest.fixture
+def console(client, auth, world) -> AdminClient:
+    """The admin console, signed in as the world's administrator."""
+    assert auth.login(EMAILS["admin"]).status_code == 303
+    return AdminClient(client)
+
+
+def _audit(app, entity_type: str) -> list[tuple]:
+    with app.app_context():
+        return [tuple(row) for row in db.session.execute(
+            sa.select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.actor_email,
+                      AuditEntry.before, AuditEntry.after)
+            .where(AuditEntry.entity_type == entity_type).order_by(AuditEntry.id))]
+
+
+POLICY_FORM = {"name": "STD", "ack_hours": "8", "response_days": "10", "urgent_ack_hours": "2",
+               "urgent_response_days": "3"}
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    # Urgent slower than normal (the command line used to accept this one).
+    ({"urgent_ack_hours": "300", "urgent_response_days": "100"}, "urgent_ack_hours"),
+    ({"urgent_response_days": "11"}, "urgent_response_days"),
+    ({"ack_hours": "1"}, "urgent_ack_hours"),
+    # Over the limits (the console used to accept these).
+    ({"ack_hours": "401"}, "ack_hours"),
+    ({"response_days": "121"}, "response_days"),
+    ({"response_days": "0"}, "response_days"),
+])
+def test_command_line_and_console_refuse_the_same_policy_changes(runner, app, console, changes,
+                                                                 field):
+    options = [arg for name, value in changes.items()
+               for arg in (f"--{name.replace('_', '-')}", value)]
+    result = runner.invoke(args=["policies", "set", "STD", *options])
+    assert result.exit_code == 2
+    assert f"Invalid value for --{field.replace('_', '-')}" in result.output
+    with app.app_context():
+        policy_id = db.session.scalar(sa.select(DeadlinePolicy.id))
+    prefix = f"policy{policy_id}"
+    form = {f"{prefix}-{name}": value for name, value in {**POLICY_FORM, **changes}.items()}
+    response = console.post(f"/admin/policies/{policy_id}", form)
+    assert response.status_code == 422
+    assert f'id="{prefix}-{field}-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        policy = db.session.get(DeadlinePolicy, policy_id)
+        assert (policy.ack_hours, policy.response_days, policy.urgent_ack_hours,
+                policy.urgent_response_days) == (8, 10, 2, 3)
+    assert _audit(app, "deadline_policy") == []
+
+
+@pytest.mark.parametrize(("day", "kind"), [
+    ("2026-03-07", "day_off"),      # a Saturday is already off
+    ("2026-09-02", "day_off"),      # National Day is already off
+    ("2026-03-04", "working_day"),  # a Wednesday is already worked
+    ("1999-03-03", "day_off"),      # outside the years the calendar covers
+])
+def test_command_line_and_console_refuse_the_same_days(runner, app, console, day, kind):
+    result = runner.invoke(args=["calendar", "add", day, f"--{kind.replace('_', '-')}"])
+    assert result.exit_code == 2 and "Invalid value for DAY" in result.output
+    response = console.post("/admin/calendar", {"day": day, "kind": kind, "note": ""})
+    assert response.status_code == 422 and 'id="day-error"' in response.get_data(as_text=True)
+    assert _audit(app, "calendar_day") == []
+
+
+def test_a_day_with_an_exception_is_refused_by_both(runner, app, console):
+    assert runner.invoke(args=["calendar", "add", "2026-03-03", "--day-off"]).exit_code == 0
+    again = console.post("/admin/calendar", {"day": "2026-03-03", "kind": "day_off", "note": ""})
+    assert again.status_code == 422 and 'id="day-error"' in again.get_data(as_text=True)
+    assert console.post("/admin/calendar", {"day": "2026-03-10", "kind": "day_off",
+                                            "note": ""}).status_code == 303
+    twice = runner.invoke(args=["calendar", "add", "2026-03-10", "--day-off"])
+    assert twice.exit_code == 2 and "remove it first" in twice.output
+    assert len(_audit(app, "calendar_day")) == 2
+
+
+def test_command_line_changes_are_audited_without_a_user(runner, app, reference):
+    result = runner.invoke(args=["policies", "set", "STD", "--response-days", "5"])
+    assert result.exit_code == 0, result.output
+    assert _audit(app, "deadline_policy") == [
+        ("update", None, "command line", {"response_days": 10}, {"response_days": 5})]
+    # Nothing changed: nothing recounted, nothing written.
+    same = runner.invoke(args=["policies", "set", "STD", "--response-days", "5"])
+    assert "Due times recounted: 0 open case(s) changed." in same.output
+    assert len(_audit(app, "deadline_policy")) == 1
+    runner.invoke(args=["calendar", "add", "2026-03-11", "--day-off", "--note", "Nghỉ bù"])
+    runner.invoke(args=["calendar", "remove", "2026-03-11"])
+    made = {"day": "2026-03-11", "kind": "day_off", "note": "Nghỉ bù"}
+    assert _audit(app, "calendar_day") == [("create", None, "command line", None, made),
+                                           ("delete", None, "command line", made, None)]

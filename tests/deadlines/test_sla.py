@@ -6,6 +6,7 @@ The world's policy STD: 8 h / 10 days normal, 2 h / 3 days urgent.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.cases import lifecycle
-from app.core import errors
-from app.deadlines import calendar_days, policies
+from app.deadlines import settings
 from app.deadlines.explanation import explain_case
 from app.deadlines.sla import load_calendar, response_pauses
 from app.models import Category, User
@@ -104,7 +104,7 @@ def test_pauses_move_the_response_due_time(db, world, pauses, paused_minutes, re
 
 
 def test_pause_across_a_makeup_saturday(db, world):
-    calendar_days.set_calendar_day(date(2026, 3, 14), calendar_days.WORKING_DAY, "Làm bù")
+    settings.add_day(date(2026, 3, 14), settings.WORKING_DAY, "Làm bù", None, MONDAY)
     case = make_case(db.session.get(Category, world.tax), now=MONDAY)
     # With Saturday 14/3 worked, 10 days end on Saturday at 09:00 (4710 min by Friday).
     assert case.response_due_at == vn(3, 14, 9)
@@ -148,15 +148,14 @@ def test_a_day_off_recounts_open_cases_and_leaves_answered_ones(db, world):
     lifecycle.acknowledge(answered, officer(db), vn(3, 2, 10))
     lifecycle.respond(answered, officer(db), "Đã xử lý.", vn(3, 2, 11))
     db.session.commit()
-    change = calendar_days.set_calendar_day(date(2026, 3, 11), calendar_days.DAY_OFF, "Nghỉ")
+    assert settings.add_day(date(2026, 3, 11), settings.DAY_OFF, "Nghỉ", None, MONDAY) == 1
     db.session.commit()
-    assert change.recounted == 1
     assert open_case.response_due_at == vn(3, 17, 9)
     assert answered.response_due_at == vn(3, 16, 9)
-    assert calendar_days.remove_calendar_day(date(2026, 3, 11)).recounted == 1
+    assert settings.remove_day(settings.exception_on(date(2026, 3, 11)), None, MONDAY) == 1
     db.session.commit()
     assert open_case.response_due_at == vn(3, 16, 9)
-    assert calendar_days.remove_calendar_day(date(2026, 3, 11)) is None
+    assert settings.exception_on(date(2026, 3, 11)) is None
 
 
 def test_recount_measures_pauses_again_on_the_new_calendar(db, world):
@@ -167,7 +166,7 @@ def test_recount_measures_pauses_again_on_the_new_calendar(db, world):
     db.session.commit()
     # Paused 120 + 480 + 60 = 660; Mon 16/3 09:00 + 660 -> Tue 17/3 13:30.
     assert (case.paused_minutes, case.response_due_at) == (660, vn(3, 17, 13, 30))
-    calendar_days.set_calendar_day(date(2026, 3, 4), calendar_days.DAY_OFF)
+    settings.add_day(date(2026, 3, 4), settings.DAY_OFF, "", None, MONDAY)
     db.session.commit()
     # Wed 4/3 off: the clock loses a day (Tue 17/3 09:00) and the pause 480 minutes (180).
     assert (case.paused_minutes, case.response_due_at) == (180, vn(3, 17, 13, 30))
@@ -182,28 +181,11 @@ def test_a_policy_change_recounts_only_its_open_cases(db, world):
     elsewhere = make_case(db.session.get(Category, world.insurance), now=MONDAY)
     db.session.get(Category, world.insurance).policy = other_policy
     db.session.commit()
-    change = policies.update_policy("STD", response_days=5, urgent_ack_hours=1)
+    policy = settings.policy_by_code("STD")
+    targets = replace(settings.targets_of(policy), response_days=5, urgent_ack_hours=1)
+    recounted = settings.update_policy(policy, targets, None, MONDAY)
     db.session.commit()
-    assert change.recounted == 2  # the insurance case follows another policy now
+    assert recounted == 2  # the insurance case follows another policy now
     assert normal.response_due_at == vn(3, 9, 9)
     assert (urgent.ack_due_at, urgent.response_due_at) == (vn(3, 2, 10), vn(3, 5, 9))
     assert elsewhere.response_due_at == vn(3, 16, 9)
-
-
-@pytest.mark.parametrize("bad", [0, -1, 121, True, "3"])
-def test_policy_targets_are_validated(db, world, bad):
-    with pytest.raises(errors.InvalidInput) as error:
-        policies.update_policy("STD", response_days=bad)
-    assert error.value.field == "response_days"
-    db.session.rollback()
-    tax = db.session.scalar(sa.select(Category).where(Category.code == "THUE"))
-    assert tax.policy.response_days == 10
-
-
-def test_unknown_policy_and_bad_calendar_kind_are_refused(db, world):
-    with pytest.raises(errors.InvalidInput):
-        policies.update_policy("NOPE", ack_hours=4)
-    with pytest.raises(errors.InvalidInput):
-        calendar_days.set_calendar_day(date(2026, 3, 4), "holiday")
-    with pytest.raises(errors.InvalidInput):
-        calendar_days.set_calendar_day(date(2026, 3, 4), calendar_days.DAY_OFF, "x" * 201)

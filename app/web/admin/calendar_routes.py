@@ -7,7 +7,7 @@ from flask_babel import ngettext
 
 from app.core.errors import DomainError
 from app.core.timeutil import to_local, utcnow
-from app.deadlines import calendar_settings, policy_settings
+from app.deadlines import settings
 from app.extensions import db
 from app.models import CalendarDay, DeadlinePolicy
 from app.web.admin import bp
@@ -15,8 +15,8 @@ from app.web.admin.common import acting_admin, done, is_htmx, locale, show_error
 from app.web.admin.forms import CalendarDayForm, NewPolicyForm, PolicyForm
 
 
-def _targets(form: PolicyForm) -> policy_settings.Targets:
-    return policy_settings.Targets(
+def _targets(form: PolicyForm) -> settings.Targets:
+    return settings.Targets(
         name=form.name.data, ack_hours=form.ack_hours.data, response_days=form.response_days.data,
         urgent_ack_hours=form.urgent_ack_hours.data,
         urgent_response_days=form.urgent_response_days.data,
@@ -29,7 +29,7 @@ def _recomputed(count: int) -> str:
 
 def _policies_page(form: NewPolicyForm, status: int = 200):
     return render_template(
-        "admin/policies.html", rows=policy_settings.policies_with_usage(), form=form
+        "admin/policies.html", rows=settings.policies_with_usage(), form=form
     ), status
 
 
@@ -45,7 +45,7 @@ def create_policy():
     form = NewPolicyForm(prefix="new")
     if form.validate_on_submit():
         try:
-            policy = policy_settings.create_policy(form.code.data, _targets(form), acting_admin(), utcnow())
+            policy = settings.create_policy(form.code.data, _targets(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
             show_error(form, err, "name")
@@ -68,7 +68,7 @@ def edit_policy(policy_id: int):
 def policy_row(policy_id: int):
     """A policy's row as listed (htmx uses it to cancel an edit)."""
     policy = db.get_or_404(DeadlinePolicy, policy_id)
-    usage = dict((p.id, n) for p, n in policy_settings.policies_with_usage())
+    usage = dict((p.id, n) for p, n in settings.policies_with_usage())
     return render_template("admin/_policy_row.html", deadline_policy=policy, used_by=usage.get(policy.id, 0))
 
 
@@ -79,7 +79,7 @@ def update_policy(policy_id: int):
     form = PolicyForm(prefix=f"policy{policy.id}")
     if form.validate_on_submit():
         try:
-            count = policy_settings.update_policy(policy, _targets(form), acting_admin(), utcnow())
+            count = settings.update_policy(policy, _targets(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
             show_error(form, err, "name")
@@ -88,7 +88,7 @@ def update_policy(policy_id: int):
             message = _("Deadline policy %(code)s saved.", code=policy.code) + " " + _recomputed(count)
             if not is_htmx():
                 return done(message, "admin.policies_page")
-            usage = dict((p.id, n) for p, n in policy_settings.policies_with_usage())
+            usage = dict((p.id, n) for p, n in settings.policies_with_usage())
             return render_template("admin/_policy_row.html", deadline_policy=policy,
                                    used_by=usage.get(policy.id, 0), notice=message)
     template = "admin/_policy_edit.html" if is_htmx() else "admin/policy_edit.html"
@@ -96,13 +96,13 @@ def update_policy(policy_id: int):
 
 
 def _year() -> int:
-    return calendar_settings.clamp_year(request.args.get("year", type=int), to_local(utcnow()).year)
+    return settings.clamp_year(request.args.get("year", type=int), to_local(utcnow()).year)
 
 
 def _calendar(year: int, form: CalendarDayForm, status: int = 200, notice: str | None = None):
     template = "admin/_calendar_days.html" if is_htmx() else "admin/calendar.html"
     return render_template(
-        template, cal=calendar_settings.year_calendar(year, locale()), form=form, notice=notice
+        template, cal=settings.year_calendar(year, locale()), form=form, notice=notice
     ), status
 
 
@@ -118,7 +118,7 @@ def add_calendar_day():
     form = CalendarDayForm()
     if form.validate_on_submit():
         try:
-            count = calendar_settings.add_day(form.day.data, form.kind.data, form.note.data or "",
+            count = settings.add_day(form.day.data, form.kind.data, form.note.data or "",
                                      acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
@@ -137,7 +137,7 @@ def remove_calendar_day(day_id: int):
     """Remove an exception from the calendar."""
     entry = db.get_or_404(CalendarDay, day_id)
     year = entry.day.year
-    count = calendar_settings.remove_day(entry, acting_admin(), utcnow())
+    count = settings.remove_day(entry, acting_admin(), utcnow())
     db.session.commit()
     message = _("Calendar updated.") + " " + _recomputed(count)
     if not is_htmx():

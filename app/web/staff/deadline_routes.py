@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.cases import access, queries
 from app.core.timeutil import utcnow
-from app.deadlines import calendar_days
+from app.deadlines import settings
 from app.deadlines.explanation import explain_case
 from app.deadlines.sla import load_calendar
 from app.web.staff import bp
@@ -28,7 +28,7 @@ def deadline_explanation(reference: str):
     context = {
         "case": case,
         "found": found,
-        "reasons": calendar_days.day_reasons(days, str(get_locale() or "vi")),
+        "reasons": settings.day_reasons(days, str(get_locale() or "vi")),
     }
     if request.headers.get("HX-Request") == "true":
         return render_template("cases/_sla_explain.html", **context)

@@ -46,6 +46,13 @@ def test_every_entry_newest_first(admin, log):
     assert "<del>A</del>" in text and "<ins>B</ins>" in text
 
 
+def test_entries_without_a_user_are_from_the_command_line(admin, log):
+    vi = admin.get("/admin/audit?entity=user").get_data(as_text=True)
+    assert "<td>Dòng lệnh</td>" in vi[vi.index('<div id="audit-results">'):]
+    en = admin.get("/admin/audit?entity=user&lang=en").get_data(as_text=True)
+    assert "<td>Command line</td>" in en[en.index('<div id="audit-results">'):]
+
+
 def test_filter_by_admin_kind_and_dates(admin, log):
     assert _rows(admin.get(f"/admin/audit?actor={log['second']}")) == 1
     assert _rows(admin.get(f"/admin/audit?actor={log['first']}")) == 2
