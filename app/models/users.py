@@ -92,9 +92,5 @@ class User(UserMixin, db.Model):
         """Whether the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
-    def has_role(self, *roles: str) -> bool:
-        """Whether the user holds one of the given roles."""
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
