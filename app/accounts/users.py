@@ -16,7 +16,7 @@ from app.core import audit
 from app.core.cleaning import clean_email, clean_text, require_unused
 from app.core.errors import IllegalMove, InvalidInput
 from app.extensions import db
-from app.models import ROLES_WITH_UNIT, LinkPurpose, PasswordToken, Role, Unit, User
+from app.models import UNIT_STAFF_ROLES, LinkPurpose, PasswordToken, Role, Unit, User
 
 ENTITY = "user"
 
@@ -63,7 +63,7 @@ def _apply(user: User, details: AccountDetails, actor: User) -> None:
         unit = db.session.get(Unit, details.unit_id)
         if unit is None or (not unit.active and unit.id != user.unit_id):
             raise InvalidInput(_l("Choose an active unit from the list."), "unit_id")
-    if unit is None and details.role in ROLES_WITH_UNIT:
+    if unit is None and details.role in UNIT_STAFF_ROLES:
         raise InvalidInput(_l("Officers and unit heads belong to a unit: choose one."), "unit_id")
     user.email, user.name, user.role, user.unit = email, name, details.role, unit
 

@@ -1,9 +1,11 @@
-"""Who may see or do what to a case. Routes and templates ask here; they never decide.
+"""Who may see or do what. Services, routes and templates ask here; none tests a role itself.
 
-Officers and unit heads work their own unit's cases, and read the cases their
-unit transferred away; the committee reads every case; admins read cases (they
-configure the system) but do not work them; operators see the triage queue and
-the cases they took in.
+Officers and unit heads (the unit's staff) work their own unit's cases, and read
+the cases their unit transferred away; the committee reads every case; admins read
+cases (they configure the system) but do not work them; operators work the hotline
+desk and the triage queue and see the cases they took in. Unit heads read their
+units' scorecards, the committee and admins every unit's; every role but the
+operator's reads the campaigns. Admins run the console and edit campaigns.
 """
 from __future__ import annotations
 
@@ -11,11 +13,44 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
-from app.models import Case, CaseEvent, CaseStatus, EventKind, Role, User
+from app.models import (
+    UNIT_STAFF_ROLES,
+    Campaign,
+    CampaignWork,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    ExportJob,
+    Role,
+    Unit,
+    User,
+)
+from app.org.units import descendant_ids
 
+READ_ALL_ROLES = (Role.COMMITTEE, Role.ADMIN)
+QUEUE_ROLES = (*UNIT_STAFF_ROLES, Role.COMMITTEE, Role.ADMIN, Role.OPERATOR)
+SCORECARD_ROLES = (Role.UNIT_HEAD, *READ_ALL_ROLES)
+CAMPAIGN_ROLES = (*UNIT_STAFF_ROLES, *READ_ALL_ROLES)
+
+
+def _signed_in(user: User | None) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def _active(user: User | None) -> bool:
+    return bool(user and user.is_authenticated and user.active)
+
+
+def is_unit_staff(user: User | None) -> bool:
+    """Whether the user is an officer or head of a unit: their queue is their unit's."""
+    return _signed_in(user) and user.role in UNIT_STAFF_ROLES and user.unit_id is not None
+
+
+# Cases: who may take each action on a case.
 
 class CaseAction(StrEnum):
-    """Things a staff member can do to a case (the workflow moves plus notes)."""
+    """Things a staff member can do to a case (the lifecycle's staff moves, assigning, notes)."""
 
     ROUTE = "route"
     ACKNOWLEDGE = "acknowledge"
@@ -28,28 +63,31 @@ class CaseAction(StrEnum):
     NOTE = "note"
 
 
-UNIT_ACTIONS = frozenset(
-    {
-        CaseAction.ACKNOWLEDGE,
-        CaseAction.ASK_CITIZEN,
-        CaseAction.RESUME,
-        CaseAction.TRANSFER,
-        CaseAction.RESPOND,
-        CaseAction.REJECT,
-        CaseAction.NOTE,
-    }
-)
-OPERATOR_ACTIONS = frozenset({CaseAction.ROUTE, CaseAction.TRANSFER, CaseAction.REJECT})
-READ_ALL_ROLES = (Role.COMMITTEE, Role.ADMIN)
-QUEUE_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.COMMITTEE, Role.ADMIN, Role.OPERATOR)
+class Taker(StrEnum):
+    """How a staff member stands to a case, as far as acting on it goes."""
+
+    UNIT = "unit"  # an officer or head of the unit holding the case
+    UNIT_HEAD = "unit_head"  # a head of the unit holding the case
+    OPERATOR = "operator"  # an operator, on a case still new or one they took in
 
 
-def _is_unit_staff(user: User, case: Case) -> bool:
-    return (
-        user.role in (Role.OFFICER, Role.UNIT_HEAD)
-        and case.unit_id is not None
-        and case.unit_id == user.unit_id
-    )
+# The one table of who may take each action (the lifecycle names the action of each move).
+TAKERS: dict[CaseAction, frozenset[Taker]] = {
+    CaseAction.ROUTE: frozenset({Taker.OPERATOR}),
+    CaseAction.ACKNOWLEDGE: frozenset({Taker.UNIT}),
+    CaseAction.ASK_CITIZEN: frozenset({Taker.UNIT}),
+    CaseAction.RESUME: frozenset({Taker.UNIT}),
+    CaseAction.TRANSFER: frozenset({Taker.UNIT, Taker.OPERATOR}),
+    CaseAction.RESPOND: frozenset({Taker.UNIT}),
+    CaseAction.REJECT: frozenset({Taker.UNIT, Taker.OPERATOR}),
+    CaseAction.ASSIGN: frozenset({Taker.UNIT_HEAD}),
+    CaseAction.NOTE: frozenset({Taker.UNIT}),
+}
+
+
+def _holds_case(user: User, case: Case) -> bool:
+    """Whether the user is staff of the unit the case is with."""
+    return is_unit_staff(user) and case.unit_id == user.unit_id
 
 
 def _is_operator_case(user: User, case: Case) -> bool:
@@ -58,12 +96,23 @@ def _is_operator_case(user: User, case: Case) -> bool:
     )
 
 
+def _taker_kinds(user: User, case: Case) -> set[Taker]:
+    kinds = set()
+    if _holds_case(user, case):
+        kinds.add(Taker.UNIT)
+        if user.role == Role.UNIT_HEAD:
+            kinds.add(Taker.UNIT_HEAD)
+    if _is_operator_case(user, case):
+        kinds.add(Taker.OPERATOR)
+    return kinds
+
+
 def transferred_away(user: User | None, case: Case) -> bool:
     """Whether the user's unit once held the case and transferred it to another unit.
 
     Reads the case's loaded timeline: pages that ask load it with the case.
     """
-    if not user or user.role not in (Role.OFFICER, Role.UNIT_HEAD) or user.unit_id is None:
+    if not is_unit_staff(user):
         return False
     return case.unit_id != user.unit_id and any(
         event.kind == EventKind.TRANSFERRED and event.from_unit_id == user.unit_id
@@ -71,24 +120,14 @@ def transferred_away(user: User | None, case: Case) -> bool:
     )
 
 
-def may_use_queue(user: User | None) -> bool:
-    """Whether the user has a case queue at all."""
-    return bool(user and user.is_authenticated and user.role in QUEUE_ROLES)
-
-
-def may_administer(user: User | None) -> bool:
-    """Whether the user may use the admin console (units, accounts, categories, rules)."""
-    return bool(user and user.is_authenticated and user.active and user.role == Role.ADMIN)
-
-
 def may_view_case(user: User | None, case: Case) -> bool:
     """Whether the user may open the case page."""
-    if not user or not user.is_authenticated:
+    if not _signed_in(user):
         return False
     if user.role in READ_ALL_ROLES:
         return True
     return (
-        _is_unit_staff(user, case)
+        _holds_case(user, case)
         or _is_operator_case(user, case)
         or transferred_away(user, case)
     )
@@ -98,32 +137,25 @@ def may_see_contact(user: User | None, case: Case) -> bool:
     """Whether the citizen's name, phone and email may be shown to the user in full."""
     if not may_view_case(user, case):
         return False
-    return user.role in READ_ALL_ROLES or _is_unit_staff(user, case)
+    return user.role in READ_ALL_ROLES or _holds_case(user, case)
 
 
 def may_act(user: User | None, case: Case, action: CaseAction | str) -> bool:
-    """Whether the user may perform the action on the case (state rules aside)."""
-    if not user or not user.is_authenticated or not user.active:
+    """Whether the user may take the action on the case (the case's state aside)."""
+    if not _active(user):
         return False
-    action = CaseAction(action)
-    if _is_unit_staff(user, case):
-        if action == CaseAction.ASSIGN:
-            return user.role == Role.UNIT_HEAD
-        return action in UNIT_ACTIONS
-    if _is_operator_case(user, case):
-        return action in OPERATOR_ACTIONS
-    return False
+    return bool(TAKERS[CaseAction(action)] & _taker_kinds(user, case))
 
 
-def may_assign_in_bulk(user: User | None) -> bool:
-    """Whether the user may assign several of the unit's cases at once (unit heads)."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.active
-        and user.role == Role.UNIT_HEAD
-        and user.unit_id is not None
-    )
+def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting exactly the cases may_view_case() lets the user open."""
+    if user.role in READ_ALL_ROLES:
+        return sa.true()
+    if is_unit_staff(user):
+        return sa.or_(Case.unit_id == user.unit_id, transferred_away_filter(user.unit_id))
+    if user.role == Role.OPERATOR:
+        return sa.or_(Case.created_by_id == user.id, Case.status == CaseStatus.NEW)
+    return sa.false()
 
 
 def transferred_away_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
@@ -134,24 +166,38 @@ def transferred_away_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
     return sa.and_(Case.unit_id.is_distinct_from(unit_id), Case.id.in_(transfers))
 
 
-def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
-    """A WHERE clause selecting exactly the cases may_view_case() lets the user open."""
-    if user.role in READ_ALL_ROLES:
-        return sa.true()
-    if user.role in (Role.OFFICER, Role.UNIT_HEAD):
-        if user.unit_id is None:
-            return sa.false()
-        return sa.or_(Case.unit_id == user.unit_id, transferred_away_filter(user.unit_id))
-    if user.role == Role.OPERATOR:
-        return sa.or_(Case.created_by_id == user.id, Case.status == CaseStatus.NEW)
-    return sa.false()
+# The queue and assignment.
+
+def may_use_queue(user: User | None) -> bool:
+    """Whether the user has a case queue at all."""
+    return _signed_in(user) and user.role in QUEUE_ROLES
+
+
+def may_assign_in_bulk(user: User | None) -> bool:
+    """Whether the user may assign several of the unit's cases at once (unit heads)."""
+    return _active(user) and is_unit_staff(user) and user.role == Role.UNIT_HEAD
+
+
+def may_be_assigned(officer: User, unit_id: int | None) -> bool:
+    """Whether the unit's cases may be given to this account: an active officer or head of it."""
+    return (
+        officer.active
+        and officer.role in UNIT_STAFF_ROLES
+        and unit_id is not None
+        and officer.unit_id == unit_id
+    )
+
+
+def assignable_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
+    """SQL: the accounts may_be_assigned() accepts for the unit."""
+    return sa.and_(User.unit_id == unit_id, User.active, User.role.in_(UNIT_STAFF_ROLES))
 
 
 # Intake: the hotline desk, triage, files and the citizen's side.
 
 def may_take_calls(user: User | None) -> bool:
     """Whether the user works the hotline desk (and sees a caller's earlier cases there)."""
-    return bool(user and user.is_authenticated and user.active and user.role == Role.OPERATOR)
+    return _active(user) and user.role == Role.OPERATOR
 
 
 def may_triage(user: User | None) -> bool:
@@ -177,3 +223,86 @@ def may_attach_to_answer(user: User | None, case: Case) -> bool:
 def citizen_may_see_attachment(attachment) -> bool:
     """Whether the tracking-code holder sees a file: their own, or one published with an answer."""
     return attachment.uploaded_by == "citizen" or attachment.event_id is not None
+
+
+# Scorecards and exports.
+
+def may_view_scorecards(user: User | None) -> bool:
+    """Unit heads (their units), the committee and admins (every unit). Officers and
+    operators do not: the scorecard is the unit head's tool."""
+    return _signed_in(user) and user.role in SCORECARD_ROLES
+
+
+def scorecard_unit_ids(user: User | None, units: list[Unit]) -> set[int] | None:
+    """The units whose scores the user may read, from the loaded unit tree; None means all.
+
+    A unit head reads their unit and every unit under it.
+    """
+    if not may_view_scorecards(user):
+        return set()
+    if user.role in READ_ALL_ROLES:
+        return None
+    if user.unit_id is None:
+        return set()
+    parents = {unit.id: unit.parent_id for unit in units}
+    return {user.unit_id} | descendant_ids(user.unit_id, parents)
+
+
+def may_view_unit_scorecard(user: User | None, unit: Unit, units: list[Unit]) -> bool:
+    """Whether the user may open the unit's scorecard page (``units``: the loaded tree)."""
+    allowed = scorecard_unit_ids(user, units)
+    return allowed is None or unit.id in allowed
+
+
+def may_export(user: User | None, kind: str) -> bool:
+    """Scorecards for those who read them; case lists for those with a queue."""
+    if kind == "scorecard":
+        return may_view_scorecards(user)
+    if kind == "cases":
+        return may_use_queue(user)
+    return False
+
+
+def may_see_export(user: User | None, job: ExportJob) -> bool:
+    """Whether the user may follow an export and download its file: only who asked for it."""
+    return _signed_in(user) and job.user_id == user.id
+
+
+# Campaigns.
+
+def may_view_campaigns(user: User | None) -> bool:
+    """Staff other than hotline operators read the campaigns."""
+    return _signed_in(user) and user.role in CAMPAIGN_ROLES
+
+
+def may_edit_campaigns(user: User | None) -> bool:
+    """Only admins create campaigns and set their fields, weights and score settings."""
+    return _signed_in(user) and user.role == Role.ADMIN
+
+
+def may_register_work(user: User | None, campaign: Campaign) -> bool:
+    """Unit staff register works for their own unit while the campaign is open."""
+    return is_unit_staff(user) and campaign.is_open
+
+
+def may_progress_work(user: User | None, work: CampaignWork) -> bool:
+    """Whether the user is staff of the unit that registered the work (they carry it out)."""
+    return is_unit_staff(user) and user.unit_id == work.unit_id
+
+
+def may_recognise_work(user: User | None, work: CampaignWork) -> bool:
+    """The committee recognises a unit's completed work."""
+    return _signed_in(user) and user.role == Role.COMMITTEE
+
+
+def may_commend(user: User | None) -> bool:
+    """The committee (and admins) record commendations of units and people."""
+    return _signed_in(user) and user.role in (Role.COMMITTEE, Role.ADMIN)
+
+
+# The admin console.
+
+def may_administer(user: User | None) -> bool:
+    """Whether the user may use the admin console: units, accounts, categories, routing
+    rules, deadlines, the calendar, the audit log and the Open311 API keys."""
+    return _active(user) and user.role == Role.ADMIN

@@ -2,7 +2,7 @@
 
 What a staff member can do to a case now, what changed since they last looked,
 transfers and assignments chosen from lists, and assignment of many cases at
-once. The rules themselves stay in ``workflow`` and ``policy``; nothing here commits.
+once. The rules themselves stay in ``lifecycle`` and ``access``; nothing here commits.
 """
 from __future__ import annotations
 
@@ -18,16 +18,14 @@ from app.cases import access, lifecycle
 from app.cases.access import CaseAction
 from app.core import errors
 from app.extensions import db
-from app.models import Case, CaseEvent, Role, Unit, User
-
-UNIT_STAFF_ROLES = (Role.OFFICER.value, Role.UNIT_HEAD.value)
+from app.models import Case, CaseEvent, Unit, User
 
 
 def available_actions(case: Case, user: User) -> frozenset[str]:
-    """The actions the user can take on the case now (its state and the policy agree)."""
-    actor = lifecycle.Actor.staff(user)
-    known = {action.value for action in CaseAction}
-    actions = {move.value for move in lifecycle.allowed_moves(case, actor) if move.value in known}
+    """The actions the user can take on the case now (its state and access agree)."""
+    moves = lifecycle.allowed_moves(case, lifecycle.Actor.staff(user))
+    # A staff member's moves are exactly those whose rule names an action.
+    actions = {lifecycle.RULES[move].action.value for move in moves}
     if access.may_act(user, case, CaseAction.NOTE):
         actions.add(CaseAction.NOTE.value)
     if case.is_open and access.may_act(user, case, CaseAction.ASSIGN):
@@ -64,7 +62,7 @@ def unit_officers(unit_id: int | None) -> list[User]:
     return list(
         db.session.scalars(
             sa.select(User)
-            .where(User.unit_id == unit_id, User.active, User.role.in_(UNIT_STAFF_ROLES))
+            .where(access.assignable_filter(unit_id))
             .order_by(User.name, User.id)
         )
     )
@@ -122,12 +120,7 @@ def bulk_assign(
     if not access.may_assign_in_bulk(user):
         raise errors.NotPermitted(_l("You are not allowed to do this."))
     officer = db.session.get(User, officer_id) if officer_id else None
-    if (
-        officer is None
-        or officer.unit_id != user.unit_id
-        or not officer.active
-        or officer.role not in UNIT_STAFF_ROLES
-    ):
+    if officer is None or not access.may_be_assigned(officer, user.unit_id):
         raise errors.InvalidInput(_l("Choose an active officer of your unit."), "officer")
     versions: dict[str, int] = {}
     for reference, version in selection:

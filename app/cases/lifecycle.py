@@ -1,7 +1,8 @@
 """The case lifecycle: every legal move, who may make it, and what it records.
 
-Each public function checks the move against ``RULES`` (state and actor) and
-against ``access.may_act`` (which unit's staff), then changes the case and
+Each public function checks the move against ``RULES``: the states it may start
+from, and who may make it (the citizen, the system, or the staff member whom
+``access.may_act`` lets take the move's action), then changes the case and
 appends a CaseEvent. An illegal move raises a ``DomainError`` before anything
 changes. Nothing here commits: the caller owns the transaction.
 """
@@ -19,7 +20,7 @@ from app.core.errors import DomainError, IllegalMove, InvalidInput, NotPermitted
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import load_calendar, set_due_times
 from app.extensions import db
-from app.models import Case, CaseEvent, CaseStatus, EventKind, Role, Unit, User
+from app.models import Case, CaseEvent, CaseStatus, EventKind, Unit, User
 from app.notify import citizen_notices, staff_alerts
 from app.scoring import attribution
 
@@ -45,44 +46,38 @@ class Move(StrEnum):
 
 CITIZEN = "citizen"
 SYSTEM = "system"
-UNIT_STAFF = frozenset({Role.OFFICER, Role.UNIT_HEAD})
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Where a move may start, where it ends, and who may make it."""
+    """Where a move may start, where it ends, and who may make it.
+
+    A staff member may make the move when ``access.may_act`` lets them take
+    ``action`` on the case (the access module says which staff); the citizen and
+    the system may make it when ``non_staff`` names them.
+    """
 
     sources: frozenset[CaseStatus]
     target: CaseStatus
-    actors: frozenset[str]
+    action: CaseAction | None = None
+    non_staff: frozenset[str] = frozenset()
 
 
 RULES: dict[Move, Rule] = {
-    Move.ROUTE: Rule(frozenset({S.NEW}), S.ASSIGNED, frozenset({SYSTEM, Role.OPERATOR})),
-    Move.ACKNOWLEDGE: Rule(frozenset({S.ASSIGNED}), S.IN_PROGRESS, UNIT_STAFF),
-    Move.ASK_CITIZEN: Rule(frozenset({S.IN_PROGRESS}), S.AWAITING_CITIZEN, UNIT_STAFF),
-    Move.CITIZEN_REPLY: Rule(frozenset({S.AWAITING_CITIZEN}), S.IN_PROGRESS, frozenset({CITIZEN})),
-    Move.RESUME: Rule(frozenset({S.AWAITING_CITIZEN}), S.IN_PROGRESS, UNIT_STAFF),
-    Move.TRANSFER: Rule(
-        frozenset({S.ASSIGNED, S.IN_PROGRESS}), S.ASSIGNED, UNIT_STAFF | {Role.OPERATOR}
+    Move.ROUTE: Rule(frozenset({S.NEW}), S.ASSIGNED, CaseAction.ROUTE, frozenset({SYSTEM})),
+    Move.ACKNOWLEDGE: Rule(frozenset({S.ASSIGNED}), S.IN_PROGRESS, CaseAction.ACKNOWLEDGE),
+    Move.ASK_CITIZEN: Rule(frozenset({S.IN_PROGRESS}), S.AWAITING_CITIZEN, CaseAction.ASK_CITIZEN),
+    Move.CITIZEN_REPLY: Rule(
+        frozenset({S.AWAITING_CITIZEN}), S.IN_PROGRESS, non_staff=frozenset({CITIZEN})
     ),
-    Move.RESPOND: Rule(frozenset({S.IN_PROGRESS}), S.RESPONDED, UNIT_STAFF),
-    Move.CLOSE: Rule(frozenset({S.RESPONDED}), S.CLOSED, frozenset({CITIZEN, SYSTEM})),
-    Move.REOPEN: Rule(frozenset({S.RESPONDED, S.CLOSED}), S.IN_PROGRESS, frozenset({CITIZEN})),
-    Move.REJECT: Rule(
-        frozenset({S.NEW, S.ASSIGNED}), S.REJECTED, UNIT_STAFF | {Role.OPERATOR}
+    Move.RESUME: Rule(frozenset({S.AWAITING_CITIZEN}), S.IN_PROGRESS, CaseAction.RESUME),
+    Move.TRANSFER: Rule(frozenset({S.ASSIGNED, S.IN_PROGRESS}), S.ASSIGNED, CaseAction.TRANSFER),
+    Move.RESPOND: Rule(frozenset({S.IN_PROGRESS}), S.RESPONDED, CaseAction.RESPOND),
+    Move.CLOSE: Rule(frozenset({S.RESPONDED}), S.CLOSED, non_staff=frozenset({CITIZEN, SYSTEM})),
+    Move.REOPEN: Rule(
+        frozenset({S.RESPONDED, S.CLOSED}), S.IN_PROGRESS, non_staff=frozenset({CITIZEN})
     ),
-}
-
-# The policy question each staff move asks.
-_POLICY_ACTION = {
-    Move.ROUTE: CaseAction.ROUTE,
-    Move.ACKNOWLEDGE: CaseAction.ACKNOWLEDGE,
-    Move.ASK_CITIZEN: CaseAction.ASK_CITIZEN,
-    Move.RESUME: CaseAction.RESUME,
-    Move.TRANSFER: CaseAction.TRANSFER,
-    Move.RESPOND: CaseAction.RESPOND,
-    Move.REJECT: CaseAction.REJECT,
+    Move.REJECT: Rule(frozenset({S.NEW, S.ASSIGNED}), S.REJECTED, CaseAction.REJECT),
 }
 
 
@@ -95,11 +90,8 @@ class Actor:
 
     @classmethod
     def staff(cls, user: User) -> Actor:
+        """A staff member acting on a case."""
         return cls("user", user)
-
-    @property
-    def role(self) -> str:
-        return self.user.role if self.user is not None else self.kind
 
 
 CITIZEN_ACTOR = Actor(CITIZEN)
@@ -128,9 +120,11 @@ def check_version(case: Case, expected_version: int | None) -> None:
 
 def _check(case: Case, move: Move, actor: Actor, expected_version: int | None = None) -> Rule:
     rule = RULES[move]
-    if actor.role not in rule.actors:
-        raise NotPermitted(_l("You are not allowed to do this."))
-    if actor.user is not None and not access.may_act(actor.user, case, _POLICY_ACTION[move]):
+    if actor.user is not None:
+        permitted = rule.action is not None and access.may_act(actor.user, case, rule.action)
+    else:
+        permitted = actor.kind in rule.non_staff
+    if not permitted:
         raise NotPermitted(_l("You are not allowed to do this."))
     check_version(case, expected_version)
     if case.status not in rule.sources:
@@ -444,7 +438,7 @@ def assign(
     check_version(case, expected_version)
     if not case.is_open:
         raise IllegalMove(_l("This cannot be done while the case is in its current state."))
-    if officer.unit_id != case.unit_id or not officer.active or officer.role not in UNIT_STAFF:
+    if not access.may_be_assigned(officer, case.unit_id):
         raise InvalidInput(_l("Choose an active officer of this unit."), "officer")
     case.assignee = officer
     return record_event(case, EventKind.ASSIGNED, actor, now, body=officer.name, is_public=False)

@@ -23,7 +23,7 @@ from app.deadlines import sla
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import DeadlineState
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, EventKind, Role, User
+from app.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, EventKind, User
 
 SORTS = ("due", "newest", "oldest")
 DEADLINE_FILTERS = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TRACK)
@@ -93,14 +93,9 @@ SAVED_VIEWS = (
 UNIT_ONLY_VIEWS = frozenset({"mine", "unassigned"})
 
 
-def has_unit_scope(user: User) -> bool:
-    """Whether the user's queue is their unit's (officers and unit heads)."""
-    return user.role in (Role.OFFICER, Role.UNIT_HEAD) and user.unit_id is not None
-
-
 def saved_views_for(user: User) -> list[SavedView]:
     """The saved views that make sense for the user ("my cases" needs a unit)."""
-    return [v for v in SAVED_VIEWS if has_unit_scope(user) or v.key not in UNIT_ONLY_VIEWS]
+    return [v for v in SAVED_VIEWS if access.is_unit_staff(user) or v.key not in UNIT_ONLY_VIEWS]
 
 
 def _like(text: str) -> sa.ColumnElement[bool]:
@@ -148,7 +143,7 @@ def _conditions(
     with_status: bool = True,
 ) -> list[sa.ColumnElement[bool]]:
     conditions = [access.visible_cases_filter(user)]
-    if has_unit_scope(user):
+    if access.is_unit_staff(user):
         if filters.scope == SCOPE_TRANSFERRED:
             conditions.append(access.transferred_away_filter(user.unit_id))
         else:

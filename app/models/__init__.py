@@ -36,10 +36,11 @@ from app.models.routing import RoutingRule
 from app.models.scores import ScoreSnapshot
 from app.models.security import LinkPurpose, LoginThrottle, PasswordToken
 from app.models.units import Unit
-from app.models.users import ROLES_WITH_UNIT, Role, User
+from app.models.users import UNIT_STAFF_ROLES, Role, User
 
 __all__ = [
     "OPEN_STATUSES",
+    "UNIT_STAFF_ROLES",
     "ApiKey",
     "ApiSubmission",
     "AttributeDatatype",
@@ -74,7 +75,6 @@ __all__ = [
     "Notification",
     "PasswordToken",
     "Priority",
-    "ROLES_WITH_UNIT",
     "Role",
     "RoutingRule",
     "Unit",

@@ -26,7 +26,12 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-ROLES_WITH_UNIT = (Role.OFFICER, Role.UNIT_HEAD)
+# The staff of a unit: they belong to one and work its cases. The one list of them.
+UNIT_STAFF_ROLES = (Role.OFFICER, Role.UNIT_HEAD)
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
 
 
 def new_session_token() -> str:
@@ -57,11 +62,11 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "role IN ('operator', 'officer', 'unit_head', 'committee', 'admin')",
+            f"role IN ({_sql_list(Role)})",
             name="role_known",
         ),
         sa.CheckConstraint(
-            "role NOT IN ('officer', 'unit_head') OR unit_id IS NOT NULL",
+            f"role NOT IN ({_sql_list(UNIT_STAFF_ROLES)}) OR unit_id IS NOT NULL",
             name="unit_staff_have_unit",
         ),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
@@ -86,10 +91,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Whether the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
-
-    def has_role(self, *roles: str) -> bool:
-        """Whether the user holds one of the given roles."""
-        return self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, CaseEvent, EventKind, Role, Unit, User
+from app.models import UNIT_STAFF_ROLES, Case, CaseEvent, EventKind, Role, Unit, User
 from app.notify.outbox import queue_email
 
 STAFF_LOCALE = "vi"
@@ -59,7 +59,7 @@ def unit_recipients(unit: Unit) -> list[Recipient]:
     """The unit's shared mailbox if it has one, else its active unit heads and officers."""
     if unit.email:
         return [Recipient(unit.email, unit.name, f"unit{unit.id}")]
-    return [Recipient.of(user) for user in _active_staff(unit, (Role.UNIT_HEAD, Role.OFFICER))]
+    return [Recipient.of(user) for user in _active_staff(unit, UNIT_STAFF_ROLES)]
 
 
 def unit_heads(unit: Unit | None) -> list[Recipient]:

@@ -1,9 +1,11 @@
-"""Campaigns, their registered works and commendations: who may do what, and the moves.
+"""Campaigns, their registered works and commendations, and the moves of a work.
 
 * Admins create and edit campaigns (period, fields, weights, score settings).
 * Officers and unit heads register their unit's works and move them forward:
   registered → in progress → completed. The committee recognises completed works.
 * The committee (and admins) record commendations at Khối and city level.
+
+Who may do each of these is asked of ``app.cases.access``.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.cases import access
 from app.core import audit
 from app.core.errors import IllegalMove, InvalidInput, NotPermitted
 from app.core.timeutil import utcnow
@@ -24,7 +27,6 @@ from app.models import (
     Commendation,
     CommendationKind,
     CommendationLevel,
-    Role,
     Unit,
     User,
     WorkStatus,
@@ -33,50 +35,22 @@ from app.models.campaigns import COMPONENTS
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
-UNIT_STAFF = (Role.OFFICER, Role.UNIT_HEAD)
-EVALUATORS = (Role.COMMITTEE, Role.ADMIN)
-VIEWERS = (Role.OFFICER, Role.UNIT_HEAD, Role.COMMITTEE, Role.ADMIN)
 
-# Who moves a work from one status to the next.
+# Each status of a work, the next one, and the access question asked of whoever moves it there.
 WORK_MOVES = {
-    WorkStatus.REGISTERED: (WorkStatus.IN_PROGRESS, UNIT_STAFF),
-    WorkStatus.IN_PROGRESS: (WorkStatus.COMPLETED, UNIT_STAFF),
-    WorkStatus.COMPLETED: (WorkStatus.RECOGNISED, (Role.COMMITTEE,)),
+    WorkStatus.REGISTERED: (WorkStatus.IN_PROGRESS, access.may_progress_work),
+    WorkStatus.IN_PROGRESS: (WorkStatus.COMPLETED, access.may_progress_work),
+    WorkStatus.COMPLETED: (WorkStatus.RECOGNISED, access.may_recognise_work),
 }
-
-
-def may_view(user: User | None) -> bool:
-    """Staff other than hotline operators read the campaigns."""
-    return bool(user and user.is_authenticated and user.role in VIEWERS)
-
-
-def may_manage(user: User | None) -> bool:
-    """Only admins create campaigns and set their weights."""
-    return bool(user and user.is_authenticated and user.role == Role.ADMIN)
-
-
-def may_register(user: User | None, campaign: Campaign) -> bool:
-    """Unit staff register works in an open campaign for their own unit."""
-    return bool(user and user.is_authenticated and user.role in UNIT_STAFF
-                and user.unit_id is not None and campaign.is_open)
-
-
-def may_commend(user: User | None) -> bool:
-    """The committee (and admins) record commendations."""
-    return bool(user and user.is_authenticated and user.role in EVALUATORS)
 
 
 def next_move(user: User | None, work: CampaignWork) -> WorkStatus | None:
     """The status this user may move the work to, if any."""
     move = WORK_MOVES.get(WorkStatus(work.status))
-    if move is None or not user or not user.is_authenticated:
+    if move is None:
         return None
-    target, roles = move
-    if user.role not in roles:
-        return None
-    if user.role in UNIT_STAFF and user.unit_id != work.unit_id:
-        return None
-    return target
+    target, may_move = move
+    return target if may_move(user, work) else None
 
 
 @dataclass
@@ -118,7 +92,7 @@ def parse_fields(text: str) -> list[tuple[str, str, str]]:
 
 def save_campaign(user: User, data: CampaignData, campaign: Campaign | None = None) -> Campaign:
     """Create or update a campaign from the admin's form. The caller commits."""
-    if not may_manage(user):
+    if not access.may_edit_campaigns(user):
         raise NotPermitted(_l("You are not allowed to do this."))
     name = (data.name or "").strip()
     if not name or len(name) > TITLE_MAX:
@@ -179,7 +153,7 @@ def _audit_snapshot(campaign: Campaign) -> dict:
 def register_work(user: User, campaign: Campaign, field_id: int | None, title: str,
                   description: str, now: datetime) -> CampaignWork:
     """A unit registers a "Dân vận khéo" work in one of the campaign's fields."""
-    if not may_register(user, campaign):
+    if not access.may_register_work(user, campaign):
         raise NotPermitted(_l("You are not allowed to do this."))
     field = next((f for f in campaign.fields if f.id == field_id), None)
     if field is None:
@@ -204,8 +178,8 @@ def advance_work(user: User, work: CampaignWork, target: str, now: datetime) -> 
     """Move a work one step forward; the step must be the user's to make."""
     allowed = next_move(user, work)
     if allowed is None:
-        if WORK_MOVES.get(WorkStatus(work.status)) is None or (
-                user.role in UNIT_STAFF and user.unit_id == work.unit_id):
+        # A last step, or the unit's own work out of step: the state refuses, not the rights.
+        if WORK_MOVES.get(WorkStatus(work.status)) is None or access.may_progress_work(user, work):
             raise IllegalMove(_l("This work cannot move to that status now."))
         raise NotPermitted(_l("You are not allowed to do this."))
     if target != allowed:
@@ -221,7 +195,7 @@ def advance_work(user: User, work: CampaignWork, target: str, now: datetime) -> 
 def add_commendation(user: User, campaign: Campaign, level: str, kind: str, unit: Unit | None,
                      person_name: str, citation: str, now: datetime) -> Commendation:
     """Record a commendation of a collective (unit) or an individual of a unit."""
-    if not may_commend(user):
+    if not access.may_commend(user):
         raise NotPermitted(_l("You are not allowed to do this."))
     if level not in {v.value for v in CommendationLevel}:
         raise InvalidInput(_l("Choose a level."), "level")

@@ -2,7 +2,8 @@
 
 The request only records an ExportJob and enqueues the work; the job writes the
 file in the instance folder, reporting progress on the row, which the page polls.
-Only the person who asked may download it; files are removed after a day.
+Only the person who asked may follow and download it (``access.may_see_export``);
+files are removed after a day.
 Case lists hold the rows that person may see, with citizens' contact details only
 where ``access.may_see_contact`` allows them.
 """
@@ -37,20 +38,13 @@ FORMATS = ("csv", "xlsx")
 KINDS = ("scorecard", "cases")
 
 
-def may_export(user: User | None, kind: str) -> bool:
-    """Scorecards for those who read them; case lists for those with a queue."""
-    if kind == "scorecard":
-        return scorecards.may_view_scorecards(user)
-    return access.may_use_queue(user)
-
-
 def start_export(user: User, kind: str, file_format: str, params: dict, now: datetime) -> ExportJob:
     """Record an export and enqueue the job that makes it. The caller commits."""
     if kind not in KINDS:
         raise InvalidInput(_l("Unknown export."), "kind")
     if file_format not in FORMATS:
         raise InvalidInput(_l("Choose CSV or Excel."), "format")
-    if not may_export(user, kind):
+    if not access.may_export(user, kind):
         raise NotPermitted(_l("You are not allowed to do this."))
     clean = {k: str(v)[:16] for k, v in params.items() if k in ("campaign", "period", "unit", "show")}
     job = ExportJob(user_id=user.id, kind=kind, file_format=file_format, params=clean,

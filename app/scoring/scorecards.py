@@ -6,20 +6,15 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from app.cases import access
 from app.core.timeutil import to_local
 from app.extensions import db
-from app.models import Campaign, Case, Role, ScoreSnapshot, Unit, User
+from app.models import Campaign, Case, ScoreSnapshot, Unit, User
+from app.org.units import descendant_ids
 from app.scoring import snapshots
 from app.scoring.metrics import unit_due_dates_for_cases
 
-SCORECARD_ROLES = (Role.UNIT_HEAD, Role.COMMITTEE, Role.ADMIN)
 LATE_CASES_SHOWN = 50
-
-
-def may_view_scorecards(user: User | None) -> bool:
-    """Unit heads (their unit), the committee and admins (every unit). Officers and
-    operators do not: the scorecard is the unit head's tool."""
-    return bool(user and user.is_authenticated and user.role in SCORECARD_ROLES)
 
 
 def all_units() -> list[Unit]:
@@ -28,26 +23,8 @@ def all_units() -> list[Unit]:
 
 
 def subtree(units: list[Unit], root_id: int) -> set[int]:
-    """The unit and every unit under it."""
-    children: dict[int | None, list[int]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit.id)
-    found, stack = set(), [root_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children.get(current, []))
-    return found
-
-
-def visible_unit_ids(user: User, units: list[Unit]) -> set[int] | None:
-    """The units whose scores the user may read; None means all."""
-    if user.role in (Role.COMMITTEE, Role.ADMIN):
-        return None
-    if user.role == Role.UNIT_HEAD and user.unit_id is not None:
-        return subtree(units, user.unit_id)
-    return set()
+    """The unit and every unit under it, from the loaded tree."""
+    return {root_id} | descendant_ids(root_id, {unit.id: unit.parent_id for unit in units})
 
 
 def period_label(key: str, gettext) -> str:
@@ -71,6 +48,8 @@ class Scorecard:
     period_key: str
     period_keys: list[str]
     units: list[Unit]
+    # The units the user may narrow the table to: the ones whose scores they read.
+    unit_choices: list[Unit]
     unit_filter: int | None
     as_of: date | None
     rows: list[ScoreSnapshot] = field(default_factory=list)
@@ -107,13 +86,14 @@ def scorecard(user: User, now: datetime, campaign_id: int | None = None,
         if campaign else []
     if period_key not in keys:
         period_key = "all"
-    allowed = visible_unit_ids(user, units)
+    allowed = access.scorecard_unit_ids(user, units)
     wanted = allowed
     if unit_id is not None and (allowed is None or unit_id in allowed):
         wanted = subtree(units, unit_id)
     else:
         unit_id = None
-    card = Scorecard(campaigns, campaign, period_key, keys, units, unit_id, None)
+    choices = units if allowed is None else [unit for unit in units if unit.id in allowed]
+    card = Scorecard(campaigns, campaign, period_key, keys, units, choices, unit_id, None)
     if campaign is None:
         return card
     card.as_of = snapshots.latest_as_of(campaign.id, period_key)

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.intake import routing
 from app.intake.submission import Submission, submit_case
 from app.models import (
+    UNIT_STAFF_ROLES,
     AttributeOption,
     Case,
     Category,
@@ -271,7 +272,7 @@ def seed_accounts(report: SeedReport, units: dict[str, Unit], password: str | No
 def _officer_for(unit: Unit) -> User | None:
     return db.session.scalar(
         sa.select(User)
-        .where(User.unit_id == unit.id, User.role.in_([Role.OFFICER.value, Role.UNIT_HEAD.value]))
+        .where(User.unit_id == unit.id, User.role.in_(UNIT_STAFF_ROLES))
         .order_by(User.role.desc(), User.id)
     )
 

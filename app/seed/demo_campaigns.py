@@ -21,6 +21,7 @@ from app.core.timeutil import LOCAL_TZ
 from app.extensions import db
 from app.intake.submission import Submission, submit_case
 from app.models import (
+    UNIT_STAFF_ROLES,
     Campaign,
     CampaignField,
     CampaignStatus,
@@ -152,7 +153,7 @@ def seed_2022(units: dict[str, Unit], cells: list[Unit]) -> Campaign | None:
 def _officer(unit: Unit) -> User | None:
     return db.session.scalar(
         sa.select(User).where(User.unit_id == unit.id,
-                              User.role.in_([Role.OFFICER.value, Role.UNIT_HEAD.value]))
+                              User.role.in_(UNIT_STAFF_ROLES))
         .order_by(User.id))
 
 

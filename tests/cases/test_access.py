@@ -1,14 +1,18 @@
 """Who may see and do what: app/cases/access.py."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
 from sqlalchemy import event
 
 from app.cases import access, lifecycle, queries
 from app.cases.access import CaseAction
-from app.models import Case
-from tests.factories import EMAILS, MONDAY_9AM
+from app.models import Campaign, CampaignStatus, CampaignWork, Case, ExportJob, Unit, User
+from tests.factories import EMAILS, MONDAY_9AM, make_unit
 from tests.workspace import HOUR, case_by_ref, make_desk, staff, unit, user
 
 
@@ -105,3 +109,181 @@ def test_the_page_check_reads_the_loaded_timeline_without_more_queries(db, desk)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert statements == []
+
+
+# The lifecycle's staff moves: one table of who may take each action.
+
+def test_every_action_has_its_takers_and_every_staff_move_names_an_action():
+    assert set(access.TAKERS) == set(CaseAction)
+    assert all(access.TAKERS.values())
+    for move, rule in lifecycle.RULES.items():
+        assert rule.action is not None or rule.non_staff, move
+
+
+def test_staff_moves_follow_the_access_table(db, desk):
+    # Whatever the case's state allows, a staff member makes a move exactly when
+    # access lets them take its action: the lifecycle keeps no list of roles of its own.
+    for name, reference in desk.all().items():
+        case = case_by_ref(reference)
+        for key in EMAILS:
+            account = user(key)
+            expected = {
+                move for move, rule in lifecycle.RULES.items()
+                if case.status in rule.sources and rule.action is not None
+                and access.may_act(account, case, rule.action)
+            }
+            assert lifecycle.allowed_moves(case, staff(key)) == expected, (name, key)
+
+
+def test_the_citizen_and_the_system_make_only_their_own_moves(db, desk):
+    triage = case_by_ref(desk.triage)
+    assert lifecycle.allowed_moves(triage, lifecycle.SYSTEM_ACTOR) == {lifecycle.Move.ROUTE}
+    assert lifecycle.allowed_moves(triage, lifecycle.CITIZEN_ACTOR) == set()
+    assert lifecycle.Move.ROUTE in lifecycle.allowed_moves(triage, staff("operator"))
+    thue = case_by_ref(desk.thue)
+    assert lifecycle.allowed_moves(thue, lifecycle.CITIZEN_ACTOR) == set()
+    assert lifecycle.allowed_moves(thue, lifecycle.SYSTEM_ACTOR) == set()
+
+
+def test_who_counts_as_unit_staff(db, desk):
+    assert [key for key in EMAILS if access.is_unit_staff(user(key))] == [
+        "head_thue", "officer_thue", "officer_bhxh"]
+    assert not access.is_unit_staff(None)
+
+
+def test_cases_are_given_only_to_active_staff_of_the_unit(db, desk):
+    thue = unit("THUE").id
+    assert [key for key in EMAILS if access.may_be_assigned(user(key), thue)] == [
+        "head_thue", "officer_thue"]
+    assert not access.may_be_assigned(user("officer_thue"), None)
+    listed = set(db.session.scalars(sa.select(User.email).where(access.assignable_filter(thue))))
+    assert listed == {EMAILS["head_thue"], EMAILS["officer_thue"]}
+    user("officer_thue").active = False
+    assert not access.may_be_assigned(user("officer_thue"), thue)
+    db.session.flush()
+    listed = set(db.session.scalars(sa.select(User.email).where(access.assignable_filter(thue))))
+    assert listed == {EMAILS["head_thue"]}
+
+
+# The queue, the hotline desk and triage.
+
+def test_everyone_on_staff_has_a_queue_and_only_active_operators_take_calls(db, desk):
+    assert all(access.may_use_queue(user(key)) for key in EMAILS)
+    assert not access.may_use_queue(None)
+    assert not access.may_use_queue(AnonymousUserMixin())
+    assert [key for key in EMAILS if access.may_take_calls(user(key))] == ["operator"]
+    assert [key for key in EMAILS if access.may_triage(user(key))] == ["operator"]
+    operator = user("operator")
+    operator.active = False
+    assert not access.may_take_calls(operator) and not access.may_triage(operator)
+
+
+def test_a_call_links_only_to_an_earlier_case_still_open(db, desk):
+    operator = user("operator")
+    taken_in = case_by_ref(desk.taken_in)
+    assert access.may_link_call(operator, taken_in)
+    assert not access.may_link_call(user("officer_bhxh"), taken_in)
+    lifecycle.reject(case_by_ref(desk.triage), staff("operator"), "Trùng lặp.",
+                     MONDAY_9AM + HOUR)
+    assert not access.may_link_call(operator, case_by_ref(desk.triage))
+
+
+# Scorecards and exports.
+
+def test_who_reads_the_scorecards_and_of_which_units(db, desk):
+    sub = make_unit("THUE-Q1", "Chi cục Thuế Quận 1", unit("THUE"))
+    units = list(db.session.scalars(sa.select(Unit)))
+    assert [key for key in EMAILS if access.may_view_scorecards(user(key))] == [
+        "admin", "committee", "head_thue"]
+    assert access.scorecard_unit_ids(user("committee"), units) is None
+    assert access.scorecard_unit_ids(user("admin"), units) is None
+    # A unit head reads their unit and the units under it, not their neighbours.
+    assert access.scorecard_unit_ids(user("head_thue"), units) == {unit("THUE").id, sub.id}
+    for key in ("officer_thue", "operator"):
+        assert access.scorecard_unit_ids(user(key), units) == set()
+    assert access.may_view_unit_scorecard(user("head_thue"), sub, units)
+    assert not access.may_view_unit_scorecard(user("head_thue"), unit("BHXH"), units)
+    assert not access.may_view_unit_scorecard(user("officer_thue"), unit("THUE"), units)
+    assert access.may_view_unit_scorecard(user("committee"), unit("BHXH"), units)
+    assert not access.may_view_scorecards(None)
+
+
+def test_who_exports_what_and_who_downloads_the_file(db, desk):
+    assert [key for key in EMAILS if access.may_export(user(key), "scorecard")] == [
+        "admin", "committee", "head_thue"]
+    assert all(access.may_export(user(key), "cases") for key in EMAILS)
+    assert not access.may_export(user("admin"), "everything")
+    assert not access.may_export(None, "cases")
+    job = ExportJob(user_id=user("head_thue").id, kind="cases", file_format="csv")
+    assert [key for key in EMAILS if access.may_see_export(user(key), job)] == ["head_thue"]
+    assert not access.may_see_export(None, job)
+
+
+# Campaigns.
+
+def test_who_reads_edits_and_commends_in_campaigns(db, desk):
+    assert [key for key in EMAILS if access.may_view_campaigns(user(key))] == [
+        "admin", "committee", "head_thue", "officer_thue", "officer_bhxh"]
+    assert [key for key in EMAILS if access.may_edit_campaigns(user(key))] == ["admin"]
+    assert [key for key in EMAILS if access.may_commend(user(key))] == ["admin", "committee"]
+    assert not access.may_view_campaigns(None) and not access.may_commend(None)
+
+
+def test_units_register_and_carry_out_their_works_and_the_committee_recognises_them(db, desk):
+    campaign = Campaign(status=CampaignStatus.OPEN.value)
+    registering = [key for key in EMAILS if access.may_register_work(user(key), campaign)]
+    assert registering == ["head_thue", "officer_thue", "officer_bhxh"]
+    campaign.status = CampaignStatus.CLOSED.value
+    assert not any(access.may_register_work(user(key), campaign) for key in EMAILS)
+    work = CampaignWork(unit_id=unit("THUE").id)
+    assert [key for key in EMAILS if access.may_progress_work(user(key), work)] == [
+        "head_thue", "officer_thue"]
+    assert [key for key in EMAILS if access.may_recognise_work(user(key), work)] == ["committee"]
+
+
+# The admin console.
+
+def test_only_active_admins_run_the_console_and_its_api_keys(db, desk):
+    assert [key for key in EMAILS if access.may_administer(user(key))] == ["admin"]
+    admin = user("admin")
+    admin.active = False
+    assert not access.may_administer(admin)
+    assert not access.may_administer(AnonymousUserMixin())
+
+
+# Nobody else decides.
+
+ROLE_TEST = re.compile(r"\.role\b\s*(==|!=|\bin\b|\bnot in\b)|has_role|\bRole\.[A-Z_]+")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_templates_ask_access_and_never_list_roles():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ROLE_TEST.search(line) or re.search(r"['\"](officer|unit_head|committee)['\"]", line)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("package", ["scoring", "web"])
+def test_scoring_and_the_web_test_no_role_themselves(package):
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "app" / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ROLE_TEST.search(line)
+    ]
+    assert offenders == []
+
+
+def test_unit_staff_are_defined_once():
+    # The roles of a unit's staff are spelled out in the model, nowhere else in the app.
+    spelled = re.compile(r"Role\.OFFICER\b[^\n]*Role\.UNIT_HEAD\b|Role\.UNIT_HEAD\b[^\n]*Role\.OFFICER\b")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "app").rglob("*.py"))
+        if spelled.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == ["app/models/users.py"]

@@ -9,6 +9,7 @@ from flask import abort
 from app import create_app
 from app.config import ProductionConfig, TestingConfig, normalise_database_url
 from tests.conftest import csrf_token
+from tests.factories import EMAILS
 
 PAGES = ["/", "/feedback/new", "/track", "/login"]
 
@@ -152,3 +153,27 @@ def test_readyz_with_a_real_redis(tmp_path, database_url):
     response = app.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.get_json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+MENU_LINKS = {
+    "cases": "/cases", "scorecards": "/scorecards", "campaigns": "/campaigns",
+    "api_keys": "/admin/api-keys", "hotline": "/hotline/new", "admin": "/admin",
+}
+MENU = {
+    "anonymous": set(),
+    "operator": {"cases", "hotline"},
+    "officer_thue": {"cases", "campaigns"},
+    "head_thue": {"cases", "scorecards", "campaigns"},
+    "committee": {"cases", "scorecards", "campaigns"},
+    "admin": {"cases", "scorecards", "campaigns", "api_keys", "admin"},
+}
+
+
+@pytest.mark.parametrize("who", MENU)
+def test_the_menu_offers_each_role_what_it_may_open(client, auth, world, who):
+    if who != "anonymous":
+        auth.login(EMAILS[who])
+    page = client.get("/").get_data(as_text=True)
+    menu = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', page, re.S).group(1)
+    hrefs = set(re.findall(r'href="([^"?]+)', menu))
+    assert {name for name, path in MENU_LINKS.items() if path in hrefs} == MENU[who]

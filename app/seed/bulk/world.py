@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
 from app.extensions import db
-from app.models import Category, DeadlinePolicy, Role, Unit, User
+from app.models import UNIT_STAFF_ROLES, Category, DeadlinePolicy, Role, Unit, User
 from app.seed.bulk import texts
 from app.seed.bulk.lifecycle import Category as CategorySpec
 from app.seed.bulk.lifecycle import Staff
@@ -78,7 +78,7 @@ def _unit_pools() -> tuple[dict[int, list[int]], list[int]]:
 def ensure_staff(unit_ids: list[int]) -> int:
     """An officer for every unit that has none (their password is random: reset it to use one)."""
     staffed = set(db.session.scalars(
-        sa.select(User.unit_id).where(User.role.in_([Role.OFFICER.value, Role.UNIT_HEAD.value]),
+        sa.select(User.unit_id).where(User.role.in_(UNIT_STAFF_ROLES),
                                       User.active)
     ))
     codes = dict(db.session.execute(sa.select(Unit.id, Unit.code)).all())
@@ -108,7 +108,7 @@ def load_world(units_wanted: int) -> tuple[list[CategorySpec], list[float], Staf
     officer_of: dict[int, int] = {}
     for unit_id, user_id in db.session.execute(
         sa.select(User.unit_id, User.id)
-        .where(User.role.in_([Role.OFFICER.value, Role.UNIT_HEAD.value]), User.active)
+        .where(User.role.in_(UNIT_STAFF_ROLES), User.active)
         .order_by(User.role, User.id)  # "officer" sorts before "unit_head"
     ):
         officer_of.setdefault(unit_id, user_id)

@@ -37,7 +37,7 @@ def is_htmx() -> bool:
 
 def _filter_form() -> tuple[QueueFilterForm, list]:
     form = QueueFilterForm(request.args)
-    unit_scope = queue.has_unit_scope(current_user)
+    unit_scope = access.is_unit_staff(current_user)
     officers = casework.unit_officers(current_user.unit_id) if unit_scope else []
     categories = db.session.scalars(sa.select(Category).order_by(Category.position, Category.id))
     form.set_choices(categories, officers, unit_scope, str(get_locale() or "vi"))
@@ -78,7 +78,7 @@ def _render_queue(form, officers, status: int = 200, **extra):
         "rows": [(case, countdown(case, now, calendar)) for case in page.items],
         "since": now,
         "views": queue.saved_views_for(current_user),
-        "unit_scope": queue.has_unit_scope(current_user),
+        "unit_scope": access.is_unit_staff(current_user),
         "checked": set(),
         "status_tabs": _status_tabs(),
         **extra,

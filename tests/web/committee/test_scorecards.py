@@ -72,6 +72,29 @@ def test_unit_head_sees_only_their_unit(client, auth, scored):
     assert client.get("/scorecards/units/NOPE").status_code == 404
 
 
+def _unit_options(text: str) -> set[int]:
+    select = re.search(r'<select id="unit" name="unit">(.*?)</select>', text, re.S).group(1)
+    return {int(value) for value in re.findall(r'<option value="(\d+)"', select)}
+
+
+def test_the_unit_filter_offers_only_the_units_the_user_may_see(app, client, auth, scored):
+    with app.app_context():
+        thue = _db.session.scalar(sa.select(Unit).where(Unit.code == "THUE"))
+        make_unit("THUE-Q1", "Chi cục Thuế Quận 1", thue)
+        _db.session.commit()
+        ids = dict(_db.session.execute(sa.select(Unit.code, Unit.id)).tuples().all())
+    auth.login(EMAILS["head_thue"])
+    text = client.get(f"/scorecards?campaign={scored.id}").get_data(as_text=True)
+    assert _unit_options(text) == {ids["THUE"], ids["THUE-Q1"]}
+    # A unit asked for by hand that the head may not see is ignored, not shown.
+    asked = client.get(f"/scorecards?campaign={scored.id}&period=2026-03&unit={ids['BHXH']}")
+    assert "scorecards/units/BHXH" not in asked.get_data(as_text=True)
+    auth.logout()
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards?campaign={scored.id}").get_data(as_text=True)
+    assert _unit_options(text) == set(ids.values())
+
+
 def test_htmx_filter_returns_the_table_only(client, auth, scored):
     auth.login(EMAILS["committee"])
     response = client.get(f"/scorecards?campaign={scored.id}&period=2026-03",

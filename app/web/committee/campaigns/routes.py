@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.cases import access
 from app.core.errors import DomainError, InvalidInput, NotPermitted
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -18,7 +19,7 @@ from app.web.committee.campaigns.forms import AdvanceForm, CampaignForm, Commend
 
 
 def _require_viewer() -> None:
-    if not service.may_view(current_user):
+    if not access.may_view_campaigns(current_user):
         abort(403)
 
 
@@ -39,8 +40,7 @@ def index():
     campaigns = db.session.scalars(
         sa.select(Campaign).options(selectinload(Campaign.fields)).order_by(Campaign.starts_on.desc())
     ).all()
-    return render_template("campaigns/index.html", campaigns=campaigns, components=COMPONENTS,
-                           may_manage=service.may_manage(current_user))
+    return render_template("campaigns/index.html", campaigns=campaigns, components=COMPONENTS)
 
 
 def _fields_text(campaign: Campaign) -> str:
@@ -59,7 +59,7 @@ def _data(form: CampaignForm) -> service.CampaignData:
 
 
 def _edit(campaign: Campaign | None):
-    if not service.may_manage(current_user):
+    if not access.may_edit_campaigns(current_user):
         abort(403)
     form = CampaignForm(obj=campaign)
     if campaign is not None and not form.is_submitted():
@@ -116,8 +116,7 @@ def _page(campaign: Campaign, work_form: WorkForm | None = None,
     return render_template(
         "campaigns/show.html", campaign=campaign, summary=service.summary(campaign), works=works,
         commendations=commendations, work_form=work_form, commend_form=commend_form,
-        may_register=service.may_register(current_user, campaign),
-        may_commend=service.may_commend(current_user), next_move=service.next_move,
+        next_move=service.next_move,
         advance_form=AdvanceForm(formdata=None),
     ), status
 
@@ -138,7 +137,7 @@ def register_work(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
     form = WorkForm()
     form.field.choices = [(f.id, f.display_name()) for f in campaign.fields]
-    if not service.may_register(current_user, campaign):
+    if not access.may_register_work(current_user, campaign):
         abort(403)
     if not form.validate_on_submit():
         return _page(campaign, work_form=form, status=422)
@@ -185,7 +184,7 @@ def commend(campaign_id: int):
     """The committee records a commendation (Khối or city level, collective or individual)."""
     _require_viewer()
     campaign = _campaign_or_404(campaign_id)
-    if not service.may_commend(current_user):
+    if not access.may_commend(current_user):
         abort(403)
     form = CommendationForm()
     form.unit.choices = [(u.id, u.name) for u in db.session.scalars(sa.select(Unit))]

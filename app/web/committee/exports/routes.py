@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from app.cases import access
 from app.core import errors
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -19,7 +20,7 @@ def _is_htmx() -> bool:
 
 def _own_job(job_id: int) -> ExportJob:
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.user_id != current_user.id:
+    if job is None or not access.may_see_export(current_user, job):
         abort(404)
     return job
 

@@ -5,6 +5,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.cases import access
 from app.core.timeutil import to_local, utcnow
 from app.extensions import db
 from app.models import Unit
@@ -20,7 +21,7 @@ def _int_arg(name: str) -> int | None:
 
 
 def _require_viewer() -> None:
-    if not scorecards.may_view_scorecards(current_user):
+    if not access.may_view_scorecards(current_user):
         abort(403)
 
 
@@ -47,8 +48,7 @@ def unit(code: str):
     if unit is None:
         abort(404)
     card = scorecards.scorecard(current_user, now, _int_arg("campaign"), request.args.get("period"))
-    allowed = scorecards.visible_unit_ids(current_user, card.units)
-    if allowed is not None and unit.id not in allowed:
+    if not access.may_view_unit_scorecard(current_user, unit, card.units):
         abort(403)
     row = next((r for r in card.rows if r.unit_id == unit.id), None)
     late = scorecards.late_cases(unit, row.period_start, row.period_end, now) if row else []
