@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 .PHONY: help install install-dev translations translations-extract run test worker up clean \
-	bench load faults security
+	bench load reliability faults security
 
 help:
 	@echo "make run     - install, migrate, seed demo data if empty, serve on $(HOST):$(PORT)"
@@ -17,7 +17,7 @@ help:
 	@echo "make worker  - an RQ worker and RQ's cron scheduler (needs REDIS_URL)"
 	@echo "make up      - production processes of the Procfile: gunicorn, rq worker, rq cron"
 	@echo "make translations-extract - refresh the message catalog after changing texts"
-	@echo "make bench / load / faults / security - quality gates on PostgreSQL (see README)"
+	@echo "make bench / load / reliability / security - quality gates on PostgreSQL (see README)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +69,10 @@ bench: install-dev translations
 load: install-dev translations
 	$(GATE_ENV) $(BIN)/python -m bench.load
 
-faults: install-dev translations
-	$(GATE_ENV) REQUIRE_SERVICES=1 $(BIN)/python -m pytest tests/faults -v
+reliability: install-dev translations
+	$(GATE_ENV) REQUIRE_SERVICES=1 $(BIN)/python -m pytest tests/reliability -v
+
+faults: reliability  # the gate's former name
 
 security: install-dev translations
 	command -v sqlmap >/dev/null || { apt-get update -qq && \
