@@ -1,0 +1,49 @@
+"""app/web/htmx.py: which requests get a piece of the page, and the answer that varies on it."""
+from __future__ import annotations
+
+import pytest
+from jinja2 import ChoiceLoader, DictLoader
+
+from app.web.htmx import is_htmx, render_page_or_partial
+
+HTMX = {"HX-Request": "true"}
+HISTORY_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, False),
+        (HTMX, True),
+        ({"HX-Request": "false"}, False),
+        # htmx restoring a page it no longer has in its cache swaps the answer in as the page.
+        (HISTORY_RESTORE, False),
+    ],
+)
+def test_only_an_htmx_request_for_a_piece_of_the_page_is_htmx(app, headers, expected):
+    with app.test_request_context("/", headers=headers):
+        assert is_htmx() is expected
+
+
+@pytest.fixture
+def pages(app):
+    """A page and its partial, next to the app's own templates."""
+    app.jinja_env.loader = ChoiceLoader([
+        DictLoader({"test/page.html": "<html>page {{ word }}</html>",
+                    "test/_piece.html": "piece {{ word }}"}),
+        app.jinja_env.loader,
+    ])
+    return app
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [({}, "<html>page hello</html>"), (HTMX, "piece hello"), (HISTORY_RESTORE, "<html>page hello</html>")],
+)
+def test_render_page_or_partial_picks_by_request_and_varies_on_hx_request(pages, headers, body):
+    with pages.test_request_context("/", headers=headers):
+        response = render_page_or_partial("test/page.html", "test/_piece.html", 422, word="hello")
+    assert response.status_code == 422
+    assert response.get_data(as_text=True) == body
+    assert "HX-Request" in response.vary
+
