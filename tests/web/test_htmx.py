@@ -47,3 +47,16 @@ def test_render_page_or_partial_picks_by_request_and_varies_on_hx_request(pages,
     assert response.get_data(as_text=True) == body
     assert "HX-Request" in response.vary
 
+
+def test_a_page_route_answers_with_its_partial_for_htmx(client, auth, world):
+    """The scorecard table alone for htmx, the whole page otherwise; caches keep them apart."""
+    from tests.factories import EMAILS
+
+    auth.login(EMAILS["committee"])
+    page = client.get("/scorecards")
+    piece = client.get("/scorecards", headers=HTMX)
+    restored = client.get("/scorecards", headers=HISTORY_RESTORE)
+    assert page.status_code == piece.status_code == restored.status_code == 200
+    assert "<html" in page.get_data(as_text=True) and "<html" in restored.get_data(as_text=True)
+    assert "<html" not in piece.get_data(as_text=True)
+    assert all("HX-Request" in r.headers["Vary"] for r in (page, piece, restored))

@@ -11,8 +11,9 @@ from app.core import audit
 from app.extensions import db
 from app.models import AuditEntry, Category, Unit, User
 from app.web.admin import bp, labels
-from app.web.admin.common import is_htmx, optional_url
+from app.web.admin.common import optional_url
 from app.web.admin.forms import AuditFilterForm
+from app.web.htmx import render_page_or_partial
 
 
 @bp.app_template_global()
@@ -94,6 +95,6 @@ def audit_log():
         per_page=current_app.config["ADMIN_PER_PAGE"],
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    template = "admin/_audit_results.html" if is_htmx() else "admin/audit.html"
-    return render_template(template, form=form, page=page, args=args), 200 if valid else 422
+    return render_page_or_partial("admin/audit.html", "admin/_audit_results.html",
+                                  200 if valid else 422, form=form, page=page, args=args)
 
