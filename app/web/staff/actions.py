@@ -21,6 +21,7 @@ from app.models import Case, CaseEvent
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
 from app.web.staff import bp
+from app.web.staff.file_forms import AnswerFilesForm
 from app.web.staff.forms import CASE_FORMS, VersionedForm
 from app.web.staff.routes import require_queue_user
 
@@ -83,6 +84,7 @@ def _panel_context(
         "deadline": countdown(case, utcnow(), load_calendar()),
         "may_see_contact": access.may_see_contact(current_user, case),
         "transferred_away": access.transferred_away(current_user, case),
+        "files_form": AnswerFilesForm(formdata=None),
         **extra,
     }
 

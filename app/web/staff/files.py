@@ -17,12 +17,6 @@ from app.web.staff import bp
 from app.web.staff.file_forms import AnswerFilesForm, RemoveDraftForm
 
 
-@bp.app_template_global()
-def answer_files_form() -> AnswerFilesForm:
-    """A blank form for the answer's files, for the status panel to render."""
-    return AnswerFilesForm(formdata=None)
-
-
 def _case_or_404(reference: str) -> Case:
     """The case, if the signed-in user may see it; 404 otherwise."""
     case = queries.case_by_reference(reference)
@@ -46,6 +40,7 @@ def attachment(reference: str, attachment_id: int):
 
 def _answer_files(case: Case, status: int = 200, form: AnswerFilesForm | None = None,
                   notice: str | None = None):
+    form = form or AnswerFilesForm(formdata=None)
     if is_htmx():
         return render_template("cases/_answer_files.html", case=case, files_form=form,
                                files_notice=notice), status
