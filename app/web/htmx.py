@@ -16,8 +16,12 @@ def is_htmx() -> bool:
     )
 
 
-def render_page_or_partial(page: str, partial: str, status: int = 200, **context) -> Response:
-    """The partial for htmx, the page otherwise; the answer says it varies on HX-Request."""
+def render_page_or_partial(page: str, partial: str, status: int = 200, /, **context) -> Response:
+    """The partial for htmx, the page otherwise; the answer says it varies on HX-Request.
+
+    The template names and the status are positional only, so that the context may
+    hold any name (a list's ``page``, say).
+    """
     response = make_response(render_template(partial if is_htmx() else page, **context), status)
     response.vary.add("HX-Request")
     return response

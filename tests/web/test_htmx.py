@@ -30,7 +30,8 @@ def pages(app):
     """A page and its partial, next to the app's own templates."""
     app.jinja_env.loader = ChoiceLoader([
         DictLoader({"test/page.html": "<html>page {{ word }}</html>",
-                    "test/_piece.html": "piece {{ word }}"}),
+                    "test/_piece.html": "piece {{ word }}",
+                    "test/_listing.html": "{{ page }} of {{ partial }}, {{ status }}"}),
         app.jinja_env.loader,
     ])
     return app
@@ -46,6 +47,14 @@ def test_render_page_or_partial_picks_by_request_and_varies_on_hx_request(pages,
     assert response.status_code == 422
     assert response.get_data(as_text=True) == body
     assert "HX-Request" in response.vary
+
+
+def test_the_context_may_use_the_helper_s_own_parameter_names(pages):
+    with pages.test_request_context("/", headers=HTMX):
+        response = render_page_or_partial("test/page.html", "test/_listing.html",
+                                          page=2, partial=5, status="sorted")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "2 of 5, sorted"
 
 
 def test_a_page_route_answers_with_its_partial_for_htmx(client, auth, world):
