@@ -1,4 +1,8 @@
-"""Error pages in the user's language; htmx requests get a message in the page instead."""
+"""Error pages in the user's language; htmx requests get a message in the page instead.
+
+A refusal of the domain (``DomainError``) that a route does not show on its own form
+becomes such an answer here, with the status it carries and its own message.
+"""
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
@@ -7,7 +11,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import ClientDisconnected, HTTPException, InternalServerError
 from werkzeug.wsgi import LimitedStream
 
+from app.core.errors import DomainError
 from app.extensions import db
+from app.web.htmx import is_htmx
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),
@@ -30,7 +36,7 @@ CSRF_MESSAGE = _l("Your form has expired or was sent from elsewhere. Reload the 
 def render_error(code: int, detail: str | None = None):
     """The error page (or, for htmx, a message for the page's message area)."""
     title, message = MESSAGES.get(code, MESSAGES[500])
-    if request.headers.get("HX-Request"):
+    if is_htmx():
         response = render_template(
             "errors/_message.html", code=code, title=title, message=detail or message
         )
@@ -77,6 +83,12 @@ def register(app: Flask) -> None:
             response.headers["Connection"] = "close"
             return response
         return render_error(code)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        # Undo the refused change before anything renders: the page must not flush it.
+        db.session.rollback()
+        return render_error(error.status_code, str(error.message))
 
     @app.errorhandler(InternalServerError)
     def unexpected(error: InternalServerError):

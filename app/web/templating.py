@@ -1,4 +1,7 @@
-"""Template filters and globals."""
+"""Template filters, globals and context, for every page of every blueprint.
+
+They are all installed here, so that turning one blueprint off breaks no other page.
+"""
 from __future__ import annotations
 
 import json
@@ -11,7 +14,10 @@ from flask_login import current_user
 from app.cases import access, labels
 from app.core.links import external_url
 from app.core.timeutil import local_datetime
+from app.intake.attributes import answers_for
 from app.intake.tracking import format_tracking_code
+from app.scoring import labels as score_labels
+from app.web.admin.labels import audit_changes, audit_label
 
 # htmx settings: swap 422 (form errors) and 409 (conflicts) like 200, and show
 # other errors in the message area; no eval, no inline styles (strict CSP).
@@ -62,6 +68,16 @@ def filesize(size: int) -> str:
     return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
 
 
+def multiply_or_none(value, factor):
+    """value × factor, keeping None (no data) as None, for charts."""
+    return None if value is None else value * factor
+
+
+def zip_with(first, second):
+    """Pairs of two sequences, for chart items."""
+    return zip(list(first), list(second))
+
+
 def lang_url(lang: str) -> str:
     """The current page in another language."""
     args = request.args.to_dict()
@@ -80,10 +96,16 @@ def register(app: Flask) -> None:
         mask_phone=mask_phone,
         filesize=filesize,
         mask_email=mask_email,
+        multiply_or_none=multiply_or_none,
+        zip_with=zip_with,
     )
     app.jinja_env.globals.update(
         labels=labels,
+        score_labels=score_labels,
         access=access,
+        case_answers=answers_for,
+        audit_label=audit_label,
+        audit_changes=audit_changes,
         lang_url=lang_url,
         external_url=external_url,
         htmx_config=json.dumps(HTMX_CONFIG),

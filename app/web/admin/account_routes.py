@@ -17,9 +17,10 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Role, User
 from app.web.admin import bp
-from app.web.admin.common import acting_admin, done, is_htmx, show_error, unit_id_or_none, unit_options
+from app.web.admin.common import acting_admin, done, unit_id_or_none, unit_options
 from app.web.admin.forms import AccountFilterForm, AccountForm, NewAccountForm
-from app.web.errors import render_error
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx, render_page_or_partial
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -65,8 +66,8 @@ def _page(form: NewAccountForm, status: int = 200):
 def _link_page(link: users.PasswordLink, message: str):
     """The one-time link (or word that it was emailed), answered to the POST that made it."""
     url = url_for("auth.set_password", token=link.token, _external=True) if link.token else None
-    template = "admin/_password_link.html" if is_htmx() else "admin/password_link.html"
-    return render_template(template, user=link.user, url=url, emailed=link.emailed, message=message)
+    return render_page_or_partial("admin/password_link.html", "admin/_password_link.html",
+                                  user=link.user, url=url, emailed=link.emailed, message=message)
 
 
 @bp.get("/users")
@@ -84,7 +85,7 @@ def create_user():
             link = users.create_user(_details(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "email")
+            show_on_form(form, err, "email")
         else:
             db.session.commit()
             return _link_page(link, _("Account %(email)s created.", email=link.user.email))
@@ -103,8 +104,8 @@ def _edit_form(user: User, from_request: bool = True) -> AccountForm:
 def edit_user(user_id: int):
     """An account's row as a form (in place with htmx, else a page of its own)."""
     user = db.get_or_404(User, user_id)
-    template = "admin/_user_edit.html" if is_htmx() else "admin/user_edit.html"
-    return render_template(template, user=user, form=_edit_form(user, from_request=False))
+    return render_page_or_partial("admin/user_edit.html", "admin/_user_edit.html",
+                                  user=user, form=_edit_form(user, from_request=False))
 
 
 @bp.get("/users/<int:user_id>/row")
@@ -123,24 +124,20 @@ def update_user(user_id: int):
             users.update_user(user, _details(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "email")
+            show_on_form(form, err, "email")
         else:
             db.session.commit()
             message = _("Account %(email)s saved.", email=user.email)
             if is_htmx():
                 return render_template("admin/_user_row.html", user=user, notice=message)
             return done(message, "admin.users_page")
-    template = "admin/_user_edit.html" if is_htmx() else "admin/user_edit.html"
-    return render_template(template, user=user, form=form), 422
+    return render_page_or_partial("admin/user_edit.html", "admin/_user_edit.html", 422,
+                                  user=user, form=form)
 
 
 def _set_active(user_id: int, active: bool, message: str):
     user = db.get_or_404(User, user_id)
-    try:
-        users.set_user_active(user, active, acting_admin(), utcnow())
-    except DomainError as err:
-        db.session.rollback()
-        return render_error(err.status_code, str(err.message))
+    users.set_user_active(user, active, acting_admin(), utcnow())
     db.session.commit()
     if is_htmx():
         return render_template("admin/_user_row.html", user=user, notice=message)
@@ -163,10 +160,6 @@ def reactivate_user(user_id: int):
 def reset_password(user_id: int):
     """Make a one-time link to set a new password (shown once, or emailed)."""
     user = db.get_or_404(User, user_id)
-    try:
-        link = users.reset_password(user, acting_admin(), utcnow())
-    except DomainError as err:
-        db.session.rollback()
-        return render_error(err.status_code, str(err.message))
+    link = users.reset_password(user, acting_admin(), utcnow())
     db.session.commit()
     return _link_page(link, _("Password reset link made for %(email)s.", email=user.email))

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import ApiKey
 from app.web.admin import bp
 from app.web.admin.apikey_forms import ApiKeyForm
+from app.web.forms import show_on_form
 
 
 def _page(form: ApiKeyForm, status: int = 200, new_secret: str | None = None,
@@ -40,7 +41,7 @@ def create_api_key():
             key, secret = apikeys.create_key(form.name.data, utcnow(), created_by=current_user)
         except InvalidInput as err:
             db.session.rollback()
-            form.name.errors.append(str(err.message))
+            show_on_form(form, err, "name")
         else:
             db.session.commit()
             return _page(ApiKeyForm(formdata=None), 201, new_secret=secret, new_key=key)

@@ -11,8 +11,10 @@ from app.deadlines import settings
 from app.extensions import db
 from app.models import CalendarDay, DeadlinePolicy
 from app.web.admin import bp
-from app.web.admin.common import acting_admin, done, is_htmx, locale, show_error
+from app.web.admin.common import acting_admin, done, locale
 from app.web.admin.forms import CalendarDayForm, NewPolicyForm, PolicyForm
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx, render_page_or_partial
 
 
 def _targets(form: PolicyForm) -> settings.Targets:
@@ -48,7 +50,7 @@ def create_policy():
             policy = settings.create_policy(form.code.data, _targets(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "name")
+            show_on_form(form, err, "name")
         else:
             db.session.commit()
             return done(_("Deadline policy %(code)s added.", code=policy.code), "admin.policies_page")
@@ -60,8 +62,8 @@ def edit_policy(policy_id: int):
     """A policy's row as a form (in place with htmx, else a page of its own)."""
     policy = db.get_or_404(DeadlinePolicy, policy_id)
     form = PolicyForm(prefix=f"policy{policy.id}", formdata=None, obj=policy)
-    template = "admin/_policy_edit.html" if is_htmx() else "admin/policy_edit.html"
-    return render_template(template, deadline_policy=policy, form=form)
+    return render_page_or_partial("admin/policy_edit.html", "admin/_policy_edit.html",
+                                  deadline_policy=policy, form=form)
 
 
 @bp.get("/policies/<int:policy_id>/row")
@@ -82,7 +84,7 @@ def update_policy(policy_id: int):
             count = settings.update_policy(policy, _targets(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "name")
+            show_on_form(form, err, "name")
         else:
             db.session.commit()
             message = _("Deadline policy %(code)s saved.", code=policy.code) + " " + _recomputed(count)
@@ -91,8 +93,8 @@ def update_policy(policy_id: int):
             usage = dict((p.id, n) for p, n in settings.policies_with_usage())
             return render_template("admin/_policy_row.html", deadline_policy=policy,
                                    used_by=usage.get(policy.id, 0), notice=message)
-    template = "admin/_policy_edit.html" if is_htmx() else "admin/policy_edit.html"
-    return render_template(template, deadline_policy=policy, form=form), 422
+    return render_page_or_partial("admin/policy_edit.html", "admin/_policy_edit.html", 422,
+                                  deadline_policy=policy, form=form)
 
 
 def _year() -> int:
@@ -100,10 +102,10 @@ def _year() -> int:
 
 
 def _calendar(year: int, form: CalendarDayForm, status: int = 200, notice: str | None = None):
-    template = "admin/_calendar_days.html" if is_htmx() else "admin/calendar.html"
-    return render_template(
-        template, cal=settings.year_calendar(year, locale()), form=form, notice=notice
-    ), status
+    return render_page_or_partial(
+        "admin/calendar.html", "admin/_calendar_days.html", status,
+        cal=settings.year_calendar(year, locale()), form=form, notice=notice,
+    )
 
 
 @bp.get("/calendar")
@@ -122,7 +124,7 @@ def add_calendar_day():
                                      acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "day")
+            show_on_form(form, err, "day")
         else:
             db.session.commit()
             message = _("Calendar updated.") + " " + _recomputed(count)

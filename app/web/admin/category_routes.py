@@ -12,8 +12,10 @@ from app.models import Category, DeadlinePolicy
 from app.org import categories
 from app.org.units import unit_choices
 from app.web.admin import bp
-from app.web.admin.common import acting_admin, done, is_htmx, locale, show_error
+from app.web.admin.common import acting_admin, done, locale
 from app.web.admin.forms import CategoryForm, NewCategoryForm
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx
 
 
 def _prepare(form: CategoryForm) -> CategoryForm:
@@ -54,7 +56,7 @@ def new_category():
             category = categories.create_category(form.code.data, _details(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "name_vi")
+            show_on_form(form, err, "name_vi")
         else:
             db.session.commit()
             return done(_("Category %(code)s added.", code=category.code), "admin.categories_page")
@@ -75,7 +77,7 @@ def edit_category(category_id: int):
             categories.update_category(category, _details(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "name_vi")
+            show_on_form(form, err, "name_vi")
         else:
             db.session.commit()
             return done(_("Category %(code)s saved.", code=category.code), "admin.categories_page")

@@ -1,20 +1,13 @@
 """Small helpers shared by the admin console's routes."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
-from app.core.errors import DomainError
 from app.models import User
 from app.org.units import unit_choices
 from app.web.admin.forms import NO_UNIT
-
-
-def is_htmx() -> bool:
-    """Whether htmx sent the request (answer with a partial, not a page)."""
-    return request.headers.get("HX-Request") == "true"
 
 
 def locale() -> str:
@@ -25,12 +18,6 @@ def locale() -> str:
 def acting_admin() -> User:
     """The signed-in administrator as a model object, for the services."""
     return current_user._get_current_object()
-
-
-def show_error(form: FlaskForm, err: DomainError, fallback: str) -> None:
-    """Put a service's refusal next to the field it concerns (or the fallback field)."""
-    name = err.field if err.field and err.field in form else fallback
-    form[name].errors = [*form[name].errors, str(err.message)]
 
 
 def done(message: str, endpoint: str, **values):

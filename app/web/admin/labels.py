@@ -1,7 +1,12 @@
-"""Translated names for what the audit log records."""
+"""Translated names for what the audit log records, and an entry's changes as lines."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from app.models import AuditEntry
 
 ENTITY = {
     "unit": _l("Unit"),
@@ -63,3 +68,40 @@ def label(table: dict, key: str | None) -> str:
     if key is None:
         return ""
     return str(table.get(key, key))
+
+
+def audit_label(kind: str, key: str | None) -> str:
+    """Translated names for audit entries: kind is "entity", "action", "field" or "calendar"."""
+    table = {"entity": ENTITY, "action": ACTION, "field": FIELD, "calendar": CALENDAR_KIND}[kind]
+    return label(table, key)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One line of an audit entry: a field, and its value before and/or after."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def audit_changes(entry: AuditEntry) -> list[FieldChange]:
+    """The fields an entry records, with before and after values as text."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = list(after) + [key for key in before if key not in after]
+    return [
+        FieldChange(
+            label(FIELD, key),
+            _shown(before.get(key)) if key in before else None,
+            _shown(after.get(key)) if key in after else None,
+        )
+        for key in keys
+    ]

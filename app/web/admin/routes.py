@@ -1,58 +1,17 @@
 """The admin console's front page and the audit log."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 
 from app.core import audit
 from app.extensions import db
-from app.models import AuditEntry, Category, Unit, User
+from app.models import Category, Unit, User
 from app.web.admin import bp, labels
-from app.web.admin.common import is_htmx, optional_url
+from app.web.admin.common import optional_url
 from app.web.admin.forms import AuditFilterForm
-
-
-@bp.app_template_global()
-def audit_label(kind: str, key: str | None) -> str:
-    """Translated names for audit entries: kind is "entity", "action", "field" or "calendar"."""
-    table = {"entity": labels.ENTITY, "action": labels.ACTION, "field": labels.FIELD,
-             "calendar": labels.CALENDAR_KIND}[kind]
-    return labels.label(table, key)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One line of an audit entry: a field, and its value before and/or after."""
-
-    field: str
-    before: str | None
-    after: str | None
-
-
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return str(value)
-
-
-@bp.app_template_global()
-def audit_changes(entry: AuditEntry) -> list[FieldChange]:
-    """The fields an entry records, with before and after values as text."""
-    before, after = entry.before or {}, entry.after or {}
-    keys = list(after) + [key for key in before if key not in after]
-    return [
-        FieldChange(
-            labels.label(labels.FIELD, key),
-            _shown(before.get(key)) if key in before else None,
-            _shown(after.get(key)) if key in after else None,
-        )
-        for key in keys
-    ]
+from app.web.htmx import render_page_or_partial
 
 
 def _count(model) -> int:
@@ -94,6 +53,6 @@ def audit_log():
         per_page=current_app.config["ADMIN_PER_PAGE"],
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    template = "admin/_audit_results.html" if is_htmx() else "admin/audit.html"
-    return render_template(template, form=form, page=page, args=args), 200 if valid else 422
+    return render_page_or_partial("admin/audit.html", "admin/_audit_results.html",
+                                  200 if valid else 422, form=form, page=page, args=args)
 

@@ -12,8 +12,10 @@ from app.models import Category, RoutingRule
 from app.org import routing_rules as rules
 from app.org.units import unit_choices
 from app.web.admin import bp
-from app.web.admin.common import acting_admin, done, is_htmx, locale, show_error
+from app.web.admin.common import acting_admin, done, locale
 from app.web.admin.forms import RoutingRuleForm, RoutingTestForm, RuleUnitForm
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx, render_page_or_partial
 
 CHOOSE = 0  # the "— Choose —" entry of a select
 
@@ -75,7 +77,7 @@ def add_routing_rule():
                                   acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "category_id")
+            show_on_form(form, err, "category_id")
         else:
             message = _("Routing rule added: %(category)s, %(ward)s → %(unit)s.",
                         category=rule.category.code, ward=rule.ward or _("any ward"),
@@ -96,7 +98,7 @@ def test_routing():
         try:
             choice = rules.try_routing(form.category_id.data, form.ward.data)
         except DomainError as err:
-            show_error(form, err, "category_id")
+            show_on_form(form, err, "category_id")
     if form.errors:
         status = 422
     if is_htmx():
@@ -107,8 +109,8 @@ def test_routing():
 
 
 def _edit(rule: RoutingRule, form: RuleUnitForm, status: int = 200):
-    template = "admin/_routing_edit.html" if is_htmx() else "admin/routing_edit.html"
-    return render_template(template, rule=rule, form=form), status
+    return render_page_or_partial("admin/routing_edit.html", "admin/_routing_edit.html", status,
+                                  rule=rule, form=form)
 
 
 @bp.get("/routing/<int:rule_id>/edit")
@@ -135,7 +137,7 @@ def update_routing_rule(rule_id: int):
             rules.change_unit(rule, form.unit_id.data, acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "unit_id")
+            show_on_form(form, err, "unit_id")
         else:
             db.session.commit()
             message = _("Routing rule saved: its cases go to %(unit)s.",

@@ -10,8 +10,10 @@ from app.extensions import db
 from app.models import Unit
 from app.org import units
 from app.web.admin import bp
-from app.web.admin.common import acting_admin, done, is_htmx, show_error, unit_id_or_none, unit_options
+from app.web.admin.common import acting_admin, done, unit_id_or_none, unit_options
 from app.web.admin.forms import NewUnitForm, UnitForm
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx, render_page_or_partial
 
 
 def _new_form() -> NewUnitForm:
@@ -62,7 +64,7 @@ def create_unit():
             unit = units.create_unit(form.code.data, _details(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "name")
+            show_on_form(form, err, "name")
         else:
             db.session.commit()
             return done(_("Unit %(code)s added.", code=unit.code), "admin.units_page")
@@ -74,8 +76,8 @@ def edit_unit(unit_id: int):
     """A unit's row as a form (in place with htmx, else a page of its own)."""
     unit = db.get_or_404(Unit, unit_id)
     form = _edit_form(unit, from_request=False)
-    template = "admin/_unit_edit.html" if is_htmx() else "admin/unit_edit.html"
-    return render_template(template, unit=unit, form=form)
+    return render_page_or_partial("admin/unit_edit.html", "admin/_unit_edit.html",
+                                  unit=unit, form=form)
 
 
 @bp.get("/units/<int:unit_id>/row")
@@ -95,7 +97,7 @@ def update_unit(unit_id: int):
             moved = units.update_unit(unit, _details(form), acting_admin(), utcnow())
         except DomainError as err:
             db.session.rollback()
-            show_error(form, err, "name")
+            show_on_form(form, err, "name")
         else:
             db.session.commit()
             message = _("Unit %(code)s saved.", code=unit.code)
@@ -108,8 +110,8 @@ def update_unit(unit_id: int):
                     {"HX-Retarget": "#unit-tree", "HX-Reswap": "outerHTML"},
                 )
             return render_template("admin/_unit_row.html", node=_node(unit), notice=message)
-    template = "admin/_unit_edit.html" if is_htmx() else "admin/unit_edit.html"
-    return render_template(template, unit=unit, form=form), 422
+    return render_page_or_partial("admin/unit_edit.html", "admin/_unit_edit.html", 422,
+                                  unit=unit, form=form)
 
 
 def _set_active(unit_id: int, active: bool, message: str):

@@ -18,7 +18,6 @@ from app.core.errors import DomainError
 from app.core.timeutil import utcnow
 from app.extensions import db, limiter
 from app.intake import open311, open311_filing
-from app.intake.attributes import answers_for
 from app.models import ApiKey
 from app.web.api import bp, documents
 from app.web.api.formats import FORMATS, render, render_errors
@@ -87,12 +86,6 @@ def refuse_nul_characters():
     if any("\x00" in str(value) for value in values):
         return _error(400, _l("The request contains a NUL character."))
     return None
-
-
-@bp.app_template_global("case_answers")
-def case_answers(case, locale: str = "vi"):
-    """The answers to a case's extra questions, for the case page."""
-    return answers_for(case, locale)
 
 
 # --- errors --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from app.core.timeutil import utcnow
 from app.extensions import db, limiter
 from app.web.auth import bp
 from app.web.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
+from app.web.forms import show_on_form
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -102,7 +103,7 @@ def change_password():
             )
         except InvalidInput as err:
             db.session.rollback()
-            form[err.field or "new_password"].errors.append(str(err.message))
+            show_on_form(form, err, "new_password")
         else:
             db.session.commit()
             # The session token changed: sign this browser in again with the new one.
@@ -126,7 +127,7 @@ def set_password(token: str):
             password_links.redeem(token, form.new_password.data, utcnow())
         except InvalidInput as err:
             db.session.rollback()
-            form.new_password.errors.append(str(err.message))
+            show_on_form(form, err, "new_password")
         except password_links.LinkNotValid:
             db.session.rollback()
             return render_template("auth/link_invalid.html"), 404

@@ -16,8 +16,10 @@ from app.extensions import db
 from app.intake import hotline
 from app.intake.submission import Submission, submit_once
 from app.models import Case, Channel
+from app.web.forms import show_on_form
 from app.web.hotline import bp
 from app.web.hotline.forms import CallForm, RouteForm
+from app.web.htmx import is_htmx
 
 SAVED_KEY = "hotline_saved_case"
 
@@ -25,10 +27,6 @@ SAVED_KEY = "hotline_saved_case"
 def _require_operator() -> None:
     if not access.may_take_calls(current_user):
         abort(403)
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _desk(form: CallForm, status: int = 200, saved: Case | None = None):
@@ -92,8 +90,7 @@ def new_call():
                                      created_by=current_user)
     except errors.InvalidInput as err:
         db.session.rollback()
-        field = form[err.field] if err.field in form else form.description
-        field.errors = [*field.errors, str(err.message)]
+        show_on_form(form, err, "description")
         return _desk(form, 422)
     db.session.commit()
     session[SAVED_KEY] = case.id
@@ -134,12 +131,9 @@ def link_call(reference: str):
         return _desk(form, 422)
     try:
         hotline.link_call(case, current_user, form.description.data, utcnow())
-    except errors.NotPermitted:
-        db.session.rollback()
-        abort(403)
     except errors.InvalidInput as err:
         db.session.rollback()
-        form.description.errors = [*form.description.errors, str(err.message)]
+        show_on_form(form, err, "description")
         return _desk(form, 422)
     db.session.commit()
     flash(_("The call was added to case %(ref)s.", ref=case.reference), "success")
@@ -199,14 +193,11 @@ def route(reference: str):
             db.session.commit()
             notice = _("%(ref)s sent to %(unit)s.", ref=case.reference,
                        unit=case.unit.display_name(_locale()))
-        except errors.NotPermitted:
+        except (errors.InvalidInput, errors.IllegalMove) as err:
             db.session.rollback()
-            abort(403)
-        except errors.DomainError as err:
-            db.session.rollback()
-            form.unit.errors = [*form.unit.errors, str(err.message)]
+            show_on_form(form, err, "unit")
             status = err.status_code
-    if _is_htmx():
+    if is_htmx():
         return render_template("hotline/_triage_row.html", case=case, form=form,
                                notice=notice), status
     if notice:

@@ -23,6 +23,7 @@ from app.intake import followup
 from app.intake.tracking import normalise_tracking_code
 from app.models import Attachment, Case
 from app.web.attachments import send_attachment, uploads_of
+from app.web.forms import show_on_form
 from app.web.public import bp
 from app.web.public.forms import EraseContactForm, RateForm, ReopenForm, ReplyForm
 
@@ -85,8 +86,7 @@ def _follow_up(code: str, name: str, form: FlaskForm, action: Callable[[Case], o
         db.session.commit()
     except errors.DomainError as err:
         db.session.rollback()
-        if err.field and err.field in form:
-            form[err.field].errors = [*form[err.field].errors, str(err.message)]
+        show_on_form(form, err)
         status = 413 if isinstance(err, FileTooLarge) else err.status_code
         return render_case_page(case, status, {name: form}, error=str(err.message))
     except StaleDataError:

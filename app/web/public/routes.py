@@ -16,6 +16,7 @@ from app.intake.submission import Submission, submit_once
 from app.intake.tracking import normalise_tracking_code
 from app.models import Channel
 from app.web.attachments import uploads_of
+from app.web.forms import show_on_form
 from app.web.public import bp
 from app.web.public.followup import render_case_page
 from app.web.public.forms import FeedbackForm, TrackForm
@@ -70,8 +71,7 @@ def feedback_new():
             case, _created = submit_once(submission, Channel.WEB, utcnow())
         except errors.InvalidInput as err:
             db.session.rollback()
-            field = form[err.field] if err.field in form else form.title
-            field.errors = [*field.errors, str(err.message)]
+            show_on_form(form, err, "title")
             status = 413 if isinstance(err, FileTooLarge) else 422
         else:
             db.session.commit()

@@ -18,9 +18,12 @@ from app.core.timeutil import utcnow
 from app.deadlines.sla import countdown, load_calendar
 from app.extensions import db
 from app.models import Case, CaseEvent
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx, render_page_or_partial
 from app.web.staff import bp
+from app.web.staff.file_forms import AnswerFilesForm
 from app.web.staff.forms import CASE_FORMS, VersionedForm
-from app.web.staff.routes import is_htmx, require_queue_user
+from app.web.staff.routes import require_queue_user
 
 Action = Callable[[Case, lifecycle.Actor, VersionedForm], object]
 
@@ -81,14 +84,16 @@ def _panel_context(
         "deadline": countdown(case, utcnow(), load_calendar()),
         "may_see_contact": access.may_see_contact(current_user, case),
         "transferred_away": access.transferred_away(current_user, case),
+        "files_form": AnswerFilesForm(formdata=None),
         **extra,
     }
 
 
 def _render_panel(case: Case, status: int, **context):
     """The status panel (and the timeline, out of band) for htmx; the whole page otherwise."""
-    template = "cases/_panel_update.html" if is_htmx() else "cases/detail.html"
-    return render_template(template, **_panel_context(case, **context)), status
+    return render_page_or_partial(
+        "cases/detail.html", "cases/_panel_update.html", status, **_panel_context(case, **context)
+    )
 
 
 @bp.get("/<reference>")
@@ -138,19 +143,12 @@ def _perform(reference: str, name: str, action: Action, success: str):
             lifecycle.check_version(case, form.version.data)
         action(case, lifecycle.Actor.staff(current_user), form)
         db.session.commit()
-    except errors.NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except errors.VersionConflict:
+    except (errors.VersionConflict, StaleDataError):
         db.session.rollback()
         return _conflict(case, name, form)
-    except StaleDataError:
+    except (errors.InvalidInput, errors.IllegalMove) as err:
         db.session.rollback()
-        return _conflict(case, name, form)
-    except errors.DomainError as err:
-        db.session.rollback()
-        if err.field and err.field in form:
-            form[err.field].errors = [*form[err.field].errors, str(err.message)]
+        show_on_form(form, err)
         error = None if err.status_code == 422 else str(err.message)
         return _render_panel(
             case, err.status_code, active=(name, form), keep_drafts=True, error=error

@@ -1,7 +1,7 @@
 """The explanation of a case's due times, for staff who may read the case."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -10,6 +10,7 @@ from app.core.timeutil import utcnow
 from app.deadlines import settings
 from app.deadlines.explanation import explain_case
 from app.deadlines.sla import load_calendar
+from app.web.htmx import render_page_or_partial
 from app.web.staff import bp
 
 
@@ -30,6 +31,4 @@ def deadline_explanation(reference: str):
         "found": found,
         "reasons": settings.day_reasons(days, str(get_locale() or "vi")),
     }
-    if request.headers.get("HX-Request") == "true":
-        return render_template("cases/_sla_explain.html", **context)
-    return render_template("cases/sla_explain.html", **context)
+    return render_page_or_partial("cases/sla_explain.html", "cases/_sla_explain.html", **context)

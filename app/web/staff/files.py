@@ -1,7 +1,7 @@
 """Case files for staff, files for the public answer, and possible duplicates."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,14 +11,10 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Attachment, Case
 from app.web.attachments import send_attachment, uploads_of
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx, render_page_or_partial
 from app.web.staff import bp
 from app.web.staff.file_forms import AnswerFilesForm, RemoveDraftForm
-
-
-@bp.app_template_global()
-def answer_files_form() -> AnswerFilesForm:
-    """A blank form for the answer's files, for the status panel to render."""
-    return AnswerFilesForm(formdata=None)
 
 
 def _case_or_404(reference: str) -> Case:
@@ -27,10 +23,6 @@ def _case_or_404(reference: str) -> Case:
     if case is None or not access.may_view_case(current_user, case):
         abort(404)
     return case
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @bp.get("/<reference>/attachments/<int:attachment_id>")
@@ -48,7 +40,8 @@ def attachment(reference: str, attachment_id: int):
 
 def _answer_files(case: Case, status: int = 200, form: AnswerFilesForm | None = None,
                   notice: str | None = None):
-    if _is_htmx():
+    form = form or AnswerFilesForm(formdata=None)
+    if is_htmx():
         return render_template("cases/_answer_files.html", case=case, files_form=form,
                                files_notice=notice), status
     if status == 200:
@@ -68,12 +61,9 @@ def add_answer_files(reference: str):
     try:
         attachments.attach_to_answer(case, current_user, uploads_of(form.attachments), utcnow())
         db.session.commit()
-    except errors.NotPermitted:
+    except (errors.InvalidInput, errors.IllegalMove) as err:
         db.session.rollback()
-        abort(403)
-    except errors.DomainError as err:
-        db.session.rollback()
-        form.attachments.errors = [*form.attachments.errors, str(err.message)]
+        show_on_form(form, err, "attachments")
         return _answer_files(case, 413 if isinstance(err, attachments.FileTooLarge)
                              else err.status_code, form)
     return _answer_files(case, notice=_("Files added to the answer."))
@@ -86,15 +76,8 @@ def remove_draft(reference: str, attachment_id: int):
     case = _case_or_404(reference)
     if not RemoveDraftForm().validate_on_submit():
         abort(400)
-    try:
-        attachments.remove_draft(case, current_user, attachment_id)
-        db.session.commit()
-    except errors.NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except errors.DomainError as err:
-        db.session.rollback()
-        abort(err.status_code)
+    attachments.remove_draft(case, current_user, attachment_id)
+    db.session.commit()
     return _answer_files(case, notice=_("File removed."))
 
 
@@ -104,6 +87,5 @@ def possible_duplicates(reference: str):
     """Open cases of the same field and ward that read like this one."""
     case = _case_or_404(reference)
     found = duplicates.possible_duplicates(case, current_user)
-    if _is_htmx():
-        return render_template("cases/_duplicates_list.html", case=case, found=found)
-    return render_template("cases/duplicates.html", case=case, found=found)
+    return render_page_or_partial("cases/duplicates.html", "cases/_duplicates_list.html",
+                                  case=case, found=found)

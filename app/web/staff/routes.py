@@ -15,6 +15,8 @@ from app.core.timeutil import utcnow
 from app.deadlines.sla import countdown, load_calendar
 from app.extensions import db
 from app.models import CaseStatus, Category
+from app.web.forms import show_on_form
+from app.web.htmx import is_htmx
 from app.web.staff import bp
 from app.web.staff.forms import BulkAssignForm, QueueFilterForm
 
@@ -25,14 +27,6 @@ def require_queue_user() -> None:
     """403 for a signed-in user who has no case queue at all."""
     if not access.may_use_queue(current_user):
         abort(403)
-
-
-def is_htmx() -> bool:
-    """An htmx request for a fragment (a history restore wants the whole page)."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def _filter_form() -> tuple[QueueFilterForm, list]:
@@ -136,11 +130,7 @@ def bulk_assign():
         db.session.commit()
     except errors.InvalidInput as err:
         db.session.rollback()
-        bulk_error = None
-        if err.field == "officer":
-            bulk.officer.errors.append(str(err.message))
-        else:
-            bulk_error = str(err.message)
+        bulk_error = None if show_on_form(bulk, err) else str(err.message)
         return _render_queue(
             form, officers, 422, bulk_form=bulk, checked=checked, bulk_error=bulk_error
         )

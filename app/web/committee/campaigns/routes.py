@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.cases import access
-from app.core.errors import DomainError, InvalidInput, NotPermitted
+from app.core.errors import IllegalMove, InvalidInput
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Campaign, CampaignWork, Commendation, Unit
@@ -16,6 +16,7 @@ from app.models.campaigns import COMPONENTS
 from app.scoring import campaigns as service
 from app.web.committee.campaigns import bp
 from app.web.committee.campaigns.forms import AdvanceForm, CampaignForm, CommendationForm, WorkForm
+from app.web.forms import show_on_form
 
 
 def _require_viewer() -> None:
@@ -73,7 +74,7 @@ def _edit(campaign: Campaign | None):
             db.session.commit()
         except InvalidInput as err:
             db.session.rollback()
-            getattr(form, err.field or "name").errors.append(str(err.message))
+            show_on_form(form, err, "name")
         else:
             flash(_("Campaign saved. Its scores are being recomputed."), "success")
             return redirect(url_for("campaigns.show", campaign_id=saved.id), 303)
@@ -147,7 +148,7 @@ def register_work(campaign_id: int):
         db.session.commit()
     except InvalidInput as err:
         db.session.rollback()
-        getattr(form, err.field or "title").errors.append(str(err.message))
+        show_on_form(form, err, "title")
         return _page(campaign, work_form=form, status=422)
     flash(_("Work registered."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id), 303)
@@ -167,10 +168,7 @@ def advance_work(work_id: int):
     try:
         service.advance_work(current_user, work, form.target.data, utcnow())
         db.session.commit()
-    except NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except DomainError as err:
+    except IllegalMove as err:
         db.session.rollback()
         flash(str(err.message), "error")
         return redirect(url_for("campaigns.show", campaign_id=work.campaign_id), 303)
@@ -197,7 +195,7 @@ def commend(campaign_id: int):
         db.session.commit()
     except InvalidInput as err:
         db.session.rollback()
-        getattr(form, err.field or "citation").errors.append(str(err.message))
+        show_on_form(form, err, "citation")
         return _page(campaign, commend_form=form, status=422)
     flash(_("Commendation recorded."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id), 303)

@@ -1,21 +1,17 @@
 """Start an export, poll its progress, download the file (the requester only)."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.cases import access
-from app.core import errors
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import ExportJob, ExportStatus
 from app.scoring import exports
 from app.web.committee.exports import bp
 from app.web.committee.exports.forms import ExportForm
-
-
-def _is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+from app.web.htmx import is_htmx, render_page_or_partial
 
 
 def _own_job(job_id: int) -> ExportJob:
@@ -34,18 +30,11 @@ def start():
         abort(400)
     params = {"campaign": form.campaign.data, "period": form.period.data,
               "unit": form.unit.data, "show": form.show.data}
-    try:
-        job = exports.start_export(current_user, form.kind.data, form.file_format.data,
-                                   params, utcnow())
-        db.session.commit()
-    except errors.NotPermitted:
-        db.session.rollback()
-        abort(403)
-    except errors.InvalidInput:
-        db.session.rollback()
-        abort(400)
+    job = exports.start_export(current_user, form.kind.data, form.file_format.data,
+                               params, utcnow())
+    db.session.commit()
     db.session.expire_all()
-    if _is_htmx():
+    if is_htmx():
         return render_template("exports/_progress.html", job=db.session.get(ExportJob, job.id))
     return redirect(url_for("exports.status", job_id=job.id), 303)
 
@@ -55,9 +44,7 @@ def start():
 def status(job_id: int):
     """The export's progress; htmx polls the partial every second until it is finished."""
     job = _own_job(job_id)
-    if _is_htmx():
-        return render_template("exports/_progress.html", job=job)
-    return render_template("exports/status.html", job=job)
+    return render_page_or_partial("exports/status.html", "exports/_progress.html", job=job)
 
 
 @bp.get("/<int:job_id>/download")

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Unit
 from app.scoring import scorecards, snapshots
 from app.web.committee.scorecards import bp
+from app.web.htmx import render_page_or_partial
 
 TRANSPARENCY_MIN_CASES = 5
 
@@ -33,9 +34,7 @@ def index():
     card = scorecards.scorecard(current_user, utcnow(), _int_arg("campaign"),
                                 request.args.get("period"), _int_arg("unit"))
     context = {"card": card, "period_label": lambda key: scorecards.period_label(key, _)}
-    if request.headers.get("HX-Request") == "true":
-        return render_template("scorecards/_table.html", **context)
-    return render_template("scorecards/index.html", **context)
+    return render_page_or_partial("scorecards/index.html", "scorecards/_table.html", **context)
 
 
 @bp.get("/scorecards/units/<code>")

@@ -1,0 +1,45 @@
+"""app/web/forms.py: a refusal of the domain shown next to the field it names."""
+from __future__ import annotations
+
+import pytest
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from app.core.errors import IllegalMove, InvalidInput
+from app.web.forms import show_on_form
+
+
+class _Form(FlaskForm):
+    title = StringField()
+    description = StringField()
+
+
+@pytest.fixture
+def form(app):
+    with app.test_request_context("/"):
+        yield _Form(meta={"csrf": False})
+
+
+def test_the_message_goes_next_to_the_field_the_error_names(form):
+    placed = show_on_form(form, InvalidInput("Too long.", "description"), "title")
+    assert placed == "description"
+    assert form.description.errors == ["Too long."] and not form.title.errors
+
+
+@pytest.mark.parametrize("field", [None, "", "no_such_field"])
+def test_without_a_field_of_the_form_the_message_goes_next_to_the_fallback(form, field):
+    assert show_on_form(form, InvalidInput("Refused.", field), "title") == "title"
+    assert form.title.errors == ["Refused."] and not form.description.errors
+
+
+def test_without_either_field_nothing_is_placed_and_the_caller_is_told(form):
+    assert show_on_form(form, IllegalMove("Already routed.")) is None
+    assert show_on_form(form, IllegalMove("Already routed."), "no_such_field") is None
+    assert form.errors == {}
+
+
+def test_messages_add_up_with_the_form_s_own_errors(form):
+    form.process(data={"title": ""})
+    form.title.errors = ["Required."]
+    show_on_form(form, InvalidInput("Also this.", "title"))
+    assert form.title.errors == ["Required.", "Also this."]
