@@ -16,7 +16,7 @@ from app.extensions import db
 from app.intake import hotline
 from app.intake.submission import Submission, submit_once
 from app.models import Case, Channel
-from app.web.hotline import bp
+from app.web.hotline.blueprint import bp
 from app.web.hotline.forms import CallForm, RouteForm
 
 SAVED_KEY = "hotline_saved_case"

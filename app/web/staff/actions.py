@@ -18,7 +18,7 @@ from app.core.timeutil import utcnow
 from app.deadlines.sla import countdown, load_calendar
 from app.extensions import db
 from app.models import Case, CaseEvent
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 from app.web.staff.forms import CASE_FORMS, VersionedForm
 from app.web.staff.routes import is_htmx, require_queue_user
 

@@ -10,7 +10,7 @@ from app.core.timeutil import utcnow
 from app.deadlines import calendar_days
 from app.deadlines.explanation import explain_case
 from app.deadlines.sla import load_calendar
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 
 @bp.get("/<reference>/deadlines")

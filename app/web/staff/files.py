@@ -11,7 +11,7 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Attachment, Case
 from app.web.attachments import send_attachment, uploads_of
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 from app.web.staff.file_forms import AnswerFilesForm, RemoveDraftForm
 
 

@@ -15,7 +15,7 @@ from app.core.timeutil import utcnow
 from app.deadlines.sla import countdown, load_calendar
 from app.extensions import db
 from app.models import CaseStatus, Category
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 from app.web.staff.forms import BulkAssignForm, QueueFilterForm
 
 MAX_PAGE = 100_000
