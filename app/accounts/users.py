@@ -1,5 +1,6 @@
 """Staff accounts as administrators manage them: create (invite), change role and unit,
-deactivate and reactivate, and one-time links to set a password."""
+deactivate and reactivate, and one-time links to set a password; and the administrator
+made on the command line, under the same rules."""
 from __future__ import annotations
 
 import secrets
@@ -11,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.accounts import password_links
+from app.accounts import credentials, password_links
 from app.core import audit
 from app.core.cleaning import clean_email, clean_text, require_unused
 from app.core.errors import IllegalMove, InvalidInput
@@ -47,7 +48,7 @@ class PasswordLink:
     emailed: bool
 
 
-def _apply(user: User, details: AccountDetails, actor: User) -> None:
+def _apply(user: User, details: AccountDetails, actor: User | None) -> None:
     email = clean_email(details.email)
     require_unused(
         User.email, email, "email", exclude_id=user.id,
@@ -56,7 +57,7 @@ def _apply(user: User, details: AccountDetails, actor: User) -> None:
     name = clean_text(details.name, "name", 120)
     if details.role not in {r.value for r in Role}:
         raise InvalidInput(_l("Choose a role from the list."), "role")
-    if user.id == actor.id and details.role != Role.ADMIN:
+    if actor is not None and user.id == actor.id and details.role != Role.ADMIN:
         raise InvalidInput(_l("You cannot remove your own administrator role."), "role")
     unit = None
     if details.unit_id is not None:
@@ -91,6 +92,23 @@ def create_user(details: AccountDetails, actor: User, now: datetime) -> Password
     audit.record(actor, "invite_link", ENTITY, user.id, user.email, now,
                  after={"emailed": link.emailed})
     return link
+
+
+def create_admin(email: str, name: str, password: str, now: datetime) -> User:
+    """An administrator with the password given, made on the command line (no acting admin).
+
+    The email, the name and the password follow the rules of the console's accounts
+    and of password changes; the audit log names the command line as the actor. The
+    caller commits.
+    """
+    user = User(email="", name="", role=Role.ADMIN.value, active=True, created_at=now)
+    _apply(user, AccountDetails(email, name, Role.ADMIN.value), actor=None)
+    credentials.check_new_password(password, user.email)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "create", ENTITY, user.id, user.email, now, after=snapshot(user))
+    return user
 
 
 def update_user(user: User, details: AccountDetails, actor: User, now: datetime) -> None:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases import access
 from app.cases.access import CaseAction
+from app.cases.attachments import publish_drafts
 from app.core.errors import DomainError, IllegalMove, InvalidInput, NotPermitted, VersionConflict
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import load_calendar, set_due_times
@@ -327,8 +328,6 @@ def respond(
     case.public_answer = answer
     case.responded_at = now
     attribution.record_response(case, now, event)
-    from app.cases.attachments import publish_drafts  # it imports this module
-
     publish_drafts(case, event)
     citizen_notices.case_answered(case, event, now)
     return event

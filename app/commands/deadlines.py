@@ -141,7 +141,7 @@ def explain_command(reference: str) -> None:
 @sla_cli.command("sweep")
 def sweep_command() -> None:
     """Run every periodic job once, here and now (reminders, escalations, auto-close, outbox)."""
-    from app.jobs.schedule import run_all_once
+    from app.jobs.periodic import run_all_once
 
     failures = 0
     for path, outcome in run_all_once():

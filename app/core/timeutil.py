@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
 
+# The clock lives with the column type, under the models whose defaults read it.
+from app.models.types import utcnow
+
+__all__ = ["LOCAL_TZ", "local_datetime", "to_local", "utcnow"]
+
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def utcnow() -> datetime:
-    """The current instant, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
 
 
 def to_local(moment: datetime | None) -> datetime | None:

@@ -7,10 +7,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.cases import Case, CaseEvent
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, utcnow
 from app.models.users import User
 
 # What we accept, by detected content, and the extension the stored file gets.

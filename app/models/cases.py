@@ -8,10 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.categories import Category
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, utcnow
 from app.models.units import Unit
 from app.models.users import User
 

@@ -6,10 +6,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models.categories import Category
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, utcnow
 from app.models.units import Unit
 
 

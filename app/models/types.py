@@ -1,10 +1,15 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and the clock their time defaults read."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):

@@ -10,9 +10,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.core.timeutil import utcnow
 from app.extensions import db
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, utcnow
 from app.models.units import Unit
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 
 from app.core.dispatch import enqueue
 from app.core.mail import MailError, send_email
 from app.extensions import db
 from app.models import Case, DeliveryStatus, Notification
+from app.notify.emails import render_email
 
 DELIVER_JOB = "app.jobs.notifications.deliver"
 # Seconds to wait after the 1st, 2nd, ... failed attempt; after the last, give up.
@@ -47,9 +47,7 @@ def queue_email(
     )
     if exists is not None:
         return None
-    with force_locale(locale):
-        subject = render_template(f"emails/{template}.subject.txt", case=case, **context).strip()
-        body = render_template(f"emails/{template}.txt", case=case, **context)
+    subject, body = render_email(template, locale, case=case, **context)
     notification = Notification(
         kind=kind, dedupe_key=dedupe_key, channel="email",
         recipient=recipient, locale=locale, subject=subject[:200], body=body,

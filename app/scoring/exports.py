@@ -22,7 +22,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.cases import access
+from app.cases import access, labels
 from app.core.dispatch import enqueue
 from app.core.errors import InvalidInput, NotPermitted
 from app.core.timeutil import to_local
@@ -30,6 +30,7 @@ from app.extensions import db
 from app.models import OPEN_STATUSES, Case, ExportJob, ExportStatus, User
 from app.models.campaigns import COMPONENTS
 from app.scoring import scorecards
+from app.scoring.labels import COMPONENT
 
 KEEP_FOR = timedelta(days=1)
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d .]*")  # a phone number is not a formula
@@ -78,8 +79,6 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
     """Header, row count and rows of the scorecard the user sees with these filters."""
     card = scorecards.scorecard(user, now, _int(params.get("campaign")), params.get("period"),
                                 _int(params.get("unit")))
-    from app.scoring.labels import COMPONENT
-
     header = [gettext("Rank"), gettext("Unit code"), gettext("Unit"), gettext("Score")] + [
         str(COMPONENT[c]) for c in COMPONENTS] + [
         gettext("Received"), gettext("Acknowledged on time"), gettext("Acknowledgments due"),
@@ -106,8 +105,6 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
 
 def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]:
     """Header, row count and rows of the cases the user may list (open ones unless show=all)."""
-    from app.cases import labels
-
     stmt = sa.select(Case).where(access.visible_cases_filter(user))
     if params.get("show") != "all":
         stmt = stmt.where(Case.status.in_([s.value for s in OPEN_STATUSES]))

@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from app.notify import staff_alerts
+from app.seed.demo_campaigns import seed_campaigns
 
 ROOT_UNIT = ("DUK", "Đảng ủy Khối Dân - Chính - Đảng TP HCM",
              "Party Committee of the Party, State and Mass Organisations Bloc, HCMC")
@@ -364,8 +365,6 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     seed_accounts(report, units, password)
     with staff_alerts.silenced():  # past cases: nobody needs "new case" emails about them
         seed_cases(report, units, categories, now or utcnow())
-        from app.seed.demo_campaigns import seed_campaigns
-
         seed_campaigns(units, categories, now or utcnow())
     return report
 

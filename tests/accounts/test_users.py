@@ -46,6 +46,32 @@ def test_bad_account_details(db, world, admin, details, field):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
+@pytest.mark.parametrize(("email", "name", "password", "field"), [
+    ("bad", "Tên", "a-long-password-1", "email"),
+    (EMAILS["operator"].upper(), "Tên", "a-long-password-1", "email"),
+    ("x@test.vn", " ", "a-long-password-1", "name"),
+    ("x@test.vn", "T" * 121, "a-long-password-1", "name"),
+    ("x@test.vn", "Tên", "short", "password"),
+    ("x@test.vn", "Tên", "X@test.vn", "password"),
+])
+def test_an_admin_made_on_the_command_line_follows_the_console_rules(db, world, email, name,
+                                                                     password, field):
+    with pytest.raises(InvalidInput) as err:
+        users.create_admin(email, name, password, MONDAY_9AM)
+    assert err.value.field == field
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+
+
+def test_an_admin_made_on_the_command_line_is_audited_without_an_actor(db, world):
+    user = users.create_admin(" Root@Test.VN ", " Quản trị ", "a-long-password-1", MONDAY_9AM)
+    assert (user.email, user.name, user.role) == ("root@test.vn", "Quản trị", "admin")
+    assert user.check_password("a-long-password-1")
+    entry = db.session.scalar(sa.select(AuditEntry))
+    assert (entry.action, entry.actor_id, entry.entity_id) == ("create", None, user.id)
+    assert entry.after == {"email": "root@test.vn", "name": "Quản trị", "role": "admin",
+                           "active": True, "unit": None}
+
+
 def test_deactivation_ends_sessions_and_voids_links(db, world, admin):
     officer = _by_email(db, EMAILS["officer_thue"])
     users.reset_password(officer, admin, MONDAY_9AM)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.cases import lifecycle
 from app.extensions import db
+from app.jobs.periodic import PERIODIC
 from app.jobs.schedule import PERIODIC
 from app.models import AuditEntry, CalendarDay, Case, CaseEvent, Category, DeadlinePolicy, User
 from tests.factories import EMAILS, make_case

@@ -1,4 +1,4 @@
-"""`flask seed demo` and `flask users create-admin`."""
+"""`flask seed demo`: the demo world, its passwords, and its refusals."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -74,17 +74,3 @@ def test_seed_demo_refuses_production_unless_forced(app, runner):
     assert _counts(app)[0] == 0
     forced = runner.invoke(args=["seed", "demo", "--force", "--password", "demo-password"])
     assert forced.exit_code == 0 and _counts(app)[0] > 0
-
-
-def test_create_admin(app, runner):
-    args = ["users", "create-admin", "--email", "Root@Khoi.vn", "--name", "Quản trị",
-            "--password", "a-long-password-1"]
-    assert runner.invoke(args=args).exit_code == 0
-    with app.app_context():
-        admin = db.session.scalar(sa.select(User).where(User.email == "root@khoi.vn"))
-        assert admin.role == Role.ADMIN and admin.check_password("a-long-password-1")
-    duplicate = runner.invoke(args=args)
-    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
-    short = runner.invoke(args=["users", "create-admin", "--email", "b@k.vn", "--name", "B",
-                                "--password", "short"])
-    assert short.exit_code != 0

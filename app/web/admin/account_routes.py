@@ -16,7 +16,7 @@ from app.core.errors import DomainError
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Role, User
-from app.web.admin import bp
+from app.web.admin.blueprint import bp
 from app.web.admin.common import acting_admin, done, unit_id_or_none, unit_options
 from app.web.admin.forms import AccountFilterForm, AccountForm, NewAccountForm
 from app.web.forms import show_on_form

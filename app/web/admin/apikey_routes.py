@@ -10,8 +10,8 @@ from app.core.errors import InvalidInput
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import ApiKey
-from app.web.admin import bp
 from app.web.admin.apikey_forms import ApiKeyForm
+from app.web.admin.blueprint import bp
 from app.web.forms import show_on_form
 
 

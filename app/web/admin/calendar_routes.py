@@ -10,7 +10,7 @@ from app.core.timeutil import to_local, utcnow
 from app.deadlines import settings
 from app.extensions import db
 from app.models import CalendarDay, DeadlinePolicy
-from app.web.admin import bp
+from app.web.admin.blueprint import bp
 from app.web.admin.common import acting_admin, done, locale
 from app.web.admin.forms import CalendarDayForm, NewPolicyForm, PolicyForm
 from app.web.forms import show_on_form

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Category, DeadlinePolicy
 from app.org import categories
 from app.org.units import unit_choices
-from app.web.admin import bp
+from app.web.admin.blueprint import bp
 from app.web.admin.common import acting_admin, done, locale
 from app.web.admin.forms import CategoryForm, NewCategoryForm
 from app.web.forms import show_on_form

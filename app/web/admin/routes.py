@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from app.core import audit
 from app.extensions import db
 from app.models import Category, Unit, User
-from app.web.admin import bp, labels
+from app.web.admin import labels
+from app.web.admin.blueprint import bp
 from app.web.admin.common import optional_url
 from app.web.admin.forms import AuditFilterForm
 from app.web.htmx import render_page_or_partial

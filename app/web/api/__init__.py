@@ -3,11 +3,7 @@
 An API for other programs: no CSRF token (POST is authenticated by api_key),
 no session, answers in JSON or XML as the spec says.
 """
-from flask import Blueprint
+from app.web.api import routes  # noqa: F401 - views register on bp
+from app.web.api.blueprint import bp
 
-from app.extensions import csrf
-
-bp = Blueprint("api", __name__, url_prefix="/open311/v2")
-csrf.exempt(bp)
-
-from app.web.api import routes  # noqa: E402,F401
+__all__ = ["bp"]

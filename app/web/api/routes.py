@@ -19,7 +19,8 @@ from app.core.timeutil import utcnow
 from app.extensions import db, limiter
 from app.intake import open311, open311_filing
 from app.models import ApiKey
-from app.web.api import bp, documents
+from app.web.api import documents
+from app.web.api.blueprint import bp
 from app.web.api.formats import FORMATS, render, render_errors
 from app.web.api.openapi import openapi_document
 

@@ -1,6 +1,5 @@
 """Staff sign-in and sign-out."""
-from flask import Blueprint
+from app.web.auth import routes  # noqa: F401 - views register on bp
+from app.web.auth.blueprint import bp
 
-bp = Blueprint("auth", __name__)
-
-from app.web.auth import routes  # noqa: E402,F401
+__all__ = ["bp"]

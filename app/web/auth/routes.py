@@ -16,7 +16,7 @@ from app.accounts.throttle import ThrottleRules
 from app.core.errors import InvalidInput
 from app.core.timeutil import utcnow
 from app.extensions import db, limiter
-from app.web.auth import bp
+from app.web.auth.blueprint import bp
 from app.web.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from app.web.forms import show_on_form
 

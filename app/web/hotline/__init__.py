@@ -1,6 +1,5 @@
 """The hotline desk and the triage queue, for operators."""
-from flask import Blueprint
+from app.web.hotline import routes  # noqa: F401 - views register on bp
+from app.web.hotline.blueprint import bp
 
-bp = Blueprint("hotline", __name__, url_prefix="/hotline")
-
-from app.web.hotline import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -17,7 +17,7 @@ from app.intake import hotline
 from app.intake.submission import Submission, submit_once
 from app.models import Case, Channel
 from app.web.forms import show_on_form
-from app.web.hotline import bp
+from app.web.hotline.blueprint import bp
 from app.web.hotline.forms import CallForm, RouteForm
 from app.web.htmx import is_htmx
 

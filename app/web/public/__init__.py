@@ -1,6 +1,5 @@
 """Citizens' pages: home, the feedback form, and case tracking."""
-from flask import Blueprint
+from app.web.public import followup, routes  # noqa: F401 - views register on bp
+from app.web.public.blueprint import bp
 
-bp = Blueprint("public", __name__)
-
-from app.web.public import followup, routes  # noqa: E402,F401
+__all__ = ["bp"]

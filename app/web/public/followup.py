@@ -24,7 +24,7 @@ from app.intake.tracking import normalise_tracking_code
 from app.models import Attachment, Case
 from app.web.attachments import send_attachment, uploads_of
 from app.web.forms import show_on_form
-from app.web.public import bp
+from app.web.public.blueprint import bp
 from app.web.public.forms import EraseContactForm, RateForm, ReopenForm, ReplyForm
 
 

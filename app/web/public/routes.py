@@ -17,7 +17,7 @@ from app.intake.tracking import normalise_tracking_code
 from app.models import Channel
 from app.web.attachments import uploads_of
 from app.web.forms import show_on_form
-from app.web.public import bp
+from app.web.public.blueprint import bp
 from app.web.public.followup import render_case_page
 from app.web.public.forms import FeedbackForm, TrackForm
 

@@ -1,6 +1,5 @@
 """Site-wide pages: health checks and error pages."""
-from flask import Blueprint
+from app.web.site import routes  # noqa: F401 - views register on bp
+from app.web.site.blueprint import bp
 
-bp = Blueprint("main", __name__)
-
-from app.web.site import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify
 
 from app.extensions import db, limiter
-from app.web.site import bp
+from app.web.site.blueprint import bp
 
 
 @bp.get("/healthz")

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Case, CaseEvent
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 from app.web.staff.file_forms import AnswerFilesForm
 from app.web.staff.forms import CASE_FORMS, VersionedForm
 from app.web.staff.routes import require_queue_user

@@ -11,7 +11,7 @@ from app.deadlines import settings
 from app.deadlines.explanation import explain_case
 from app.deadlines.sla import load_calendar
 from app.web.htmx import render_page_or_partial
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 
 
 @bp.get("/<reference>/deadlines")

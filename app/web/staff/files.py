@@ -13,7 +13,7 @@ from app.models import Attachment, Case
 from app.web.attachments import send_attachment, uploads_of
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 from app.web.staff.file_forms import AnswerFilesForm, RemoveDraftForm
 
 

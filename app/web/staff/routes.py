@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import CaseStatus, Category
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx
-from app.web.staff import bp
+from app.web.staff.blueprint import bp
 from app.web.staff.forms import BulkAssignForm, QueueFilterForm
 
 MAX_PAGE = 100_000

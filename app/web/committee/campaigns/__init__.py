@@ -1,6 +1,5 @@
 """Campaigns: their fields and weights, the units' registered works, commendations."""
-from flask import Blueprint
+from app.web.committee.campaigns import routes  # noqa: F401 - views register on bp
+from app.web.committee.campaigns.blueprint import bp
 
-bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-
-from app.web.committee.campaigns import routes  # noqa: E402,F401
+__all__ = ["bp"]

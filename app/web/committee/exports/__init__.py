@@ -1,6 +1,5 @@
 """Exports to CSV and Excel: start (POST), follow the progress, download."""
-from flask import Blueprint
+from app.web.committee.exports import routes  # noqa: F401 - views register on bp
+from app.web.committee.exports.blueprint import bp
 
-bp = Blueprint("exports", __name__, url_prefix="/exports")
-
-from app.web.committee.exports import routes  # noqa: E402,F401
+__all__ = ["bp"]

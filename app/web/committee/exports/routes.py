@@ -9,7 +9,7 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import ExportJob, ExportStatus
 from app.scoring import exports
-from app.web.committee.exports import bp
+from app.web.committee.exports.blueprint import bp
 from app.web.committee.exports.forms import ExportForm
 from app.web.htmx import is_htmx, render_page_or_partial
 

@@ -1,6 +1,5 @@
 """Scorecards: ranked units, their components, charts and the public figures."""
-from flask import Blueprint
+from app.web.committee.scorecards import routes  # noqa: F401 - views register on bp
+from app.web.committee.scorecards.blueprint import bp
 
-bp = Blueprint("scorecards", __name__)
-
-from app.web.committee.scorecards import routes  # noqa: E402,F401
+__all__ = ["bp"]

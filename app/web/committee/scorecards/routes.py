@@ -10,7 +10,7 @@ from app.core.timeutil import to_local, utcnow
 from app.extensions import db
 from app.models import Unit
 from app.scoring import scorecards, snapshots
-from app.web.committee.scorecards import bp
+from app.web.committee.scorecards.blueprint import bp
 from app.web.htmx import render_page_or_partial
 
 TRANSPARENCY_MIN_CASES = 5
