@@ -44,13 +44,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from app.deadlines.clocks import ANSWERED_STATUSES, Deadline, statuses_running
 from app.extensions import db
 from app.models import CampaignWork, Case, CaseEvent, CaseStatus, EventKind, WorkStatus
 
 ARRIVALS = (EventKind.ROUTED.value, EventKind.TRANSFERRED.value)
-ANSWERED = (CaseStatus.RESPONDED.value, CaseStatus.CLOSED.value)
-WAITING = (CaseStatus.ASSIGNED.value, CaseStatus.IN_PROGRESS.value,
-           CaseStatus.AWAITING_CITIZEN.value)
+ANSWERED = tuple(status.value for status in ANSWERED_STATUSES)
+# Cases still owing an answer: their response deadline runs or is paused.
+WAITING = statuses_running(Deadline.RESPONSE, or_paused=True)
 
 
 @dataclass
@@ -118,7 +119,7 @@ def acknowledgments(start: datetime, end: datetime, as_of: datetime):
     first_action = (
         sa.select(sa.func.min(later.id))
         .where(later.case_id == arrival.case_id, later.id > arrival.id,
-               later.from_status == CaseStatus.ASSIGNED.value)
+               later.from_status.in_(statuses_running(Deadline.ACK)))
         .correlate(arrival)
         .scalar_subquery()
     )
