@@ -1,6 +1,7 @@
 """Due times of cases, counted on the working calendar."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -8,11 +9,19 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.cases.holding import in_recorded_order
 from app.deadlines import clocks
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY, WorkingCalendar
 from app.deadlines.clocks import Deadline
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, CaseStatus, Category, DeadlinePolicy
+from app.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    DeadlinePolicy,
+)
 from app.models.calendar import CalendarDay
 
 # A running deadline less than one working day away is "due soon". The rule is
@@ -80,19 +89,21 @@ class Pause:
     minutes: int
 
 
-def response_pauses(
-    case: Case, calendar: WorkingCalendar, now: datetime | None = None
+def citizen_pauses(
+    events: Iterable[CaseEvent], since: datetime, calendar: WorkingCalendar,
+    now: datetime | None = None,
 ) -> list[Pause]:
-    """The pauses of the current response clock, read from the timeline.
+    """The stretches of a timeline spent awaiting the citizen, from ``since`` on.
 
     A pause starts with the move into ``awaiting_citizen`` and ends with the move
-    out of it; pauses before the clock started (a reopened case) do not count.
-    An open pause is measured up to ``now`` when given, else counts 0 minutes.
+    out of it; each is measured in whole working minutes (floored), as the due
+    time counts it. Events before ``since`` do not count. An open pause is
+    measured up to ``now`` when given, else counts 0 minutes.
     """
     pauses: list[Pause] = []
     started: datetime | None = None
-    for event in sorted(case.events, key=lambda e: (e.created_at, e.id or 0)):
-        if event.created_at < case.clock_started_at:
+    for event in in_recorded_order(events):
+        if event.created_at < since:
             continue
         if event.to_status == CaseStatus.AWAITING_CITIZEN and started is None:
             started = event.created_at
@@ -106,6 +117,13 @@ def response_pauses(
         so_far = calendar.working_minutes_between(started, now) if now else 0
         pauses.append(Pause(started, None, so_far))
     return pauses
+
+
+def response_pauses(
+    case: Case, calendar: WorkingCalendar, now: datetime | None = None
+) -> list[Pause]:
+    """The pauses of the current response clock (pauses before a reopening do not count)."""
+    return citizen_pauses(case.events, case.clock_started_at, calendar, now)
 
 
 def completed_pause_minutes(pauses: list[Pause]) -> int:

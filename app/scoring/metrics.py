@@ -44,11 +44,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from app.cases.holding import arrival_filter
 from app.deadlines.clocks import ANSWERED_STATUSES, Deadline, statuses_running
 from app.extensions import db
 from app.models import CampaignWork, Case, CaseEvent, CaseStatus, EventKind, WorkStatus
 
-ARRIVALS = (EventKind.ROUTED.value, EventKind.TRANSFERRED.value)
 ANSWERED = tuple(status.value for status in ANSWERED_STATUSES)
 # Cases still owing an answer: their response deadline runs or is paused.
 WAITING = statuses_running(Deadline.RESPONSE, or_paused=True)
@@ -89,12 +89,17 @@ def _later(a, b):
     return sa.case((a > b, a), else_=b)
 
 
-def _holder_at(event) -> sa.ScalarSelect:
-    """The unit holding the event's case just before the event (latest earlier arrival)."""
+def arrival_before(event, column=None) -> sa.ScalarSelect:
+    """SQL: of the arrival that gave ``event``'s case to the unit holding it when ``event``
+    was recorded (the latest arrival recorded before it), ``column`` (default: the unit).
+
+    The SQL form of app.cases.holding.holding_arrival; a test checks they agree.
+    """
     arrival = aliased(CaseEvent)
+    column = column or (lambda a: a.to_unit_id)
     return (
-        sa.select(arrival.to_unit_id)
-        .where(arrival.case_id == event.case_id, arrival.kind.in_(ARRIVALS), arrival.id < event.id)
+        sa.select(column(arrival))
+        .where(arrival.case_id == event.case_id, arrival_filter(arrival), arrival.id < event.id)
         .order_by(arrival.id.desc())
         .limit(1)
         .correlate(event)
@@ -107,8 +112,7 @@ def received(start: datetime, end: datetime):
     e = CaseEvent
     return (
         sa.select(e.to_unit_id, sa.func.count(sa.distinct(e.case_id)))
-        .where(e.kind.in_(ARRIVALS), e.to_unit_id.is_not(None),
-               e.created_at >= start, e.created_at < end)
+        .where(arrival_filter(e), e.created_at >= start, e.created_at < end)
         .group_by(e.to_unit_id)
     )
 
@@ -126,8 +130,7 @@ def acknowledgments(start: datetime, end: datetime, as_of: datetime):
     held = (
         sa.select(arrival.to_unit_id.label("unit_id"), arrival.ack_due_at.label("due"),
                   first_action.label("first_id"))
-        .where(arrival.kind.in_(ARRIVALS), arrival.to_unit_id.is_not(None),
-               arrival.ack_due_at >= start, arrival.ack_due_at < end)
+        .where(arrival_filter(arrival), arrival.ack_due_at >= start, arrival.ack_due_at < end)
         .subquery()
     )
     # Judged as of ``as_of``: actions after it are not known yet.
@@ -144,10 +147,13 @@ def acknowledgments(start: datetime, end: datetime, as_of: datetime):
 
 
 def unit_due_dates_for_cases():
-    """(latest arrival per case, its event alias, the current unit's response due expression)."""
+    """(latest arrival per case, its event alias, the current unit's response due expression).
+
+    The latest arrival recorded is the current holder's (app.cases.holding.holding_arrival).
+    """
     latest = (
         sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.id).label("event_id"))
-        .where(CaseEvent.kind.in_(ARRIVALS))
+        .where(arrival_filter())
         .group_by(CaseEvent.case_id)
         .subquery()
     )
@@ -164,7 +170,7 @@ def responses(start: datetime, end: datetime, as_of: datetime):
     """
     answer = aliased(CaseEvent)
     answers = sa.select(
-        _holder_at(answer).label("unit_id"),
+        arrival_before(answer).label("unit_id"),
         answer.response_due_at.label("due"),
         answer.created_at.label("answered_at"),
     ).where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < end)
@@ -242,7 +248,7 @@ def satisfaction(start: datetime, end: datetime):
     )
     event = aliased(CaseEvent)
     rated = (
-        sa.select(_holder_at(event).label("unit_id"), Case.satisfaction.label("stars"))
+        sa.select(arrival_before(event).label("unit_id"), Case.satisfaction.label("stars"))
         .select_from(last)
         .join(event, event.id == last.c.event_id)
         .join(Case, Case.id == last.c.case_id)
@@ -269,7 +275,7 @@ def reopens(start: datetime, end: datetime):
         .exists()
     )
     answers = (
-        sa.select(_holder_at(answer).label("unit_id"), was_reopened.label("reopened"))
+        sa.select(arrival_before(answer).label("unit_id"), was_reopened.label("reopened"))
         .where(answer.kind == EventKind.PUBLIC_REPLY.value,
                answer.created_at >= start, answer.created_at < end)
         .subquery()
@@ -283,25 +289,13 @@ def reopens(start: datetime, end: datetime):
 
 def transfers(start: datetime, end: datetime):
     """Per unit: transfers it made in the period, and the late ones."""
-    move, arrival = aliased(CaseEvent), aliased(CaseEvent)
-
-    def previous(column):
-        return (
-            sa.select(column)
-            .where(arrival.case_id == move.case_id, arrival.kind.in_(ARRIVALS),
-                   arrival.id < move.id)
-            .order_by(arrival.id.desc())
-            .limit(1)
-            .correlate(move)
-            .scalar_subquery()
-        )
-
+    move = aliased(CaseEvent)
     made = (
         sa.select(
             move.from_unit_id.label("unit_id"),
             move.created_at.label("at"),
-            previous(arrival.ack_due_at).label("ack_due"),
-            previous(arrival.response_due_at).label("own_due"),
+            arrival_before(move, lambda a: a.ack_due_at).label("ack_due"),
+            arrival_before(move, lambda a: a.response_due_at).label("own_due"),
             Case.response_due_at.label("case_due"),
         )
         .join(Case, Case.id == move.case_id)
