@@ -1,7 +1,8 @@
 """Per-unit metrics over a period [start, end), in SQL: one grouped query per family.
 
-Every figure is charged to the unit that held the case when it happened.
-The rules, also shown on the "how this score is made" panel:
+Every figure is charged to the unit that held the case when it happened
+(app/cases/holding.py). The definitions, for the score pages in plain words
+in app/scoring/labels.py (COMPONENT_RULE):
 
 * **Received** — cases that reached the unit in the period (routed to it or
   transferred to it), each case counted once per unit.
