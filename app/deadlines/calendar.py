@@ -8,9 +8,9 @@ Rules
 -----
 * A working day is Monday to Friday, except Vietnamese public holidays as
   listed by ``holidays.country_holidays("VN")`` (Tết and observed/substitute
-  days included). ``public_holidays`` is the one place they are loaded, lazily
-  and cached per year and language: the calendar, the admin page, the CLI and
-  the bulk generator (through the calendar) all read it.
+  days included). ``public_holidays`` loads them, lazily and cached per year
+  and language; every other module asks it rather than the package (a test
+  checks).
 * Extra days off (``WorkingCalendar.days_off``) and make-up working days
   (``WorkingCalendar.makeup_days``) override that. Precedence, highest first:
   1. an extra day off is never a working day (it wins over everything);

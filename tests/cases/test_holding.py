@@ -107,7 +107,7 @@ def test_the_sql_and_the_python_holder_agree_on_every_event(db, world):
                                          for u in python.values())]
     assert codes[0] is None and "BHXH" in codes and codes[-1] == "THUE"
 
-    latest, arrival_alias, _due = metrics.unit_due_dates_for_cases()
+    latest, _arrival, _due = metrics.unit_due_dates_for_cases()
     [latest_id] = db.session.scalars(sa.select(latest.c.event_id).where(latest.c.case_id == case.id))
     assert latest_id == holding_arrival(case.events).id
     assert holding_arrival(case.events).to_unit_id == case.unit_id

@@ -249,7 +249,7 @@ def test_only_the_calendar_loads_the_holidays_package() -> None:
     importing = {
         path.relative_to(app_dir).as_posix()
         for path in app_dir.rglob("*.py")
-        if re.search(r"^\s*(import holidays|from holidays\b)", path.read_text(), re.M)
+        if re.search(r"^\s*(import holidays|from holidays\b)", path.read_text(), re.MULTILINE)
     }
     assert importing - legacy == {"deadlines/calendar.py"}
 
