@@ -8,7 +8,9 @@ Rules
 -----
 * A working day is Monday to Friday, except Vietnamese public holidays as
   listed by ``holidays.country_holidays("VN")`` (Tết and observed/substitute
-  days included). Holiday years are loaded lazily and cached per year.
+  days included). ``public_holidays`` loads them, lazily and cached per year
+  and language; every other module asks it rather than the package (a test
+  checks).
 * Extra days off (``WorkingCalendar.days_off``) and make-up working days
   (``WorkingCalendar.makeup_days``) override that. Precedence, highest first:
   1. an extra day off is never a working day (it wins over everything);
@@ -44,10 +46,13 @@ import holidays
 
 __all__ = [
     "DEFAULT_SHIFTS",
+    "HOLIDAY_LANGUAGES",
     "LOCAL_TZ",
     "MAX_SPAN_DAYS",
     "MINUTES_PER_WORKING_DAY",
     "WorkingCalendar",
+    "holiday_name",
+    "public_holidays",
 ]
 
 DEFAULT_SHIFTS: tuple[tuple[time, time], ...] = (
@@ -64,12 +69,28 @@ _ONE_DAY = timedelta(days=1)
 _ONE_MINUTE = timedelta(minutes=1)
 
 Period = tuple[datetime, datetime]
+# The reader's locale -> the language the `holidays` package names VN holidays in.
+HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+
+
+def public_holidays(year: int, locale: str = "vi") -> Mapping[date, str]:
+    """Vietnamese public holidays of one year: date -> name in the reader's language.
+
+    Loaded once per year and language, then served from memory. An unknown
+    locale gets the Vietnamese names.
+    """
+    return _load_holidays(year, HOLIDAY_LANGUAGES.get(locale, "vi"))
+
+
+def holiday_name(day: date, locale: str = "vi") -> str | None:
+    """The public holiday on ``day`` in the reader's language, or None."""
+    _require_plain_date(day, "day")
+    return public_holidays(day.year, locale).get(day)
 
 
 @lru_cache(maxsize=None)
-def _public_holidays(year: int) -> Mapping[date, str]:
-    """Vietnamese public holidays of one year (date -> name), cached."""
-    loaded = holidays.country_holidays("VN", years=year)
+def _load_holidays(year: int, language: str) -> Mapping[date, str]:
+    loaded = holidays.country_holidays("VN", years=year, language=language)
     return MappingProxyType({day: name for day, name in loaded.items() if day.year == year})
 
 
@@ -144,18 +165,17 @@ class WorkingCalendar:
             return False
         if day in self.makeup_days:
             return True
-        if day in _public_holidays(day.year):
+        if day in public_holidays(day.year):
             return False
         return day.weekday() < 5
 
-    def holiday_name(self, day: date) -> str | None:
+    def holiday_name(self, day: date, locale: str = "vi") -> str | None:
         """Name of the public holiday on ``day`` per ``holidays``, else None.
 
         This is a plain lookup: it ignores ``days_off`` and ``makeup_days``,
         so use :meth:`is_working_day` to know whether the office is open.
         """
-        _require_plain_date(day, "day")
-        return _public_holidays(day.year).get(day)
+        return holiday_name(day, locale)
 
     def periods(self, start: datetime, end: datetime) -> list[Period]:
         """Working periods (UTC, aware) inside [start, end), in order.

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.cases import lifecycle
 from app.core.timeutil import local_datetime
 from app.deadlines.calendar import WorkingCalendar
+from app.deadlines.clocks import Deadline, any_running, due_at, running_deadlines
 from app.deadlines.sla import ack_minutes, response_minutes
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind
@@ -37,15 +38,13 @@ log = logging.getLogger("lang_nghe.enforcement")
 # Remind when this share of a clock's working time is used (numerator, denominator).
 REMINDER_SHARE = (3, 4)
 S = CaseStatus
-ACK_CLOCK_STATUSES = (S.NEW.value, S.ASSIGNED.value)
-RESPONSE_CLOCK_STATUSES = (S.NEW.value, S.ASSIGNED.value, S.IN_PROGRESS.value)
 
 
 @dataclass(frozen=True)
 class Clock:
     """One running deadline of a case: acknowledgment ("ack") or response."""
 
-    kind: str
+    kind: Deadline
     due: datetime
     reminder_at: datetime
 
@@ -54,14 +53,14 @@ def running_clocks(case: Case, calendar: WorkingCalendar) -> list[Clock]:
     """The deadlines running now (none while the case awaits the citizen or is answered)."""
     policy = case.category.policy
     clocks = []
-    if case.status in ACK_CLOCK_STATUSES:
-        target = ack_minutes(policy, case.priority)
-        clocks.append(Clock("ack", case.ack_due_at, calendar.add_working_minutes(
-            case.received_at, _share(target))))
-    if case.status in RESPONSE_CLOCK_STATUSES:
-        target = response_minutes(policy, case.priority)
-        clocks.append(Clock("response", case.response_due_at, calendar.add_working_minutes(
-            case.clock_started_at, _share(target) + case.paused_minutes)))
+    for deadline in running_deadlines(case.status):
+        if deadline == Deadline.ACK:
+            start, share = case.received_at, _share(ack_minutes(policy, case.priority))
+        else:
+            start = case.clock_started_at
+            share = _share(response_minutes(policy, case.priority)) + case.paused_minutes
+        clocks.append(Clock(deadline, due_at(case, deadline),
+                            calendar.add_working_minutes(start, share)))
     return clocks
 
 
@@ -124,10 +123,9 @@ def _commit_or_skip(case_id: int, what: str, recipients=(), queued: int = 0) -> 
 
 def send_reminders(now: datetime, calendar: WorkingCalendar) -> int:
     """Remind the assignee (or the unit heads) of every clock 75 % used. Returns cases reminded."""
+    # A case in triage has no unit whose people could be reminded.
     stmt = sa.select(Case.id).where(
-        Case.status.in_([S.ASSIGNED.value, S.IN_PROGRESS.value]),
-        sa.or_(Case.response_due_at > now,
-               sa.and_(Case.status == S.ASSIGNED.value, Case.ack_due_at > now)),
+        Case.status != S.NEW.value, any_running(lambda due: due > now)
     )
     reminded = 0
     for ids in _batches(stmt):
@@ -171,23 +169,18 @@ def _alert(case: Case, clocks: list[Clock], now: datetime, reminder: bool) -> bo
 
 def _clock_line(clock: Clock, reminder: bool) -> str:
     due = local_datetime(clock.due)
-    if reminder and clock.kind == "ack":
+    if reminder and clock.kind == Deadline.ACK:
         return _("75 percent of the time to acknowledge is used; due %(due)s.", due=due)
     if reminder:
         return _("75 percent of the time to answer is used; due %(due)s.", due=due)
-    if clock.kind == "ack":
+    if clock.kind == Deadline.ACK:
         return _("Not acknowledged by the due time %(due)s.", due=due)
     return _("Not answered by the due time %(due)s.", due=due)
 
 
 def escalate_overdue(now: datetime, calendar: WorkingCalendar) -> int:
     """Tell the unit heads and the committee of every due time passed. Returns cases escalated."""
-    stmt = sa.select(Case.id).where(
-        sa.or_(
-            sa.and_(Case.status.in_(ACK_CLOCK_STATUSES), Case.ack_due_at <= now),
-            sa.and_(Case.status.in_(RESPONSE_CLOCK_STATUSES), Case.response_due_at <= now),
-        )
-    )
+    stmt = sa.select(Case.id).where(any_running(lambda due: due <= now))
     escalated = 0
     for ids in _batches(stmt):
         latest = _latest(EventKind.ESCALATION, ids)

@@ -11,16 +11,14 @@ Limits: a target is a whole number above zero, at most 400 working hours (50 wor
 days) to acknowledge and at most 120 working days (about six months) to answer, and an
 urgent target is never longer than the normal one. These are the stricter of the two
 limits the console and the command line used to apply: they hold any real policy and
-still catch hours typed where days were meant. Public holidays come from the
-``holidays`` package and are shown, not edited.
+still catch hours typed where days were meant. Public holidays come from
+``app.deadlines.calendar`` and are shown, not edited.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 
-import holidays
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -28,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from app.core import audit
 from app.core.cleaning import clean_code, clean_text, require_unused
 from app.core.errors import InvalidInput
+from app.deadlines.calendar import holiday_name, public_holidays
 from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
 from app.models import CalendarDay, Category, DeadlinePolicy, User
@@ -42,8 +41,6 @@ WORKING_DAY = "working_day"
 KINDS = (DAY_OFF, WORKING_DAY)
 NOTE_MAX = 200
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-# The `holidays` package names VN holidays in these languages.
-HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 POLICY_FIELDS = ("code", "name", "ack_hours", "response_days", "urgent_ack_hours",
                  "urgent_response_days")
 
@@ -221,17 +218,6 @@ def remove_day(entry: CalendarDay, actor: User | None, now: datetime) -> int:
     return recompute_due_times()
 
 
-@lru_cache(maxsize=64)
-def _holidays(year: int, language: str) -> dict[date, str]:
-    loaded = holidays.country_holidays("VN", years=year, language=language)
-    return {day: name for day, name in loaded.items() if day.year == year}
-
-
-def holiday_name(day: date, locale: str = "vi") -> str | None:
-    """The public holiday on ``day`` in the reader's language, or None."""
-    return _holidays(day.year, HOLIDAY_LANGUAGES.get(locale, "vi")).get(day)
-
-
 @dataclass(frozen=True)
 class YearCalendar:
     """A year's public holidays (read-only) and the exceptions an admin set."""
@@ -250,7 +236,7 @@ def clamp_year(year: int | None, default: int) -> int:
 
 def year_calendar(year: int, locale: str = "vi") -> YearCalendar:
     """The public holidays and the exceptions of one year, by date."""
-    public = sorted(_holidays(year, HOLIDAY_LANGUAGES.get(locale, "vi")).items())
+    public = sorted(public_holidays(year, locale).items())
     exceptions = list(
         db.session.scalars(
             sa.select(CalendarDay)

@@ -1,7 +1,7 @@
 """Due times of cases, counted on the working calendar."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,17 +9,24 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.cases.holding import in_recorded_order
+from app.deadlines import clocks
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY, WorkingCalendar
+from app.deadlines.clocks import Deadline
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, CaseStatus, Category, DeadlinePolicy
+from app.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Category,
+    DeadlinePolicy,
+)
 from app.models.calendar import CalendarDay
 
 # A running deadline less than one working day away is "due soon". The rule is
 # an instant (see due_soon_limit) so that the queue's SQL filter and the badges agree.
 DUE_SOON_MINUTES = MINUTES_PER_WORKING_DAY
-# Which deadline is running in each state: the acknowledgment until the unit
-# takes the case up, then the response (paused while awaiting the citizen).
-ACK_CLOCK_STATUSES = (CaseStatus.NEW, CaseStatus.ASSIGNED)
 
 
 class DeadlineState(StrEnum):
@@ -82,19 +89,21 @@ class Pause:
     minutes: int
 
 
-def response_pauses(
-    case: Case, calendar: WorkingCalendar, now: datetime | None = None
+def citizen_pauses(
+    events: Iterable[CaseEvent], since: datetime, calendar: WorkingCalendar,
+    now: datetime | None = None,
 ) -> list[Pause]:
-    """The pauses of the current response clock, read from the timeline.
+    """The stretches of a timeline spent awaiting the citizen, from ``since`` on.
 
     A pause starts with the move into ``awaiting_citizen`` and ends with the move
-    out of it; pauses before the clock started (a reopened case) do not count.
-    An open pause is measured up to ``now`` when given, else counts 0 minutes.
+    out of it; each is measured in whole working minutes (floored), as the due
+    time counts it. Events before ``since`` do not count. An open pause is
+    measured up to ``now`` when given, else counts 0 minutes.
     """
     pauses: list[Pause] = []
     started: datetime | None = None
-    for event in sorted(case.events, key=lambda e: (e.created_at, e.id or 0)):
-        if event.created_at < case.clock_started_at:
+    for event in in_recorded_order(events):
+        if event.created_at < since:
             continue
         if event.to_status == CaseStatus.AWAITING_CITIZEN and started is None:
             started = event.created_at
@@ -108,6 +117,13 @@ def response_pauses(
         so_far = calendar.working_minutes_between(started, now) if now else 0
         pauses.append(Pause(started, None, so_far))
     return pauses
+
+
+def response_pauses(
+    case: Case, calendar: WorkingCalendar, now: datetime | None = None
+) -> list[Pause]:
+    """The pauses of the current response clock (pauses before a reopening do not count)."""
+    return citizen_pauses(case.events, case.clock_started_at, calendar, now)
 
 
 def completed_pause_minutes(pauses: list[Pause]) -> int:
@@ -186,7 +202,7 @@ class Countdown:
     state: DeadlineState
     due_at: datetime | None
     minutes_left: int
-    kind: str  # "ack" or "response" or ""
+    kind: str  # a Deadline ("ack", "response"), or "" when none
 
 
 def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:
@@ -195,17 +211,18 @@ def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:
 
 
 def countdown(case: Case, now: datetime, calendar: WorkingCalendar) -> Countdown:
-    """The deadline that matters now for the case and the working time left before it."""
-    if case.status in ACK_CLOCK_STATUSES:
-        due, kind = case.ack_due_at, "ack"
-    elif case.status == CaseStatus.IN_PROGRESS:
-        due, kind = case.response_due_at, "response"
-    elif case.status == CaseStatus.AWAITING_CITIZEN:
-        return Countdown(DeadlineState.PAUSED, case.response_due_at, 0, "response")
-    elif case.status in (CaseStatus.RESPONDED, CaseStatus.CLOSED):
-        return Countdown(DeadlineState.ANSWERED, case.response_due_at, 0, "response")
-    else:
+    """The deadline that matters now for the case and the working time left before it.
+
+    That is the running deadline that falls first (see app/deadlines/clocks.py).
+    """
+    first = clocks.first_running(case)
+    if first is None:
+        if clocks.paused_deadline(case.status) is not None:
+            return Countdown(DeadlineState.PAUSED, case.response_due_at, 0, Deadline.RESPONSE)
+        if case.status in clocks.ANSWERED_STATUSES:
+            return Countdown(DeadlineState.ANSWERED, case.response_due_at, 0, Deadline.RESPONSE)
         return Countdown(DeadlineState.NONE, None, 0, "")
+    kind, due = first
     if now >= due:
         left = -calendar.working_minutes_between(due, now)
         return Countdown(DeadlineState.OVERDUE, due, left, kind)
@@ -217,20 +234,8 @@ def countdown(case: Case, now: datetime, calendar: WorkingCalendar) -> Countdown
 def current_due_at() -> sa.ColumnElement:
     """SQL: the deadline countdown() looks at (NULL once the case is answered or rejected)."""
     return sa.case(
-        (Case.status.in_([s.value for s in ACK_CLOCK_STATUSES]), Case.ack_due_at),
-        (
-            Case.status.in_([CaseStatus.IN_PROGRESS.value, CaseStatus.AWAITING_CITIZEN.value]),
-            Case.response_due_at,
-        ),
-        else_=None,
-    )
-
-
-def _running_deadline(test: Callable[[sa.ColumnElement], sa.ColumnElement[bool]]):
-    """SQL: the running (not paused) deadline passes ``test``."""
-    return sa.or_(
-        sa.and_(Case.status.in_([s.value for s in ACK_CLOCK_STATUSES]), test(Case.ack_due_at)),
-        sa.and_(Case.status == CaseStatus.IN_PROGRESS.value, test(Case.response_due_at)),
+        (Case.status.in_(clocks.statuses_paused(Deadline.RESPONSE)), Case.response_due_at),
+        else_=clocks.first_running_due(),
     )
 
 
@@ -240,9 +245,10 @@ def deadline_state_filter(
     """SQL selecting the cases countdown() puts in ``state`` (overdue, due soon or on track)."""
     limit = due_soon_limit(now, calendar)
     if state == DeadlineState.OVERDUE:
-        return _running_deadline(lambda due: due <= now)
+        return clocks.any_running(lambda due: due <= now)
     if state == DeadlineState.DUE_SOON:
-        return _running_deadline(lambda due: sa.and_(due > now, due < limit))
+        return sa.and_(clocks.all_running(lambda due: due > now),
+                       clocks.any_running(lambda due: due < limit))
     if state == DeadlineState.ON_TRACK:
-        return _running_deadline(lambda due: due >= limit)
+        return clocks.all_running(lambda due: due >= limit)
     raise ValueError(f"no SQL filter for the deadline state {state!r}")

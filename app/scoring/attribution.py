@@ -1,7 +1,7 @@
 """Which unit is charged for what: the facts the scorecards aggregate in SQL.
 
-A case may pass through several units. Each time it reaches a unit (routing or
-transfer, an "arrival") that unit owes an acknowledgment within its own
+A case may pass through several units. Each time it reaches a unit (an arrival:
+see app/cases/holding.py) that unit owes an acknowledgment within its own
 acknowledgment time counted from the arrival, and — if it keeps the case — an
 answer by the later of the citizen's due time and a full response time counted
 from the arrival. Those two due times are stamped on the arrival event, so SQL
@@ -18,12 +18,17 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.cases.holding import arrival_filter, holding_arrival
 from app.deadlines.calendar import WorkingCalendar
-from app.deadlines.sla import ack_minutes, load_calendar, response_minutes
+from app.deadlines.sla import (
+    ack_minutes,
+    citizen_pauses,
+    completed_pause_minutes,
+    load_calendar,
+    response_minutes,
+)
 from app.extensions import db
-from app.models import Case, CaseEvent, CaseStatus, EventKind
-
-ARRIVALS = (EventKind.ROUTED.value, EventKind.TRANSFERRED.value)
+from app.models import Case, CaseEvent, EventKind
 
 
 def working_minutes_up(calendar: WorkingCalendar, start: datetime, end: datetime) -> int:
@@ -55,31 +60,20 @@ def stamp_arrival(event: CaseEvent, dues: tuple[datetime, datetime]) -> None:
     event.ack_due_at, event.response_due_at = dues
 
 
-def _pending_events(case: Case) -> list[CaseEvent]:
-    """Events of the case added in this transaction and not flushed yet."""
-    return [obj for obj in db.session.new if isinstance(obj, CaseEvent) and obj.case is case]
-
-
 # The hooks read without flushing: a flush in the middle of a move would bump the
-# case's version twice. Events still pending in the session are read from memory.
+# case's version twice. The timeline then holds the stored events and, after
+# them, those added in this transaction.
+def _timeline(case: Case) -> list[CaseEvent]:
+    with db.session.no_autoflush:
+        return list(case.events)
+
+
 def _latest_arrival(case: Case) -> tuple[datetime, datetime | None]:
     """When the case reached its current unit, and that unit's own response due."""
-    stored = None
-    if case.id is not None:
-        with db.session.no_autoflush:
-            stored = db.session.execute(
-                sa.select(CaseEvent.created_at, CaseEvent.response_due_at)
-                .where(CaseEvent.case_id == case.id, CaseEvent.kind.in_(ARRIVALS))
-                .order_by(CaseEvent.id.desc())
-                .limit(1)
-            ).first()
-    pending = [(e.created_at, e.response_due_at) for e in _pending_events(case)
-               if e.kind in ARRIVALS]
-    if pending:
-        return pending[-1]
-    if stored is not None:
-        return stored[0], stored[1]
-    return case.received_at, None
+    arrival = holding_arrival(_timeline(case))
+    if arrival is None:
+        return case.received_at, None
+    return arrival.created_at, arrival.response_due_at
 
 
 def _arrived_at(case: Case) -> datetime:
@@ -91,27 +85,6 @@ def record_acknowledgment(case: Case, now: datetime, calendar: WorkingCalendar |
     with db.session.no_autoflush:
         calendar = calendar or load_calendar()
     case.ack_working_minutes = working_minutes_up(calendar, _arrived_at(case), now)
-
-
-def _citizen_wait_minutes(case: Case, since: datetime, calendar: WorkingCalendar) -> int:
-    """Working minutes awaiting the citizen after ``since``, floored per pause like the due time."""
-    with db.session.no_autoflush:
-        rows = db.session.execute(
-            sa.select(CaseEvent.created_at, CaseEvent.from_status, CaseEvent.to_status)
-            .where(CaseEvent.case_id == case.id, CaseEvent.created_at >= since)
-            .order_by(CaseEvent.id)
-        ).all()
-    rows += [(e.created_at, e.from_status, e.to_status) for e in _pending_events(case)
-             if e.created_at >= since]
-    rows.sort(key=lambda row: row[0])
-    waited, paused_at = 0, None
-    for created_at, from_status, to_status in rows:
-        if to_status == CaseStatus.AWAITING_CITIZEN:
-            paused_at = created_at
-        elif from_status == CaseStatus.AWAITING_CITIZEN and paused_at is not None:
-            waited += calendar.working_minutes_between(paused_at, created_at)
-            paused_at = None
-    return waited
 
 
 def unit_response_due(case: Case) -> datetime:
@@ -137,7 +110,8 @@ def record_response(
     arrived, _own = _latest_arrival(case)
     start = max(arrived, case.clock_started_at)
     elapsed = working_minutes_up(calendar, start, now)
-    case.response_working_minutes = max(0, elapsed - _citizen_wait_minutes(case, start, calendar))
+    waited = completed_pause_minutes(citizen_pauses(_timeline(case), start, calendar))
+    case.response_working_minutes = max(0, elapsed - waited)
 
 
 def backfill(calendar: WorkingCalendar | None = None) -> int:
@@ -149,7 +123,7 @@ def backfill(calendar: WorkingCalendar | None = None) -> int:
     calendar = calendar or load_calendar()
     touched = 0
     missing = sa.select(CaseEvent.case_id).where(
-        CaseEvent.kind.in_(ARRIVALS), CaseEvent.ack_due_at.is_(None)
+        arrival_filter(), CaseEvent.ack_due_at.is_(None)
     )
     unmeasured = sa.select(Case.id).where(
         sa.or_(
@@ -165,7 +139,7 @@ def backfill(calendar: WorkingCalendar | None = None) -> int:
         case = db.session.get(Case, case_id)
         arrivals = db.session.scalars(
             sa.select(CaseEvent)
-            .where(CaseEvent.case_id == case_id, CaseEvent.kind.in_(ARRIVALS),
+            .where(CaseEvent.case_id == case_id, arrival_filter(),
                    CaseEvent.ack_due_at.is_(None))
         ).all()
         for event in arrivals:
@@ -176,6 +150,7 @@ def backfill(calendar: WorkingCalendar | None = None) -> int:
                 .values(ack_due_at=ack_due, response_due_at=own),
                 execution_options={"synchronize_session": False},
             )
+            db.session.expire(event, ["ack_due_at", "response_due_at"])  # read back below
         if case.acknowledged_at and case.ack_working_minutes is None:
             record_acknowledgment(case, case.acknowledged_at, calendar)
         if case.responded_at and case.response_working_minutes is None:

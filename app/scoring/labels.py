@@ -15,7 +15,8 @@ COMPONENT = {
 COMPONENT_RULE = {
     "ack": _l("Arrivals acted on (acknowledged or rejected) by the unit's acknowledgment due "
               "time, over the arrivals whose acknowledgment was due in the period. The clock "
-              "starts when the case reaches the unit, also after a transfer."),
+              "starts when the case reaches the unit, also after a transfer. An arrival the unit "
+              "transfers on before acting on it is judged as a transfer instead."),
     "response": _l("Answers given by the due time, over the answers due in the period; a case "
                    "still unanswered after its due time counts as late. A unit that received a "
                    "case by transfer has at least a full response time from the transfer."),

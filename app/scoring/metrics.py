@@ -1,7 +1,8 @@
 """Per-unit metrics over a period [start, end), in SQL: one grouped query per family.
 
-Every figure is charged to the unit that held the case when it happened.
-The rules, also shown on the "how this score is made" panel:
+Every figure is charged to the unit that held the case when it happened
+(app/cases/holding.py). The definitions, for the score pages in plain words
+in app/scoring/labels.py (COMPONENT_RULE):
 
 * **Received** — cases that reached the unit in the period (routed to it or
   transferred to it), each case counted once per unit.
@@ -44,13 +45,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from app.cases.holding import arrival_filter
+from app.deadlines.clocks import ANSWERED_STATUSES, Deadline, statuses_running
 from app.extensions import db
 from app.models import CampaignWork, Case, CaseEvent, CaseStatus, EventKind, WorkStatus
 
-ARRIVALS = (EventKind.ROUTED.value, EventKind.TRANSFERRED.value)
-ANSWERED = (CaseStatus.RESPONDED.value, CaseStatus.CLOSED.value)
-WAITING = (CaseStatus.ASSIGNED.value, CaseStatus.IN_PROGRESS.value,
-           CaseStatus.AWAITING_CITIZEN.value)
+ANSWERED = tuple(status.value for status in ANSWERED_STATUSES)
+# Cases still owing an answer: their response deadline runs or is paused.
+WAITING = statuses_running(Deadline.RESPONSE, or_paused=True)
 
 
 @dataclass
@@ -88,12 +90,17 @@ def _later(a, b):
     return sa.case((a > b, a), else_=b)
 
 
-def _holder_at(event) -> sa.ScalarSelect:
-    """The unit holding the event's case just before the event (latest earlier arrival)."""
+def arrival_before(event, column=None) -> sa.ScalarSelect:
+    """SQL: of the arrival that gave ``event``'s case to the unit holding it when ``event``
+    was recorded (the latest arrival recorded before it), ``column`` (default: the unit).
+
+    The SQL form of app.cases.holding.holding_arrival; a test checks they agree.
+    """
     arrival = aliased(CaseEvent)
+    column = column or (lambda a: a.to_unit_id)
     return (
-        sa.select(arrival.to_unit_id)
-        .where(arrival.case_id == event.case_id, arrival.kind.in_(ARRIVALS), arrival.id < event.id)
+        sa.select(column(arrival))
+        .where(arrival.case_id == event.case_id, arrival_filter(arrival), arrival.id < event.id)
         .order_by(arrival.id.desc())
         .limit(1)
         .correlate(event)
@@ -106,8 +113,7 @@ def received(start: datetime, end: datetime):
     e = CaseEvent
     return (
         sa.select(e.to_unit_id, sa.func.count(sa.distinct(e.case_id)))
-        .where(e.kind.in_(ARRIVALS), e.to_unit_id.is_not(None),
-               e.created_at >= start, e.created_at < end)
+        .where(arrival_filter(e), e.created_at >= start, e.created_at < end)
         .group_by(e.to_unit_id)
     )
 
@@ -118,15 +124,14 @@ def acknowledgments(start: datetime, end: datetime, as_of: datetime):
     first_action = (
         sa.select(sa.func.min(later.id))
         .where(later.case_id == arrival.case_id, later.id > arrival.id,
-               later.from_status == CaseStatus.ASSIGNED.value)
+               later.from_status.in_(statuses_running(Deadline.ACK)))
         .correlate(arrival)
         .scalar_subquery()
     )
     held = (
         sa.select(arrival.to_unit_id.label("unit_id"), arrival.ack_due_at.label("due"),
                   first_action.label("first_id"))
-        .where(arrival.kind.in_(ARRIVALS), arrival.to_unit_id.is_not(None),
-               arrival.ack_due_at >= start, arrival.ack_due_at < end)
+        .where(arrival_filter(arrival), arrival.ack_due_at >= start, arrival.ack_due_at < end)
         .subquery()
     )
     # Judged as of ``as_of``: actions after it are not known yet.
@@ -143,10 +148,13 @@ def acknowledgments(start: datetime, end: datetime, as_of: datetime):
 
 
 def unit_due_dates_for_cases():
-    """(latest arrival per case, its event alias, the current unit's response due expression)."""
+    """(latest arrival per case, its event alias, the current unit's response due expression).
+
+    The latest arrival recorded is the current holder's (app.cases.holding.holding_arrival).
+    """
     latest = (
         sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.id).label("event_id"))
-        .where(CaseEvent.kind.in_(ARRIVALS))
+        .where(arrival_filter())
         .group_by(CaseEvent.case_id)
         .subquery()
     )
@@ -163,7 +171,7 @@ def responses(start: datetime, end: datetime, as_of: datetime):
     """
     answer = aliased(CaseEvent)
     answers = sa.select(
-        _holder_at(answer).label("unit_id"),
+        arrival_before(answer).label("unit_id"),
         answer.response_due_at.label("due"),
         answer.created_at.label("answered_at"),
     ).where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < end)
@@ -241,7 +249,7 @@ def satisfaction(start: datetime, end: datetime):
     )
     event = aliased(CaseEvent)
     rated = (
-        sa.select(_holder_at(event).label("unit_id"), Case.satisfaction.label("stars"))
+        sa.select(arrival_before(event).label("unit_id"), Case.satisfaction.label("stars"))
         .select_from(last)
         .join(event, event.id == last.c.event_id)
         .join(Case, Case.id == last.c.case_id)
@@ -268,7 +276,7 @@ def reopens(start: datetime, end: datetime):
         .exists()
     )
     answers = (
-        sa.select(_holder_at(answer).label("unit_id"), was_reopened.label("reopened"))
+        sa.select(arrival_before(answer).label("unit_id"), was_reopened.label("reopened"))
         .where(answer.kind == EventKind.PUBLIC_REPLY.value,
                answer.created_at >= start, answer.created_at < end)
         .subquery()
@@ -282,25 +290,13 @@ def reopens(start: datetime, end: datetime):
 
 def transfers(start: datetime, end: datetime):
     """Per unit: transfers it made in the period, and the late ones."""
-    move, arrival = aliased(CaseEvent), aliased(CaseEvent)
-
-    def previous(column):
-        return (
-            sa.select(column)
-            .where(arrival.case_id == move.case_id, arrival.kind.in_(ARRIVALS),
-                   arrival.id < move.id)
-            .order_by(arrival.id.desc())
-            .limit(1)
-            .correlate(move)
-            .scalar_subquery()
-        )
-
+    move = aliased(CaseEvent)
     made = (
         sa.select(
             move.from_unit_id.label("unit_id"),
             move.created_at.label("at"),
-            previous(arrival.ack_due_at).label("ack_due"),
-            previous(arrival.response_due_at).label("own_due"),
+            arrival_before(move, lambda a: a.ack_due_at).label("ack_due"),
+            arrival_before(move, lambda a: a.response_due_at).label("own_due"),
             Case.response_due_at.label("case_due"),
         )
         .join(Case, Case.id == move.case_id)

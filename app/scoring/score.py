@@ -1,30 +1,27 @@
 """The fair campaign score: shrunk rates, normalised to 0–100, weighted by the campaign.
 
-How a score is made (also shown on every scorecard):
-
-1. Each rate component is a count of successes over a count of cases n:
-   acknowledged on time / acknowledgments due; answered on time / answers due;
-   rated 4–5 / rated; answers not reopened / answers; received cases not
-   transferred late / received.
-2. The all-unit rate p is the sum of successes over the sum of n, all units together.
-3. Each unit's rate is shrunk towards p with a prior worth k cases (the
-   campaign's prior strength): shrunk = (successes + k·p) / (n + k). A unit with
-   3 lucky cases stays close to p; a unit with 500 cases keeps its own rate.
-4. A rate component's value is 100 × shrunk (0–100).
-5. Works: 50 × min(1, registered / target) + 50 × min(1, completed / target),
-   where completed includes recognised works and target is the campaign's.
-6. Score = Σ weight × value / Σ weight (the weights sum to 100). A rate
-   component no unit has any case for is left out and the others scaled up.
-7. Units with fewer received cases than the campaign's minimum get a score but
-   no rank. Ties (to 0.01) share a rank.
+The formula is the code below, and only here: ``score_units`` computes it and
+``explain`` writes it out, with the campaign's own weights and settings, for
+the score pages in the reader's language. Nothing else restates it.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app.models.campaigns import COMPONENTS
+from app.scoring import labels
 from app.scoring.metrics import UnitMetrics
+
+# Every component's value, and the score, run from 0 to SCALE.
+SCALE = 100
+# The works component: points for registering works, and for completing them,
+# each in proportion up to the campaign's target number of works.
+WORKS_REGISTERED_POINTS, WORKS_COMPLETED_POINTS = 50, 50
+# Scores that are equal when rounded to this many decimals share a rank.
+RANK_DECIMALS = 2
 
 RATES: dict[str, Callable[[UnitMetrics], tuple[int, int]]] = {
     "ack": lambda m: (m.ack_on_time, m.ack_due),
@@ -69,7 +66,34 @@ def shrink(successes: int, n: int, prior: float, k: int) -> float:
 
 def works_value(registered: int, completed: int, target: int) -> float:
     """The works component, 0–100: half for registering, half for completing, up to the target."""
-    return 50 * min(1.0, registered / target) + 50 * min(1.0, completed / target)
+    return (WORKS_REGISTERED_POINTS * min(1.0, registered / target)
+            + WORKS_COMPLETED_POINTS * min(1.0, completed / target))
+
+
+def points(components: dict[str, dict]) -> dict[str, float | None]:
+    """Each component's part of the score: weight × value ÷ the sum of the weights that count.
+
+    A component without a value (no unit has a case for it) is left out, and
+    the others count for more. The parts add up to the score.
+    """
+    counted = {code: c for code, c in components.items() if c.get("value") is not None}
+    weight_sum = sum(c["weight"] for c in counted.values())
+    return {
+        code: (c["weight"] * c["value"] / weight_sum if code in counted and weight_sum else None)
+        for code, c in components.items()
+    }
+
+
+def computation(component: dict) -> str:
+    """A stored component's value worked out with its own numbers, as the score pages show it."""
+    if "registered" not in component and component.get("shrunk") is None:
+        return "—"
+    if "registered" in component:  # the works component
+        registered, completed, target = (component[key] for key in ("registered", "completed", "target"))
+        return (f"{WORKS_REGISTERED_POINTS} × min(1, {registered} ÷ {target}) + "
+                f"{WORKS_COMPLETED_POINTS} × min(1, {completed} ÷ {target})")
+    return (f"({component['successes']} + {component['k']} × {component['prior']:.3f}) ÷ "
+            f"({component['n']} + {component['k']}) = {component['shrunk']:.3f}")
 
 
 def all_unit_rates(metrics: Iterable[UnitMetrics]) -> dict[str, float | None]:
@@ -89,7 +113,7 @@ def score_units(metrics: dict[int, UnitMetrics], settings: Settings) -> list[Sco
     k = settings.prior_strength
     scored = []
     for unit_id, m in metrics.items():
-        components, total, weight_sum = {}, 0.0, 0
+        components = {}
         for code in COMPONENTS:
             weight = settings.weights.get(code, 0)
             if code == "works":
@@ -106,27 +130,79 @@ def score_units(metrics: dict[int, UnitMetrics], settings: Settings) -> list[Sco
                                         "shrunk": None, "value": None, "weight": weight}
                     continue
                 shrunk = shrink(successes, n, prior, k)
-                value = 100 * shrunk
                 components[code] = {"n": n, "successes": successes,
                                     "raw": successes / n if n else None, "prior": prior, "k": k,
-                                    "shrunk": shrunk, "value": value, "weight": weight}
-            total += weight * value
-            weight_sum += weight
-        score = total / weight_sum if weight_sum else 0.0
-        scored.append(Scored(unit_id, components, min(100.0, max(0.0, score))))
+                                    "shrunk": shrunk, "value": SCALE * shrunk, "weight": weight}
+        score = sum(part for part in points(components).values() if part is not None)
+        scored.append(Scored(unit_id, components, min(float(SCALE), max(0.0, score))))
     return rank(scored, metrics, settings.min_cases)
 
 
 def rank(scored: list[Scored], metrics: dict[int, UnitMetrics], min_cases: int) -> list[Scored]:
     """Competition ranking (1, 2, 2, 4) of the units with enough cases, by score to 0.01."""
     eligible = [s for s in scored if metrics[s.unit_id].received >= min_cases]
-    eligible.sort(key=lambda s: -round(s.score, 2))
+    eligible.sort(key=lambda s: -round(s.score, RANK_DECIMALS))
     previous, position = None, 0
     for index, s in enumerate(eligible, start=1):
-        key = round(s.score, 2)
+        key = round(s.score, RANK_DECIMALS)
         if key != previous:
             position, previous = index, key
         s.rank = position
     others = [s for s in scored if s.rank is None]
     others.sort(key=lambda s: -s.score)
     return eligible + others
+
+
+@dataclass(frozen=True)
+class ComponentRule:
+    """One component as the score pages explain it."""
+
+    code: str
+    label: str
+    weight: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a campaign's score is made: the steps of the formula, and what each component counts."""
+
+    steps: list[str]
+    components: list[ComponentRule]
+
+
+def explain(settings: Settings) -> Explanation:
+    """The formula of ``score_units`` written out with the campaign's weights and settings.
+
+    In the reader's language (call it within a request or ``force_locale``).
+    """
+    k = settings.prior_strength
+    weights = {code: settings.weights.get(code, 0) for code in COMPONENTS}
+    terms = " + ".join(
+        _("%(weight)d × %(component)s", weight=weight, component=labels.COMPONENT[code])
+        for code, weight in weights.items() if weight
+    )
+    target = settings.works_target
+    steps = [
+        _("Each component except campaign works is a rate: successes over cases (n) in the "
+          "period; what counts for each is listed below."),
+        _("p is the rate of all units together: their successes over their cases."),
+        _("The rate is shrunk towards the rate of all units together, p, as if the unit had "
+          "%(k)d more cases at that rate: shrunk = (successes + k × p) / (n + k), with "
+          "k = %(k)d. A unit with a handful of cases stays near p; a unit with hundreds keeps "
+          "its own rate.", k=k),
+        _("Value of a rate component = %(scale)d × shrunk rate.", scale=SCALE),
+        _("Value of campaign works = %(a)d × min(1, registered ÷ %(t)d) + %(b)d × min(1, "
+          "completed ÷ %(t)d); recognised works count as completed.",
+          a=WORKS_REGISTERED_POINTS, b=WORKS_COMPLETED_POINTS, t=target),
+        _("Score = (%(terms)s) ÷ %(total)d.", terms=terms, total=sum(weights.values())),
+        _("A rate component that no unit has a case for is left out, and the score is divided "
+          "by the sum of the other weights instead."),
+        _("Units that received fewer than %(n)d cases get a score but no rank. Scores equal "
+          "when rounded to %(d)d decimals share a rank.", n=settings.min_cases, d=RANK_DECIMALS),
+    ]
+    components = [
+        ComponentRule(code, str(labels.COMPONENT[code]), weight, str(labels.COMPONENT_RULE[code]))
+        for code, weight in weights.items()
+    ]
+    return Explanation(steps, components)

@@ -11,7 +11,7 @@ from app.core.timeutil import to_local
 from app.extensions import db
 from app.models import Campaign, Case, ScoreSnapshot, Unit, User
 from app.org.units import descendant_ids
-from app.scoring import snapshots
+from app.scoring import score, snapshots
 from app.scoring.metrics import unit_due_dates_for_cases
 
 LATE_CASES_SHOWN = 50
@@ -60,6 +60,21 @@ class Scorecard:
     def parent_ids(self) -> set[int]:
         """Units that have units under them (from the loaded list: no query per unit)."""
         return {u.parent_id for u in self.units if u.parent_id is not None}
+
+    @property
+    def how(self) -> score.Explanation | None:
+        """How the campaign's score is made, written out from the formula itself."""
+        return score.explain(score.Settings.of(self.campaign)) if self.campaign else None
+
+    @staticmethod
+    def points(row: ScoreSnapshot) -> dict[str, float | None]:
+        """Each component's part of the row's score (the parts add up to the score)."""
+        return score.points(row.components)
+
+    @staticmethod
+    def computation(component: dict) -> str:
+        """A component's value worked out with its numbers."""
+        return score.computation(component)
 
     def rank_change(self, row: ScoreSnapshot) -> int | None:
         """Places gained (positive) or lost since the previous computation."""

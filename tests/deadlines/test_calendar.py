@@ -17,11 +17,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from app.deadlines import calendar as calendar_module
 from app.deadlines.calendar import (
     DEFAULT_SHIFTS,
     LOCAL_TZ,
     MINUTES_PER_WORKING_DAY,
     WorkingCalendar,
+    holiday_name,
+    public_holidays,
 )
 
 UTC = timezone.utc
@@ -199,6 +202,53 @@ def test_holiday_name() -> None:
     assert DEFAULT.holiday_name(date(2026, 4, 30))
     assert DEFAULT.holiday_name(date(2026, 3, 10)) is None
     assert SWAPPED.holiday_name(date(2027, 2, 10))
+
+
+def test_public_holidays_in_both_languages() -> None:
+    assert public_holidays(2026)[date(2026, 2, 17)] == "Tết Nguyên Đán"
+    assert public_holidays(2026, "en")[date(2026, 4, 30)] == "Liberation Day/Reunification Day"
+    assert public_holidays(2026, "fr") == public_holidays(2026, "vi")  # unknown: Vietnamese
+    assert set(public_holidays(2026, "en")) == set(public_holidays(2026))
+    assert all(day.year == 2026 for day in public_holidays(2026))
+    assert holiday_name(date(2026, 4, 30), "en") == "Liberation Day/Reunification Day"
+    assert DEFAULT.holiday_name(date(2026, 2, 17)) == "Tết Nguyên Đán"
+    assert holiday_name(date(2026, 3, 10)) is None
+
+
+def test_public_holidays_are_loaded_once_per_year_and_language(monkeypatch) -> None:
+    calls = []
+    real = holidays.country_holidays
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("years"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(calendar_module.holidays, "country_holidays", counting)
+    calendar_module._load_holidays.cache_clear()
+    try:
+        fresh = WorkingCalendar(days_off={date(2031, 1, 2)})
+        for day in range(1, 29):
+            fresh.is_working_day(date(2031, 2, day))
+        holiday_name(date(2031, 1, 1))
+        public_holidays(2031, "en")
+        public_holidays(2031, "en")
+        assert calls == [2031, 2031]  # Vietnamese names, then English ones
+    finally:
+        calendar_module._load_holidays.cache_clear()
+
+
+def test_only_the_calendar_loads_the_holidays_package() -> None:
+    """One holiday source: every other module asks app.deadlines.calendar."""
+    import re
+    from pathlib import Path
+
+    app_dir = Path(calendar_module.__file__).parents[1]
+    importing = {
+        path.relative_to(app_dir).as_posix()
+        for path in app_dir.rglob("*.py")
+        if re.search(r"^\s*(import holidays|from holidays\b)", path.read_text(), re.MULTILINE)
+    }
+    assert importing == {"deadlines/calendar.py"}
 
 
 def test_custom_single_shift() -> None:

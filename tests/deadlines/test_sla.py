@@ -16,7 +16,12 @@ import sqlalchemy as sa
 from app.cases import lifecycle
 from app.deadlines import settings
 from app.deadlines.explanation import explain_case
-from app.deadlines.sla import load_calendar, response_pauses
+from app.deadlines.sla import (
+    citizen_pauses,
+    completed_pause_minutes,
+    load_calendar,
+    response_pauses,
+)
 from app.models import Category, User
 from tests.factories import EMAILS, make_case, make_policy
 
@@ -126,6 +131,25 @@ def test_an_open_pause_is_listed_but_does_not_move_the_due_time_yet(db, world):
     pauses = response_pauses(case, load_calendar(), vn(3, 2, 14))
     assert [(p.start, p.end, p.minutes) for p in pauses] == [(vn(3, 2, 10), None, 150)]
     assert explain_case(case, load_calendar(), vn(3, 2, 14)).response.due == vn(3, 16, 9)
+
+
+def test_the_due_time_and_the_unit_s_measured_time_leave_out_the_same_pauses(db, world):
+    case = make_case(db.session.get(Category, world.tax), now=MONDAY)
+    lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
+    lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(3, 2, 10))
+    lifecycle.citizen_reply(case, "123", vn(3, 2, 14))  # 150 working minutes
+    lifecycle.ask_citizen(case, officer(db), "Xin bản chụp.", vn(3, 3, 15))
+    lifecycle.resume(case, officer(db), vn(3, 4, 8))  # 120 + 30
+    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(3, 5, 9))
+    db.session.commit()
+    calendar = load_calendar()
+    pauses = response_pauses(case, calendar)
+    assert [p.minutes for p in pauses] == [150, 150]
+    assert completed_pause_minutes(pauses) == case.paused_minutes == 300
+    # Mon 09:00 -> Thu 09:00 is 390 + 480 + 480 + 90 = 1440 working minutes.
+    assert case.response_working_minutes == 1440 - 300
+    later = citizen_pauses(case.events, vn(3, 3, 12), calendar)
+    assert [(p.start, p.end, p.minutes) for p in later] == [(vn(3, 3, 15), vn(3, 4, 8), 150)]
 
 
 def test_a_reopened_case_counts_only_the_new_clock_and_its_pauses(db, world):

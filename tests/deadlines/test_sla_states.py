@@ -53,8 +53,12 @@ def boundary_cases(db, world):
         lifecycle.acknowledge(paused, staff("officer_thue"), MONDAY_9AM)
         lifecycle.ask_citizen(paused, staff("officer_thue"), "?", MONDAY_9AM)
         paused.response_due_at = due
+        # Assigned, but the answer falls due before the acknowledgment: the answer counts.
+        answer_first = make_case(tax, title=f"answer-first {name}")
+        answer_first.ack_due_at = due + timedelta(days=30)
+        answer_first.response_due_at = due
         made.update({f"ack {name}": assigned, f"response {name}": working,
-                     f"paused {name}": paused})
+                     f"paused {name}": paused, f"answer-first {name}": answer_first})
     db.session.commit()
     return made
 
@@ -63,7 +67,7 @@ def test_countdown_states_at_the_boundaries(db, boundary_cases):
     calendar = sla.load_calendar()
     states = {name: sla.countdown(case, FRIDAY_4PM, calendar).state
               for name, case in boundary_cases.items()}
-    for kind in ("ack", "response"):
+    for kind in ("ack", "response", "answer-first"):
         assert states[f"{kind} passed"] == DeadlineState.OVERDUE
         assert states[f"{kind} exactly_now"] == DeadlineState.OVERDUE
         assert states[f"{kind} just_after_now"] == DeadlineState.DUE_SOON
@@ -72,6 +76,17 @@ def test_countdown_states_at_the_boundaries(db, boundary_cases):
         assert states[f"{kind} at_limit"] == DeadlineState.ON_TRACK
         assert states[f"{kind} next_week"] == DeadlineState.ON_TRACK
     assert {states[name] for name in states if name.startswith("paused")} == {DeadlineState.PAUSED}
+    kinds = {name: sla.countdown(case, FRIDAY_4PM, calendar).kind
+             for name, case in boundary_cases.items()}
+    assert {kinds[n] for n in kinds if n.startswith("answer-first")} == {"response"}
+    assert {kinds[n] for n in kinds if n.startswith("ack")} == {"ack"}
+
+
+def test_the_queue_orders_by_the_deadline_countdown_shows(db, boundary_cases):
+    calendar = sla.load_calendar()
+    due = dict(db.session.execute(sa.select(Case.title, sla.current_due_at())).all())
+    for name, case in boundary_cases.items():
+        assert due[case.title] == sla.countdown(case, FRIDAY_4PM, calendar).due_at, name
 
 
 @pytest.mark.parametrize("now", [FRIDAY_4PM, FRIDAY_4PM - timedelta(hours=30), MONDAY_4PM])

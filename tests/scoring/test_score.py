@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.models import Campaign, CampaignField, CampaignWork, ScoreSnapshot, WorkStatus
-from app.scoring import metrics, snapshots
+from app.scoring import metrics, score, snapshots
 from app.scoring.metrics import UnitMetrics
 from app.scoring.score import Settings, score_units, shrink, works_value
 from tests.scoring.test_metrics import LATER, MARCH, at, march  # noqa: F401 - fixture
@@ -141,3 +142,71 @@ def test_nightly_job_refreshes_open_campaigns_and_public_figures(db, campaign):
     assert first == refresh_score_snapshots()  # idempotent: same rows replaced
     kinds = set(db.session.scalars(sa.select(ScoreSnapshot.period_key)))
     assert "all" in kinds and any(k.isdigit() for k in kinds)
+
+
+def _explained(app, settings: Settings, locale: str = "en"):
+    with app.test_request_context(), force_locale(locale):
+        return score.explain(settings)
+
+
+def test_the_explanation_is_written_from_the_weights_and_settings(app):
+    settings = Settings(dict(WEIGHTS), prior_strength=4, min_cases=3, works_target=2)
+    found = _explained(app, settings)
+    assert "Score = (15 × Acknowledged on time + 35 × Answered on time + 20 × Rated 4–5 + " \
+           "10 × Not reopened + 5 × No late transfer + 15 × Campaign works) ÷ 100." in found.steps
+    assert any("shrunk = (successes + k × p) / (n + k), with k = 4." in s for s in found.steps)
+    assert any(s.startswith("Value of campaign works = 50 × min(1, registered ÷ 2) + 50 × min(1, "
+                            "completed ÷ 2)") for s in found.steps)
+    assert any("fewer than 3 cases" in s for s in found.steps)
+    assert [(c.code, c.weight) for c in found.components] == list(WEIGHTS.items())
+
+    reweighted = dict(WEIGHTS, ack=25, response=25)
+    changed = _explained(app, Settings(reweighted, prior_strength=30, min_cases=3, works_target=2))
+    assert changed.steps != found.steps
+    assert "Score = (25 × Acknowledged on time + 25 × Answered on time + 20 × Rated 4–5 + " \
+           "10 × Not reopened + 5 × No late transfer + 15 × Campaign works) ÷ 100." in changed.steps
+    assert any("with k = 30." in s for s in changed.steps)
+    assert [c.weight for c in changed.components][:2] == [25, 25]
+
+
+def test_a_weight_of_zero_drops_the_component_from_the_formula(app):
+    weights = dict(WEIGHTS, transfer=0, reopen=15)
+    found = _explained(app, Settings(weights))
+    assert "Score = (15 × Acknowledged on time + 35 × Answered on time + 20 × Rated 4–5 + " \
+           "15 × Not reopened + 15 × Campaign works) ÷ 100." in found.steps
+
+
+def test_the_explanation_is_in_vietnamese_too(app):
+    found = _explained(app, Settings(dict(WEIGHTS), prior_strength=4), "vi")
+    assert "Điểm = (15 × Tiếp nhận đúng hạn + 35 × Trả lời đúng hạn + 20 × Đánh giá 4–5 + " \
+           "10 × Không bị mở lại + 5 × Không chuyển trễ + 15 × Công trình phong trào) ÷ 100." \
+           in found.steps
+    assert any("với k = 4" in s for s in found.steps)
+    assert found.components[0].label == "Tiếp nhận đúng hạn"
+
+
+def test_the_explanation_and_the_computation_share_their_constants(app, monkeypatch):
+    monkeypatch.setattr(score, "WORKS_REGISTERED_POINTS", 70)
+    monkeypatch.setattr(score, "WORKS_COMPLETED_POINTS", 30)
+    assert works_value(2, 0, 2) == 70
+    found = _explained(app, Settings(dict(WEIGHTS), works_target=4))
+    assert any(s.startswith("Value of campaign works = 70 × min(1, registered ÷ 4) + 30 × min(1, "
+                            "completed ÷ 4)") for s in found.steps)
+    assert score.computation({"registered": 1, "completed": 0, "target": 4, "value": 17.5}) \
+        == "70 × min(1, 1 ÷ 4) + 30 × min(1, 0 ÷ 4)"
+
+
+def test_the_points_add_up_to_the_score_also_when_a_component_is_left_out():
+    """Nobody was rated: satisfaction (weight 20) is left out and the others count
+    over 80: score = (15·100 + 35·50 + 10·100 + 5·100 + 15·0) / 80 = 59.375 for unit 1."""
+    units = {1: UnitMetrics(1, received=2, ack_due=2, ack_on_time=2, response_due=2,
+                            response_on_time=1, answered=2),
+             2: UnitMetrics(2, received=2, ack_due=2, ack_on_time=2, response_due=2,
+                            response_on_time=1, answered=2)}
+    scored = {s.unit_id: s for s in score_units(units, Settings(dict(WEIGHTS), prior_strength=0))}
+    first = scored[1]
+    parts = score.points(first.components)
+    assert parts["satisfaction"] is None
+    assert sum(p for p in parts.values() if p is not None) == pytest.approx(first.score)
+    assert first.score == pytest.approx(59.375)
+    assert parts["response"] == pytest.approx(35 * 50 / 80)

@@ -185,3 +185,31 @@ def test_query_counts_do_not_grow_with_data(app, client, auth, scored, march):
         for path in paths:
             client.get(path)
     assert counts[0] == counts[1] == len(large)
+
+
+def test_the_score_pages_explain_the_campaign_s_own_weights(db, client, auth, scored):
+    auth.login(EMAILS["committee"])
+    index = f"/scorecards?campaign={scored.id}&period=2026-03"
+    unit_page = f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03"
+    formula = "Điểm = (15 × Tiếp nhận đúng hạn + 35 × Trả lời đúng hạn"
+    assert formula in client.get(index).get_data(as_text=True)
+    assert formula in client.get(unit_page).get_data(as_text=True)
+    scored.weight_ack, scored.weight_response = 25, 25
+    db.session.commit()
+    for page in (index, unit_page):
+        text = client.get(page).get_data(as_text=True)
+        assert formula not in text
+        assert "Điểm = (25 × Tiếp nhận đúng hạn + 25 × Trả lời đúng hạn" in text
+        assert "với k = 4." in text
+
+
+def test_the_unit_page_s_points_add_up_to_its_score(client, auth, scored):
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03").get_data(
+        as_text=True)
+    table = text[text.index('id="components-heading"'):text.index('id="figures-heading"')]
+    rows = re.findall(r'<td class="num">[^<]*</td>\s*<td class="num">(\d+)</td>\s*'
+                      r'<td class="num">([\d.]+)</td>\s*</tr>', table)
+    assert len(rows) == 6
+    assert sum(float(points) for _weight, points in rows) == pytest.approx(58.3, abs=0.1)
+    assert "50 × min(1, 1 ÷ 2) + 50 × min(1, 1 ÷ 2)" in table
