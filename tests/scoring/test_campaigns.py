@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.cases import access
 from app.core.errors import IllegalMove, InvalidInput, NotPermitted
 from app.extensions import db as _db
 from app.models import (
@@ -158,8 +159,8 @@ def test_a_field_with_registered_works_cannot_be_removed(db, campaign):
 @pytest.mark.parametrize("who", ["committee", "head_thue", "officer_thue", "operator"])
 def test_only_admins_save_campaigns(db, world, who):
     _refused(NotPermitted, campaigns.save_campaign, user(who), _data())
-    assert not campaigns.may_manage(user(who))
-    assert campaigns.may_manage(user("admin"))
+    assert not access.may_edit_campaigns(user(who))
+    assert access.may_edit_campaigns(user("admin"))
 
 
 # Works -----------------------------------------------------------------------
@@ -176,7 +177,7 @@ def test_unit_staff_register_works_for_their_own_unit(db, world, campaign):
 
 @pytest.mark.parametrize("who", ["committee", "admin", "operator"])
 def test_only_unit_staff_register_works(db, campaign, who):
-    assert not campaigns.may_register(user(who), campaign)
+    assert not access.may_register_work(user(who), campaign)
     _refused(NotPermitted, _register, campaign, who)
 
 
@@ -184,7 +185,7 @@ def test_a_closed_campaign_takes_no_more_works(db, campaign):
     _register(campaign)
     campaign.status = CampaignStatus.CLOSED.value
     db.session.commit()
-    assert not campaigns.may_register(user("officer_thue"), campaign)
+    assert not access.may_register_work(user("officer_thue"), campaign)
     _refused(NotPermitted, _register, campaign)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignWork)) == 1
 
@@ -275,7 +276,7 @@ def test_the_committee_commends_collectives_and_individuals(db, world, campaign)
 def test_commendations_are_refused_with_the_field_at_fault(db, world, campaign):
     committee, thue = user("committee"), db.session.get(Unit, world.thue)
     for who in ("head_thue", "officer_thue", "operator"):
-        assert not campaigns.may_commend(user(who))
+        assert not access.may_commend(user(who))
         _refused(NotPermitted, campaigns.add_commendation, user(who), campaign, "city",
                  "collective", thue, "", "", MONDAY_9AM)
     cases = [
@@ -314,5 +315,5 @@ def test_the_summary_counts_works_by_field_and_status_and_commendations(db, worl
                                         ("committee", True), ("admin", True),
                                         ("operator", False)])
 def test_who_reads_campaigns(db, world, who, viewer):
-    assert campaigns.may_view(user(who)) is viewer
-    assert not campaigns.may_view(None)
+    assert access.may_view_campaigns(user(who)) is viewer
+    assert not access.may_view_campaigns(None)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.cases import access
 from app.core.timeutil import LOCAL_TZ
 from app.models import Campaign, CampaignStatus, Case, ScoreSnapshot, Unit
 from app.scoring import scorecards, snapshots
@@ -77,17 +78,17 @@ def computed(db, tree):
                                          ("head_thue", True), ("officer_thue", False),
                                          ("operator", False)])
 def test_who_may_view_scorecards(db, world, who, allowed):
-    assert scorecards.may_view_scorecards(user(who)) is allowed
-    assert not scorecards.may_view_scorecards(None)
+    assert access.may_view_scorecards(user(who)) is allowed
+    assert not access.may_view_scorecards(None)
 
 
 def test_a_unit_head_sees_their_unit_and_the_units_under_it(db, tree):
     world, branch = tree
     units = scorecards.all_units()
-    assert scorecards.visible_unit_ids(user("committee"), units) is None
-    assert scorecards.visible_unit_ids(user("admin"), units) is None
-    assert scorecards.visible_unit_ids(user("head_thue"), units) == {world.thue, branch}
-    assert scorecards.visible_unit_ids(user("officer_thue"), units) == set()
+    assert access.scorecard_unit_ids(user("committee"), units) is None
+    assert access.scorecard_unit_ids(user("admin"), units) is None
+    assert access.scorecard_unit_ids(user("head_thue"), units) == {world.thue, branch}
+    assert access.scorecard_unit_ids(user("officer_thue"), units) == set()
     assert scorecards.subtree(units, world.root) == {world.root, world.thue, world.bhxh, branch}
     assert scorecards.subtree(units, world.bhxh) == {world.bhxh}
 
