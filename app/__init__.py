@@ -12,6 +12,7 @@ from flask import Flask, g, request
 from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, config_from_env
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -39,6 +40,7 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_database_url(app)
     configure_secret_key(app)
+    trust_proxies(app)
     register_request_hooks(app)  # first, so the request id exists for every later hook
     register_extensions(app)
     register_blueprints(app)
@@ -69,6 +71,19 @@ def configure_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         os.chmod(key_file, 0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the last TRUSTED_PROXIES proxies' headers.
+
+    Rate limits and the sign-in lockout count per ``request.remote_addr``; behind a
+    proxy that is the proxy's address unless its X-Forwarded-For is trusted.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES={hops} must be 0 or the number of proxies in front.")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 @event.listens_for(Engine, "connect")
