@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import time
 import uuid
@@ -22,6 +23,13 @@ CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 log = logging.getLogger("lang_nghe.request")
+# Path parts that work as passwords: a citizen's tracking code, a one-time password link.
+SECRET_PATH_PARTS = re.compile(r"^(/track|/password/set)/[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """The request path with tracking codes and password-link tokens masked, for logs."""
+    return SECRET_PATH_PARTS.sub(r"\1/***", path)
 
 
 def create_app(
@@ -163,7 +171,7 @@ def register_request_hooks(app: Flask) -> None:
         log.info(
             "%s %s %s %.1fms id=%s",
             request.method,
-            request.path,
+            loggable_path(request.path),
             response.status_code,
             elapsed_ms,
             g.get("request_id", "-"),
