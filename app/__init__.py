@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import time
 import uuid
@@ -12,6 +13,7 @@ from flask import Flask, g, request
 from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, config_from_env
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -21,6 +23,13 @@ CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 log = logging.getLogger("lang_nghe.request")
+# Path parts that work as passwords: a citizen's tracking code, a one-time password link.
+SECRET_PATH_PARTS = re.compile(r"^(/track|/password/set)/[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """The request path with tracking codes and password-link tokens masked, for logs."""
+    return SECRET_PATH_PARTS.sub(r"\1/***", path)
 
 
 def create_app(
@@ -39,6 +48,7 @@ def create_app(
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_database_url(app)
     configure_secret_key(app)
+    trust_proxies(app)
     register_request_hooks(app)  # first, so the request id exists for every later hook
     register_extensions(app)
     register_blueprints(app)
@@ -69,6 +79,19 @@ def configure_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         os.chmod(key_file, 0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the last TRUSTED_PROXIES proxies' headers.
+
+    Rate limits and the sign-in lockout count per ``request.remote_addr``; behind a
+    proxy that is the proxy's address unless its X-Forwarded-For is trusted.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES={hops} must be 0 or the number of proxies in front.")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 @event.listens_for(Engine, "connect")
@@ -148,7 +171,7 @@ def register_request_hooks(app: Flask) -> None:
         log.info(
             "%s %s %s %.1fms id=%s",
             request.method,
-            request.path,
+            loggable_path(request.path),
             response.status_code,
             elapsed_ms,
             g.get("request_id", "-"),

@@ -46,6 +46,9 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "lang-nghe@localhost")
     # Where citizens reach the site; links in emails are built on it.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (nginx alone: 1).
+    # 0 ignores those headers, so that a client cannot choose the address it is counted as.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -105,7 +105,7 @@ SCHEMAS = {
         "additionalProperties": False,
         "description": (
             "A case. Fields marked private are null unless the case is publicly listed or the "
-            "request carries the api_key that filed it. Contact details are never returned."
+            "request carries the key that filed it. Contact details are never returned."
         ),
         "required": ["service_request_id", "status", "status_notes", "service_name",
                      "service_code", "description", "agency_responsible", "service_notice",
@@ -161,13 +161,15 @@ SCHEMAS = {
     },
     "NewRequest": {
         "type": "object",
-        "required": ["api_key", "service_code"],
+        "required": ["service_code"],
         "description": (
             "A location is required: lat and long, address_string or address_id. Answers to "
             "the service definition go in attribute[CODE] (attribute[CODE][] for several)."
         ),
         "properties": {
-            "api_key": {"type": "string"},
+            "api_key": {"type": "string", "deprecated": True, "description": (
+                "Discouraged: send the key in the X-Api-Key header instead. Accepted here and "
+                "in the query string because GeoReport v2 says so.")},
             "service_code": {"type": "string"},
             "jurisdiction_id": {"type": "string", "description": "Accepted and ignored."},
             "lat": {"type": "number", "minimum": -90, "maximum": 90},
@@ -198,13 +200,19 @@ COMMON_PARAMETERS = [
      "description": "Language of names and messages (Vietnamese by default; Accept-Language "
                     "is read too)."},
 ]
+API_KEY_HEADER = {
+    "name": "X-Api-Key", "in": "header", "required": False, "schema": {"type": "string"},
+    "description": "Your key. Required to file a request; on GET, optional: the key that filed "
+                   "a request sees its private fields.",
+}
 API_KEY_QUERY = {
-    "name": "api_key", "in": "query", "required": False, "schema": {"type": "string"},
-    "description": "Optional on GET: the key that filed a request sees its private fields.",
+    "name": "api_key", "in": "query", "required": False, "deprecated": True,
+    "schema": {"type": "string"},
+    "description": "Discouraged: URLs end up in logs. Send the X-Api-Key header instead.",
 }
 ERROR_TEXT = {
     400: "The request is invalid (the body says why).",
-    403: "Missing, invalid or revoked api_key.",
+    403: "Missing, invalid or revoked key.",
     404: "No such service, request or token.",
     429: "Too many requests for this key (or, without a key, from this address).",
 }
@@ -249,6 +257,7 @@ def _paths(fmt: str) -> dict:
          "description": "With start_date: at most 90 days apart. Default: the last 90 days."},
         {"name": "status", "in": "query", "required": False, "schema": {"type": "string"},
          "description": "open, closed, or both comma-separated."},
+        API_KEY_HEADER,
         API_KEY_QUERY,
     ]
     requests_path = _get(fmt, "get requests", "ServiceRequests", (400, 403),
@@ -256,7 +265,7 @@ def _paths(fmt: str) -> dict:
     requests_path["post"] = {
         "summary": "file a request",
         "operationId": f"PostRequest{fmt.upper()}",
-        "parameters": COMMON_PARAMETERS,
+        "parameters": [API_KEY_HEADER, *COMMON_PARAMETERS],
         "requestBody": {
             "required": True,
             "content": {"application/x-www-form-urlencoded": {
@@ -273,7 +282,7 @@ def _paths(fmt: str) -> dict:
         f"/requests.{fmt}": requests_path,
         f"/requests/{{service_request_id}}.{fmt}": _get(
             fmt, "get request", "ServiceRequests", (403, 404),
-            [_path_parameter("service_request_id"), API_KEY_QUERY]),
+            [_path_parameter("service_request_id"), API_KEY_HEADER, API_KEY_QUERY]),
         f"/tokens/{{token}}.{fmt}": _get(
             fmt, "get token", "Token", (404,), [_path_parameter("token")]),
     }

@@ -29,8 +29,12 @@ def _steer(case, data, api_data) -> None:
     for name in ("service_request_id", "token"):
         if name in path:
             path[name] = data.draw(st.sampled_from([*references, path[name]]))
+    if case.headers is not None and "X-Api-Key" in case.headers:
+        case.headers["X-Api-Key"] = data.draw(
+            st.sampled_from([api_data.key, case.headers["X-Api-Key"]]))
     if case.method == "POST" and isinstance(case.body, dict):
-        case.body["api_key"] = api_data.key
+        case.body.pop("api_key", None)
+        case.headers = {**(case.headers or {}), "X-Api-Key": api_data.key}
         case.body["service_code"] = data.draw(
             st.sampled_from(["THUE", "BHXH", "KHAC", str(case.body.get("service_code", ""))]))
         if data.draw(st.booleans()):  # a request that can be filed, with generated extras

@@ -168,3 +168,16 @@ def test_the_filing_key_sees_its_request_in_full_and_others_see_it_redacted(clie
 def test_no_csrf_token_or_session_is_needed(client, api_data):
     response = client.post("/open311/v2/requests.json", data=_form(api_data))
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
+
+
+def test_the_key_in_the_x_api_key_header_files_a_request(app, client, api_data):
+    before = _count(app)
+    form = _form(api_data, api_key=None)
+    response = client.post("/open311/v2/requests.json", data=form,
+                           headers={"X-Api-Key": api_data.key})
+    assert response.status_code == 200 and REFERENCE.match(response.get_json()[0]["service_request_id"])
+    assert _count(app) == before + 1
+    refused = client.post("/open311/v2/requests.json?lang=en", data=form,
+                          headers={"X-Api-Key": api_data.revoked_key})
+    assert refused.status_code == 403
+    assert refused.get_json()[0]["description"] == "Invalid or revoked api_key."

@@ -215,3 +215,30 @@ def test_the_openapi_document_names_only_real_endpoints(app, client):
                  if rule.endpoint.startswith("api.") and rule.endpoint not in (
                      "api.unknown", "api.openapi") for m in rule.methods - {"HEAD", "OPTIONS"}}
     assert seen == api_rules
+
+
+def test_reads_take_the_key_from_the_x_api_key_header(client, api_data):
+    url = f"/open311/v2/requests/{api_data.private_api}.json"
+    mine = _json(client.get(url, headers={"X-Api-Key": api_data.key}))[0]
+    assert mine["description"] == "Mô tả riêng tư của ứng dụng A"
+    by_id = _json(client.get(f"/open311/v2/requests.json?service_request_id={api_data.private_api}",
+                             headers={"X-Api-Key": api_data.key}))
+    assert [i["description"] for i in by_id] == ["Mô tả riêng tư của ứng dụng A"]
+    other = _json(client.get(url, headers={"X-Api-Key": api_data.other_key}))[0]
+    assert other["description"] is None
+    for path in (url, "/open311/v2/requests.xml"):
+        assert client.get(path, headers={"X-Api-Key": "ln311_wrong"}).status_code == 403
+
+
+def test_the_openapi_document_describes_the_key_header_and_discourages_the_query(client):
+    paths = client.get("/open311/v2/openapi.json").get_json()["paths"]
+    for path, method in (("/requests.json", "get"), ("/requests.json", "post"),
+                         ("/requests/{service_request_id}.xml", "get")):
+        parameters = {p["name"]: p for p in paths[path][method]["parameters"]}
+        assert parameters["X-Api-Key"]["in"] == "header", (path, method)
+        if method == "get":
+            assert parameters["api_key"]["deprecated"] is True
+    document = client.get("/open311/v2/openapi.json").get_json()
+    new_request = document["components"]["schemas"]["NewRequest"]
+    assert "api_key" not in new_request["required"]
+    assert new_request["properties"]["api_key"]["deprecated"] is True
