@@ -64,7 +64,7 @@ class Config:
     ATTACHMENTS_PER_CASE = _int("ATTACHMENTS_PER_CASE", 5)
     # Decoding is bounded before it starts: pixels one photo may decode (JPEGs are
     # decoded reduced, so larger phone photos still fit), and all photos of one form.
-    ATTACHMENT_MAX_PIXELS = _int("ATTACHMENT_MAX_PIXELS", 24_000_000)
+    ATTACHMENT_MAX_PIXELS = _int("ATTACHMENT_MAX_PIXELS", 20_000_000)
     ATTACHMENT_PIXELS_PER_REQUEST = _int("ATTACHMENT_PIXELS_PER_REQUEST", 60_000_000)
     # A full form with every file at its largest still fits; anything bigger gets the 413 page.
     MAX_CONTENT_LENGTH = _int(

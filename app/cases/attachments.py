@@ -178,7 +178,8 @@ def _reencode(data: bytes, content_type: str, name: str, field: str,
                 )
             opened.load()
             icc_profile = opened.info.get("icc_profile")
-            opened.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            # Bilinear is antialiased when shrinking and half the cost of bicubic.
+            opened.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.BILINEAR)
             image = ImageOps.exif_transpose(opened)
             # Keep only what drawing needs; EXIF, XMP and comments stay behind.
             image.info = {k: v for k, v in image.info.items() if k == "transparency"}

@@ -203,7 +203,7 @@ def test_a_picture_too_large_is_refused_from_its_header_before_decoding(app, wid
         with pytest.raises(InvalidInput) as err:
             attachments.clean(upload(crafted, "bom.png"), "attachments")
         assert err.value.field == "attachments" and err.value.status_code == 422
-        assert str(err.value.message) == "Ảnh “bom.png” quá lớn: tối đa 24 megapixel."
+        assert str(err.value.message) == "Ảnh “bom.png” quá lớn: tối đa 20 megapixel."
 
 
 def test_pillow_itself_refuses_oversized_headers_for_every_caller():
@@ -286,3 +286,11 @@ def test_photos_are_saved_without_the_slow_optimize_pass(app, monkeypatch):
 def test_a_file_is_offered_under_the_extension_of_its_detected_type(name, content_type, offered):
     attachment = Attachment(original_name=name, content_type=content_type)
     assert attachments.download_name(attachment) == offered
+
+
+def test_the_pixel_cap_is_a_setting_and_its_limit_is_accepted(app):
+    app.config["ATTACHMENT_MAX_PIXELS"] = 100
+    with app.app_context():
+        assert attachments.clean(upload(uploads.png(10, 10)), "attachments").decoded_pixels == 100
+        with pytest.raises(InvalidInput, match="tối đa 0.0001 megapixel"):
+            attachments.clean(upload(uploads.png(11, 10)), "attachments")

@@ -280,5 +280,5 @@ def test_a_picture_whose_header_claims_400_megapixels_gets_a_field_error(app, cl
     response = client.post("/feedback/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert _errors(response) == ["attachments"]
-    assert "Ảnh “bom.png” quá lớn: tối đa 24 megapixel." in response.get_data(as_text=True)
+    assert "Ảnh “bom.png” quá lớn: tối đa 20 megapixel." in response.get_data(as_text=True)
     assert _count(app) == 0 and _count(app, Attachment) == 0
