@@ -62,8 +62,13 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Citizens' photos and documents: JPEG, PNG, WebP or PDF, checked by content.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or None  # None: instance/uploads
-    ATTACHMENT_MAX_BYTES = _int("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    # A phone photo of 12-48 megapixels is 3-8 MB; it is accepted and shrunk.
+    ATTACHMENT_MAX_BYTES = _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     ATTACHMENTS_PER_CASE = _int("ATTACHMENTS_PER_CASE", 5)
+    # Decoding is bounded before it starts: pixels one photo may decode (JPEGs are
+    # decoded reduced, so larger phone photos still fit), and all photos of one form.
+    ATTACHMENT_MAX_PIXELS = _int("ATTACHMENT_MAX_PIXELS", 20_000_000)
+    ATTACHMENT_PIXELS_PER_REQUEST = _int("ATTACHMENT_PIXELS_PER_REQUEST", 60_000_000)
     # A full form with every file at its largest still fits; anything bigger gets the 413 page.
     MAX_CONTENT_LENGTH = _int(
         "MAX_CONTENT_LENGTH", ATTACHMENTS_PER_CASE * ATTACHMENT_MAX_BYTES + 1024 * 1024

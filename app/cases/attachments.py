@@ -1,9 +1,17 @@
 """Files that come with a case: checked by content, cleaned, stored under random names.
 
 A file is accepted for what it is, never for what its name says: JPEG, PNG and
-WebP photos are decoded by Pillow, turned upright and saved again, which drops
-EXIF (GPS included), XMP and comments; a PDF must start with the PDF signature.
-Anything else is refused. Files are written under the upload folder with random
+WebP photos are decoded by Pillow, shrunk to a display size, turned upright and
+saved again, which drops EXIF (GPS included), XMP and comments; a PDF must start
+with the PDF signature. Anything else is refused, and a file is always offered for
+download under the extension of its detected type.
+
+Decoding is bounded before it starts, from the size the image header claims: a
+photo may decode to at most ATTACHMENT_MAX_PIXELS and one form's photos to
+ATTACHMENT_PIXELS_PER_REQUEST together. JPEGs are decoded already reduced (the
+decoder scales by 1/2, 1/4 or 1/8 for free), so a 48-megapixel phone photo decodes
+to 12 and is accepted; a PNG or WebP decodes at full size, so its header is the
+limit. Files are written under the upload folder with random
 names; if the transaction that recorded them rolls back, they are removed again,
 and files of erased attachments are removed only once the erasure is committed.
 """
@@ -30,9 +38,16 @@ from app.extensions import db
 from app.models import Attachment, Case, CaseEvent, CaseStatus, EventKind, Uploader, User
 from app.models.attachments import CONTENT_TYPES
 
-# Larger photos are refused before decoding (a decompression bomb is small on disk).
-MAX_PIXELS = 50_000_000
+# No header may claim more than this, whatever the format (a decompression bomb is
+# small on disk). Pillow itself refuses twice as much at open, for every caller.
+MAX_SOURCE_PIXELS = 100_000_000
+Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
+# Photos are kept at most this long on their longest side: enough to read a sign.
+PHOTO_MAX_SIDE = 2560
 NAME_MAX = 255
+# The extensions a name may keep for each detected type; any other is replaced.
+_EXTENSIONS = {"image/jpeg": ("jpg", "jpeg"), "image/png": ("png",), "image/webp": ("webp",),
+               "application/pdf": ("pdf",)}
 _PILLOW_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 _WRITTEN = "attachment_files_written"
 _TO_DELETE = "attachment_files_to_delete"
@@ -60,6 +75,7 @@ class CleanFile:
     original_name: str
     content_type: str
     data: bytes
+    decoded_pixels: int = 0
 
 
 def upload_folder() -> Path:
@@ -81,6 +97,21 @@ def display_name(raw: str | None) -> str:
     return name[-NAME_MAX:] or "file"
 
 
+def download_name(attachment: Attachment) -> str:
+    """The name a file is offered under: the sender's, with the extension of its real type.
+
+    ``evil.html`` that is a PDF downloads as ``evil.pdf``, so that opening it opens
+    a PDF reader and never a browser or an HTA host.
+    """
+    name = attachment.original_name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    if suffix.lower() in _EXTENSIONS[attachment.content_type]:
+        return name
+    return f"{stem or 'file'}.{CONTENT_TYPES[attachment.content_type]}"
+
+
 def sniff(data: bytes) -> str | None:
     """The content type the bytes really are, among those we accept, or None."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -100,42 +131,87 @@ def _not_accepted(name: str, field: str) -> InvalidInput:
     )
 
 
-def _reencode(data: bytes, content_type: str, name: str, field: str) -> bytes:
-    """Decode the photo, turn it upright and save it again without its metadata."""
+def _too_large(name: str, field: str, limit: int) -> InvalidInput:
+    return InvalidInput(
+        _l("“%(name)s” is too large a picture: at most %(max)s megapixels.", name=name,
+           max=f"{limit / 1e6:g}"),
+        field,
+    )
+
+
+def display_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size a photo is kept at: unchanged up to PHOTO_MAX_SIDE, else shrunk to fit it."""
+    width, height = size
+    longest = max(width, height)
+    if longest <= PHOTO_MAX_SIDE:
+        return size
+    scale = PHOTO_MAX_SIDE / longest
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _reencode(data: bytes, content_type: str, name: str, field: str,
+              pixels_left: int) -> tuple[bytes, int]:
+    """Shrink the photo, turn it upright and save it again without its metadata.
+
+    Every limit is checked on the size the header claims, before any pixel is
+    decoded. Returns the new bytes and the number of pixels decoded.
+    """
     fmt = _PILLOW_FORMAT[content_type]
+    max_pixels = current_app.config["ATTACHMENT_MAX_PIXELS"]
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            if probe.format != fmt or probe.width * probe.height > MAX_PIXELS:
+            if probe.format != fmt:
                 raise _not_accepted(name, field)
+            if probe.width * probe.height > MAX_SOURCE_PIXELS:
+                raise _too_large(name, field, max_pixels)
             probe.verify()
         with Image.open(io.BytesIO(data)) as opened:
+            target = display_size(opened.size)
+            if fmt == "JPEG" and target != opened.size:
+                opened.draft(None, target)  # decode at 1/2, 1/4 or 1/8: still at least target
+            pixels = opened.width * opened.height
+            if pixels > max_pixels:
+                raise _too_large(name, field, max_pixels)
+            if pixels > pixels_left:
+                raise InvalidInput(
+                    _l("The photos are too large together: send fewer or smaller ones."), field
+                )
             opened.load()
-            image = ImageOps.exif_transpose(opened)
             icc_profile = opened.info.get("icc_profile")
+            # Bilinear is antialiased when shrinking and half the cost of bicubic.
+            opened.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.BILINEAR)
+            image = ImageOps.exif_transpose(opened)
             # Keep only what drawing needs; EXIF, XMP and comments stay behind.
             image.info = {k: v for k, v in image.info.items() if k == "transparency"}
             params: dict = {"icc_profile": icc_profile} if icc_profile else {}
             if fmt == "JPEG":
                 if image.mode not in ("RGB", "L", "CMYK"):
                     image = image.convert("RGB")
-                params.update(quality=88, optimize=True)
+                params.update(quality=88)
             elif fmt == "WEBP":
                 params.update(quality=88)
-            else:
-                params.update(optimize=True)
+            # PNG: zlib's default level; optimize=True tries every filter and costs seconds.
             out = io.BytesIO()
             image.save(out, fmt, **params)
-            return out.getvalue()
+            return out.getvalue(), pixels
     except InvalidInput:
         raise
-    except (Image.DecompressionBombError, UnidentifiedImageError, OSError, SyntaxError,
-            ValueError, EOFError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise _too_large(name, field, max_pixels) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+            MemoryError) as exc:
         raise _not_accepted(name, field) from exc
 
 
-def clean(upload: Upload, field: str, max_bytes: int | None = None) -> CleanFile:
-    """Check one file by its content; photos come back re-encoded without metadata."""
+def clean(upload: Upload, field: str, max_bytes: int | None = None,
+          pixels_left: int | None = None) -> CleanFile:
+    """Check one file by its content; photos come back shrunk and without metadata.
+
+    ``pixels_left`` is what the form may still decode (its other photos took the rest).
+    """
     limit = max_bytes or current_app.config["ATTACHMENT_MAX_BYTES"]
+    if pixels_left is None:
+        pixels_left = current_app.config["ATTACHMENT_PIXELS_PER_REQUEST"]
     name = display_name(upload.filename)
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
@@ -147,18 +223,25 @@ def clean(upload: Upload, field: str, max_bytes: int | None = None) -> CleanFile
     content_type = sniff(data)
     if content_type is None:
         raise _not_accepted(name, field)
+    pixels = 0
     if content_type != "application/pdf":
-        data = _reencode(data, content_type, name, field)
-    return CleanFile(name, content_type, data)
+        data, pixels = _reencode(data, content_type, name, field, pixels_left)
+    return CleanFile(name, content_type, data, pixels)
 
 
 def clean_all(uploads: list[Upload], field: str) -> list[CleanFile]:
-    """Check every file of a form; the first bad one refuses the lot."""
+    """Check every file of a form; the first bad one refuses the lot, and together the
+    photos decode at most ATTACHMENT_PIXELS_PER_REQUEST."""
     limit = current_app.config["ATTACHMENTS_PER_CASE"]
     uploads = [u for u in uploads if u.filename]
     if len(uploads) > limit:
         raise InvalidInput(_l("Send at most %(n)d files.", n=limit), field)
-    return [clean(upload, field) for upload in uploads]
+    pixels_left = current_app.config["ATTACHMENT_PIXELS_PER_REQUEST"]
+    files = []
+    for upload in uploads:
+        files.append(clean(upload, field, pixels_left=pixels_left))
+        pixels_left -= files[-1].decoded_pixels
+    return files
 
 
 def _count(case: Case, staff: bool) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, send_file
 
-from app.cases.attachments import Upload, path_of
+from app.cases.attachments import Upload, download_name, path_of
 from app.models import Attachment
 
 # What file pickers offer; the server checks the content whatever the browser sends.
@@ -20,7 +20,8 @@ def uploads_of(field) -> list[Upload]:
 
 def send_attachment(attachment: Attachment):
     """The file, to someone the route has checked may see it, with its checked type:
-    photos shown inline, documents downloaded."""
+    photos shown inline (the file CSP keeps them inert), documents downloaded, both
+    named with the extension of that type whatever the sender called them."""
     path = path_of(attachment)
     if not path.is_file():
         abort(404)
@@ -28,7 +29,7 @@ def send_attachment(attachment: Attachment):
         path,
         mimetype=attachment.content_type,
         as_attachment=not attachment.is_image,
-        download_name=attachment.original_name,
+        download_name=download_name(attachment),
         conditional=True,
         max_age=0,
     )

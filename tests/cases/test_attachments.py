@@ -191,3 +191,106 @@ def test_drafts_can_be_taken_back_but_published_files_cannot(db, case):
     lifecycle.respond(case, staff, "Xong.", MONDAY_9AM + 2 * HOUR)
     with pytest.raises(errors.IllegalMove):
         attachments.remove_draft(case, staff.user, kept.id)
+
+
+@pytest.mark.parametrize(("width", "height"), [(7000, 7000), (20000, 20000), (5000, 5000)])
+def test_a_picture_too_large_is_refused_from_its_header_before_decoding(app, width, height):
+    # One row of pixel data under the header: decoding it would fail as truncated,
+    # not as too large, so the message proves that no decoding was attempted.
+    crafted = uploads.png_claiming(width, height)
+    assert len(crafted) < 500
+    with app.app_context():
+        with pytest.raises(InvalidInput) as err:
+            attachments.clean(upload(crafted, "bom.png"), "attachments")
+        assert err.value.field == "attachments" and err.value.status_code == 422
+        assert str(err.value.message) == "Ảnh “bom.png” quá lớn: tối đa 20 megapixel."
+
+
+def test_pillow_itself_refuses_oversized_headers_for_every_caller():
+    from PIL import Image
+
+    with pytest.raises(Image.DecompressionBombError):
+        Image.open(io.BytesIO(uploads.png_claiming(20000, 20000)))
+
+
+def test_the_same_header_within_the_limits_is_decoded(app):
+    # The control for the test above: under the limits the one-row PNG is decoded and fails.
+    with app.app_context(), pytest.raises(InvalidInput, match="không phải ảnh"):
+        attachments.clean(upload(uploads.png_claiming(3000, 2000), "x.png"), "attachments")
+
+
+def test_a_48_megapixel_phone_photo_is_decoded_reduced_and_kept_at_display_size(app):
+    with app.app_context():
+        clean = attachments.clean(upload(uploads.jpeg(8000, 6000), "dt.jpg"), "attachments")
+    assert uploads.info_of(clean.data)[:2] == ("JPEG", (2560, 1920))
+    assert clean.decoded_pixels == 4000 * 3000  # decoded at half size, never at 48 MP
+
+
+def test_a_large_png_is_shrunk_to_display_size(app):
+    with app.app_context():
+        clean = attachments.clean(upload(uploads.png(3000, 2000), "chup.png"), "attachments")
+    assert uploads.info_of(clean.data)[:2] == ("PNG", (2560, 1707))
+    assert clean.decoded_pixels == 3000 * 2000
+
+
+def test_a_phone_photo_of_several_megabytes_is_accepted_by_default(app):
+    photo = uploads.jpeg(3000, 2400, noise=True)
+    assert len(photo) > 6 * 1024 * 1024
+    with app.app_context():
+        clean = attachments.clean(upload(photo, "pho.jpg"), "attachments")
+    assert uploads.info_of(clean.data)[:2] == ("JPEG", (2560, 2048))
+
+
+def test_one_form_decodes_at_most_its_pixel_total(app):
+    app.config["ATTACHMENT_PIXELS_PER_REQUEST"] = 250
+    three = [upload(uploads.png(), f"{i}.png") for i in range(3)]
+    with app.app_context():
+        assert len(attachments.clean_all(three[:2], "attachments")) == 2
+        three = [upload(uploads.png(), f"{i}.png") for i in range(3)]
+        with pytest.raises(InvalidInput) as err:
+            attachments.clean_all([*three, upload(uploads.PDF, "d.pdf")], "attachments")
+        assert err.value.field == "attachments" and err.value.status_code == 422
+        assert str(err.value.message).startswith("Các ảnh gửi kèm cộng lại quá lớn")
+
+
+def test_photos_are_saved_without_the_slow_optimize_pass(app, monkeypatch):
+    from PIL import Image
+
+    photos = [upload(uploads.png(), "a.png"), upload(uploads.jpeg_with_gps(), "b.jpg")]
+    saved = []
+    real_save = Image.Image.save
+    monkeypatch.setattr(Image.Image, "save",
+                        lambda self, fp, fmt=None, **params: saved.append(params) or real_save(
+                            self, fp, fmt, **params))
+    with app.app_context():
+        for photo in photos:
+            attachments.clean(photo, "attachments")
+    assert len(saved) == 2 and not any(params.get("optimize") for params in saved)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "offered"),
+    [
+        ("evil.html", "application/pdf", "evil.pdf"),
+        ("evil.hta", "application/pdf", "evil.pdf"),
+        ("evil.pdf.hta", "application/pdf", "evil.pdf.pdf"),
+        ("don", "application/pdf", "don.pdf"),
+        (".hta", "application/pdf", "file.pdf"),
+        ("Đơn.PDF", "application/pdf", "Đơn.PDF"),
+        ("ảnh.jpeg", "image/jpeg", "ảnh.jpeg"),
+        ("ảnh.svg", "image/jpeg", "ảnh.jpg"),
+        ("x.html", "image/png", "x.png"),
+        ("x.webp", "image/webp", "x.webp"),
+    ],
+)
+def test_a_file_is_offered_under_the_extension_of_its_detected_type(name, content_type, offered):
+    attachment = Attachment(original_name=name, content_type=content_type)
+    assert attachments.download_name(attachment) == offered
+
+
+def test_the_pixel_cap_is_a_setting_and_its_limit_is_accepted(app):
+    app.config["ATTACHMENT_MAX_PIXELS"] = 100
+    with app.app_context():
+        assert attachments.clean(upload(uploads.png(10, 10)), "attachments").decoded_pixels == 100
+        with pytest.raises(InvalidInput, match="tối đa 0.0001 megapixel"):
+            attachments.clean(upload(uploads.png(11, 10)), "attachments")

@@ -257,3 +257,28 @@ def test_gunicorn_answers_an_oversized_upload_with_the_413_page_not_a_reset(tmp_
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_citizen_downloads_are_named_by_the_detected_type(app, client, world):
+    data = _form(client, world, attachments=[(io.BytesIO(uploads.PDF), "evil.html"),
+                                             (io.BytesIO(uploads.png()), "hinh.hta")])
+    response = client.post("/feedback/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    links = re.findall(r'href="(/track/[2-9A-Z]{12}/files/\d+)">([^<]+)</a>', page)
+    assert [name for _, name in links] == ["evil.html", "hinh.hta"]  # shown as sent
+    pdf, photo = (client.get(link) for link, _ in links)
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.headers["Content-Disposition"] == "attachment; filename=evil.pdf"
+    assert photo.mimetype == "image/png"
+    assert photo.headers["Content-Disposition"] == "inline; filename=hinh.png"
+
+
+def test_a_picture_whose_header_claims_400_megapixels_gets_a_field_error(app, client, world):
+    data = _form(client, world, attachments=[(io.BytesIO(uploads.png_claiming(20000, 20000)),
+                                              "bom.png")])
+    response = client.post("/feedback/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert _errors(response) == ["attachments"]
+    assert "Ảnh “bom.png” quá lớn: tối đa 20 megapixel." in response.get_data(as_text=True)
+    assert _count(app) == 0 and _count(app, Attachment) == 0

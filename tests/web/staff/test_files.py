@@ -179,3 +179,41 @@ def test_possible_duplicates_are_listed(app, client, auth, world, tax_case):
     auth.logout()
     auth.login(EMAILS["officer_bhxh"])
     assert client.get(f"/cases/{tax_case['reference']}/duplicates").status_code == 404
+
+
+@pytest.fixture
+def disguised_case(app, world) -> dict:
+    """A case whose citizen sent a PDF named like a web page and a photo named like a script."""
+    with app.app_context():
+        case = submission.submit_case(Submission(
+            category=db.session.get(Category, world.tax), title="Hồ sơ", description="Xem tệp.",
+            ward="Phường Sài Gòn", attachments=[
+                Upload("<img src=x onerror=alert(1)>.html", io.BytesIO(uploads.PDF)),
+                Upload("evil.hta", io.BytesIO(uploads.PDF)),
+                Upload("anh.svg", io.BytesIO(uploads.jpeg_with_gps()))]), "web", MONDAY_9AM)
+        db.session.commit()
+        return {"reference": case.reference, "code": case.tracking_code,
+                "files": list(db.session.scalars(sa.select(Attachment.id).order_by(Attachment.id)))}
+
+
+def test_staff_downloads_are_named_by_the_detected_type(client, auth, disguised_case):
+    auth.login(EMAILS["officer_thue"])
+    base = f"/cases/{disguised_case['reference']}/attachments"
+    html_pdf, hta_pdf, photo = (client.get(f"{base}/{i}") for i in disguised_case["files"])
+    for pdf, name in ((html_pdf, "<img src=x onerror=alert(1)>.pdf"), (hta_pdf, "evil.pdf")):
+        assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+        disposition = pdf.headers["Content-Disposition"]
+        assert disposition.startswith("attachment;") and ".html" not in disposition
+        assert ".hta" not in disposition
+        assert disposition.endswith('.pdf"') or disposition.endswith(".pdf")
+    assert "filename=evil.pdf" in hta_pdf.headers["Content-Disposition"]
+    assert photo.mimetype == "image/jpeg"
+    assert photo.headers["Content-Disposition"] == "inline; filename=anh.jpg"
+    assert "sandbox" in photo.headers["Content-Security-Policy"]
+
+
+def test_the_original_name_is_shown_escaped(client, auth, disguised_case):
+    auth.login(EMAILS["officer_thue"])
+    page = client.get(f"/cases/{disguised_case['reference']}").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;.html" in page and "<img src=x" not in page
+    assert ">evil.hta<" in page
