@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, g, request
-from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -98,14 +97,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    # Flask-Login's own message is English only; this one goes through the catalog.
-    login_manager.login_message = lazy_gettext("Sign in to see this page.")
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from app.web.auth import sessions
     from app.web.auth.loader import load_user
 
     login_manager.user_loader(load_user)
+    sessions.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
