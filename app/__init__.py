@@ -122,7 +122,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Request id, security headers, language cookie and one log line per request."""
+    """Request id, security and cache headers, language cookie and one log line per request."""
+    from app.web import caching
     from app.web.i18n import remember_locale
 
     @app.before_request
@@ -141,6 +142,7 @@ def register_request_hooks(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
             response.vary.add("Cookie")
+        caching.add_headers(response)
         remember_locale(response)
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info(
