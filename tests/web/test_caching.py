@@ -16,7 +16,15 @@ from app import create_app
 from app.config import ProductionConfig, TestingConfig
 from app.extensions import db as _db
 from app.models import (
-    Attachment, Campaign, Case, Category, DeadlinePolicy, ExportJob, RoutingRule, Unit, User,
+    Attachment,
+    Campaign,
+    Case,
+    Category,
+    DeadlinePolicy,
+    ExportJob,
+    RoutingRule,
+    Unit,
+    User,
 )
 from tests.conftest import Auth, _empty_tables, csrf_token
 from tests.factories import EMAILS, make_world
@@ -130,7 +138,7 @@ def test_htmx_pieces_and_lookups_of_staff_are_no_store(site):
 
 
 def test_a_citizens_own_case_is_no_store_and_public_pages_may_be_cached(site):
-    app, _clients, values, tracking, _desk = site
+    app, _clients, _values, tracking, _desk = site
     citizen = app.test_client()
     page = citizen.get(f"/track/{tracking}")
     assert page.status_code == 200
