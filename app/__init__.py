@@ -10,7 +10,6 @@ import uuid
 from pathlib import Path
 
 from flask import Flask, g, request
-from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -121,14 +120,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    # Flask-Login's own message is English only; this one goes through the catalog.
-    login_manager.login_message = lazy_gettext("Sign in to see this page.")
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    from app.web.auth import sessions
     from app.web.auth.loader import load_user
 
     login_manager.user_loader(load_user)
+    sessions.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -147,7 +145,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Request id, security headers, language cookie and one log line per request."""
+    """Request id, security and cache headers, language cookie and one log line per request."""
+    from app.web import caching
     from app.web.i18n import remember_locale
 
     @app.before_request
@@ -166,6 +165,7 @@ def register_request_hooks(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.vary.add("HX-Request")
             response.vary.add("Cookie")
+        caching.add_headers(response)
         remember_locale(response)
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info(

@@ -103,6 +103,13 @@ class Config:
     LOGIN_LOCKOUT_MINUTES = _int("LOGIN_LOCKOUT_MINUTES", 15)
     PASSWORD_LINK_HOURS = _int("PASSWORD_LINK_HOURS", 48)
     REMEMBER_COOKIE_DURATION = timedelta(days=_int("REMEMBER_DAYS", 14))
+    # A staff session ends after this long without activity, and this long after sign-in.
+    STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
+    STAFF_SESSION_HOURS = _int("STAFF_SESSION_HOURS", 12)
+    # Flask also refuses a session cookie last written longer ago than this.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=STAFF_SESSION_HOURS)
+    # Strict-Transport-Security max-age in seconds; 0 sends no header (plain-HTTP development).
+    HSTS_SECONDS = _int("HSTS_SECONDS", 0)
     ADMIN_PER_PAGE = 50
 
 
@@ -133,6 +140,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = _int("HSTS_SECONDS", 365 * 24 * 3600)
 
 
 CONFIGS: dict[str, type[Config]] = {

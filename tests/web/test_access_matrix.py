@@ -74,6 +74,12 @@ def _expect_login(response) -> None:
     assert response.headers["Location"].startswith("/login")
 
 
+def _expect_login_for_htmx(response) -> None:
+    """htmx is told to load the login page rather than swap it into a piece of this one."""
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", ["/cases", "/cases/arrivals"])
 def test_queue_pages(desk_app, role, path):
@@ -121,7 +127,7 @@ def test_case_action(desk_app, role, case, action):
         f"/cases/{desk.all()[case]}/{action}", headers={"X-CSRFToken": token, "HX-Request": "true"}
     )
     if role == "anonymous":
-        _expect_login(response)
+        _expect_login_for_htmx(response)
     elif case not in VIEW[role]:
         assert response.status_code == 404
     elif action in ACT.get((role, case), set()):

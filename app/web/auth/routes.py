@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from app.accounts import credentials, password_links
 from app.accounts.credentials import landing_endpoint
@@ -16,6 +16,7 @@ from app.accounts.throttle import ThrottleRules
 from app.core.errors import InvalidInput
 from app.core.timeutil import utcnow
 from app.extensions import db, limiter
+from app.web.auth import sessions
 from app.web.auth.blueprint import bp
 from app.web.auth.forms import ChangePasswordForm, LoginForm, SetPasswordForm
 from app.web.forms import show_on_form
@@ -80,8 +81,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out (POST only, so a link or image cannot sign anyone out)."""
-    logout_user()
+    """Sign out everywhere (POST only, so a link or image cannot sign anyone out).
+
+    The account's session token changes, so copies of this session or remember cookie,
+    and the account's sessions on other devices, no longer sign anyone in.
+    """
+    sessions.sign_out(current_user._get_current_object())
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.home"), 303)
 

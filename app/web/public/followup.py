@@ -23,6 +23,7 @@ from app.intake import followup
 from app.intake.tracking import normalise_tracking_code
 from app.models import Attachment, Case
 from app.web.attachments import send_attachment, uploads_of
+from app.web.caching import private
 from app.web.forms import show_on_form
 from app.web.public.blueprint import bp
 from app.web.public.forms import EraseContactForm, RateForm, ReopenForm, ReplyForm
@@ -98,6 +99,7 @@ def _follow_up(code: str, name: str, form: FlaskForm, action: Callable[[Case], o
 
 
 @bp.post("/track/<code>/reply")
+@private
 @limiter.limit(_reply_limit)
 def reply(code: str):
     """The citizen answers the unit's question, with files if they like."""
@@ -111,6 +113,7 @@ def reply(code: str):
 
 
 @bp.post("/track/<code>/rate")
+@private
 @limiter.limit(_reply_limit)
 def rate(code: str):
     """The citizen rates the answer from 1 to 5."""
@@ -125,6 +128,7 @@ def rate(code: str):
 
 
 @bp.post("/track/<code>/reopen")
+@private
 @limiter.limit(_reply_limit)
 def reopen(code: str):
     """The citizen says the problem is not solved: the case goes back to the unit."""
@@ -138,6 +142,7 @@ def reopen(code: str):
 
 
 @bp.route("/track/<code>/erase", methods=["GET", "POST"])
+@private
 @limiter.limit(_lookup_limit, methods=["GET"])
 @limiter.limit(_reply_limit, methods=["POST"])
 def erase_contact(code: str):
@@ -156,6 +161,7 @@ def erase_contact(code: str):
 
 
 @bp.get("/track/<code>/files/<int:attachment_id>")
+@private
 @limiter.limit(_lookup_limit)
 def attachment(code: str, attachment_id: int):
     """One file of the case, if the citizen may see it (their own, or the unit's answer)."""

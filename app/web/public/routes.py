@@ -16,6 +16,7 @@ from app.intake.submission import Submission, submit_once
 from app.intake.tracking import normalise_tracking_code
 from app.models import Channel
 from app.web.attachments import uploads_of
+from app.web.caching import private
 from app.web.forms import show_on_form
 from app.web.public.blueprint import bp
 from app.web.public.followup import render_case_page
@@ -37,6 +38,7 @@ def home():
 
 
 @bp.route("/feedback/new", methods=["GET", "POST"])
+@private
 @limiter.limit(_submission_limit, methods=["POST"])
 def feedback_new():
     """The citizen's feedback form; success answers 303 to the tracking page."""
@@ -99,6 +101,7 @@ def track():
 
 
 @bp.get("/track/<code>")
+@private
 @limiter.limit(_lookup_limit)
 def track_case(code: str):
     """The citizen's view of their case: status, unit, answer and public timeline."""

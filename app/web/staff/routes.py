@@ -15,6 +15,7 @@ from app.core.timeutil import utcnow
 from app.deadlines.sla import countdown, load_calendar
 from app.extensions import db
 from app.models import CaseStatus, Category
+from app.web.auth.sessions import not_activity
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx
 from app.web.staff.blueprint import bp
@@ -102,6 +103,7 @@ def _since() -> datetime:
 
 
 @bp.get("/arrivals")
+@not_activity
 @login_required
 def arrivals():
     """A notice the queue polls: how many cases arrived in this view since it was shown."""
