@@ -158,6 +158,16 @@ def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
+def contact_visible_filter(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause: among the cases the user may open, those whose contact
+    may_see_contact() shows them in full (what the queue's search may match it on)."""
+    if user.role in READ_ALL_ROLES:
+        return sa.true()
+    if is_unit_staff(user):
+        return Case.unit_id == user.unit_id
+    return sa.false()
+
+
 def transferred_away_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
     """SQL: cases the unit transferred to another unit (what transferred_away() tells)."""
     transfers = sa.select(CaseEvent.case_id).where(

@@ -80,6 +80,17 @@ def test_the_list_filter_agrees_with_the_page_check_for_every_role(db, desk):
         assert listed == allowed, key
 
 
+def test_the_contact_filter_agrees_with_the_contact_check_for_every_role(db, desk):
+    every_case = list(db.session.scalars(sa.select(Case)))
+    for key in EMAILS:
+        account = user(key)
+        searchable = set(db.session.scalars(
+            sa.select(Case.reference).where(access.visible_cases_filter(account),
+                                            access.contact_visible_filter(account))))
+        shown = {case.reference for case in every_case if access.may_see_contact(account, case)}
+        assert searchable == shown, key
+
+
 def test_only_admins_and_committee_read_all_and_only_unit_heads_assign(db, desk):
     thue = queries.case_by_reference(desk.thue)
     assert access.may_act(user("head_thue"), thue, CaseAction.ASSIGN)
