@@ -199,6 +199,20 @@ def test_a_call_links_only_to_an_earlier_case_still_open(db, desk):
     assert not access.may_link_call(operator, case_by_ref(desk.triage))
 
 
+def test_a_call_links_to_a_case_the_operator_cannot_open_only_from_its_citizen(db, desk):
+    operator = user("operator")
+    thue = case_by_ref(desk.thue)  # Cục Thuế's case, from +84901234567
+    assert not access.may_view_case(operator, thue)
+    assert not access.may_link_call(operator, thue)
+    assert not access.may_link_call(operator, thue, "0909 999 999")
+    assert not access.may_link_call(operator, thue, "not a number")
+    assert access.may_link_call(operator, thue, "090 123 4567")
+    assert access.may_link_call(operator, thue, "+84901234567")
+    assert not access.may_link_call(user("officer_thue"), thue, "+84901234567")
+    bhxh = case_by_ref(desk.bhxh)  # anonymous: no number can be its citizen's
+    assert bhxh.citizen_phone is None and not access.may_link_call(operator, bhxh, "")
+
+
 # Scorecards and exports.
 
 def test_who_reads_the_scorecards_and_of_which_units(db, desk):
