@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from babel.messages.pofile import read_po
@@ -44,3 +45,37 @@ def test_every_interface_string_has_a_vietnamese_translation(tmp_path):
         translated[key] = all(strings) and not message.fuzzy
     missing = sorted(_source_messages(tmp_path) - {k for k, ok in translated.items() if ok})
     assert missing == [], "run `make translations` and translate these in messages.po"
+
+
+def test_contact_details_move_to_their_own_search_text_and_back(tmp_path):
+    """Migration 0009 rebuilds both texts from the cases' columns; its downgrade restores one."""
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.config import TestingConfig
+    from app.models import Case, Category
+    from tests.factories import make_case, make_world
+
+    app = create_app(TestingConfig, instance_path=str(tmp_path / "instance"),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    migrations = str(REPO / "migrations")
+    with app.app_context():
+        upgrade(directory=migrations)
+        world = make_world()
+        case = make_case(_db.session.get(Category, world.tax), address="Hẻm 42",
+                         citizen_name="Trần Thị Bình", citizen_phone="0901234567",
+                         citizen_email="Binh@Example.vn")
+        _db.session.commit()
+        reference = case.reference
+        _db.session.remove()
+        downgrade(directory=migrations, revision="0008")
+        old = _db.session.execute(sa.text("SELECT search_text FROM cases")).scalar_one()
+        assert old == (f"{reference} ngap nuoc duong nguyen huu canh "
+                       "mua lon la ngap sau, xe may chet may. hem 42 +84901234567 tran thi binh")
+        upgrade(directory=migrations)
+        case = _db.session.scalar(sa.select(Case))
+        assert case.search_text == (f"{reference} ngap nuoc duong nguyen huu canh "
+                                    "mua lon la ngap sau, xe may chet may. hem 42")
+        assert case.contact_search_text == "+84901234567 tran thi binh binh@example.vn"
+        _db.session.remove()
+        _db.engine.dispose()

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+from app.core.phone import normalise_phone
 from app.models import (
     UNIT_STAFF_ROLES,
     Campaign,
@@ -158,6 +159,16 @@ def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
+def contact_visible_filter(user: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause: among the cases the user may open, those whose contact
+    may_see_contact() shows them in full (what the queue's search may match it on)."""
+    if user.role in READ_ALL_ROLES:
+        return sa.true()
+    if is_unit_staff(user):
+        return Case.unit_id == user.unit_id
+    return sa.false()
+
+
 def transferred_away_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
     """SQL: cases the unit transferred to another unit (what transferred_away() tells)."""
     transfers = sa.select(CaseEvent.case_id).where(
@@ -205,9 +216,17 @@ def may_triage(user: User | None) -> bool:
     return may_take_calls(user)
 
 
-def may_link_call(user: User | None, case: Case) -> bool:
-    """Whether an operator may add a caller's new call to this earlier case."""
-    return may_take_calls(user) and case.status not in (CaseStatus.CLOSED, CaseStatus.REJECTED)
+def may_link_call(user: User | None, case: Case, caller_phone: str | None = None) -> bool:
+    """Whether an operator may add a caller's new call to this earlier, still open case.
+
+    The call must come from the case's citizen (the number typed is the case's), or the
+    case be one the operator may open anyway: what is added shows on the public
+    tracking page as the citizen's own message.
+    """
+    if not may_take_calls(user) or case.status in (CaseStatus.CLOSED, CaseStatus.REJECTED):
+        return False
+    phone = normalise_phone(caller_phone)
+    return (phone is not None and phone == case.citizen_phone) or may_view_case(user, case)
 
 
 def may_see_attachments(user: User | None, case: Case) -> bool:

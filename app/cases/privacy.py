@@ -1,7 +1,7 @@
 """Erasing what identifies a citizen, at their request or when the retention period ends.
 
 Erasure removes the citizen's name, phone and email (from the case, its search
-text and the email outbox) and, at the end of retention, the case's files. It
+texts and the email outbox) and, at the end of retention, the case's files. It
 keeps the case, its timeline text and every date, status, rating and count the
 scorecards are computed from.
 """
@@ -12,8 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.cases import attachments
-from app.core.text import search_text
+from app.cases import attachments, queue
 from app.extensions import db
 from app.models import Attachment, Case, CaseStatus, DeliveryStatus, Notification
 from app.notify import citizen_notices
@@ -36,9 +35,7 @@ def erase_contact(case: Case, now: datetime) -> None:
     case.contact_consent = False
     case.notify_email = False
     case.submission_token = None
-    case.search_text = search_text(
-        case.reference, case.title, case.description, case.address, case.ward
-    )
+    queue.index_for_search(case)
     if case.contact_erased_at is None:
         case.contact_erased_at = now
     db.session.execute(

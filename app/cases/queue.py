@@ -2,7 +2,10 @@
 
 Every list starts from ``access.visible_cases_filter``; the filters only narrow it.
 Unit staff see the cases their unit holds, or (scope "transferred") the cases it
-transferred away, which they may read but not work.
+transferred away, which they may read but not work. The search matches the
+citizen's name, phone and email only on the cases whose contact the user may see
+(``access.contact_visible_filter``): elsewhere the page masks them, and a search
+that found them would reveal them one digit at a time.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from app.cases import access
 from app.core.phone import normalise_phone
-from app.core.text import fold
+from app.core.text import fold, search_text
 from app.core.timeutil import LOCAL_TZ
 from app.deadlines import sla
 from app.deadlines.calendar import WorkingCalendar
@@ -98,9 +101,19 @@ def saved_views_for(user: User) -> list[SavedView]:
     return [v for v in SAVED_VIEWS if access.is_unit_staff(user) or v.key not in UNIT_ONLY_VIEWS]
 
 
-def _like(text: str) -> sa.ColumnElement[bool]:
+def index_for_search(case: Case) -> None:
+    """Fill the case's search texts from its fields: the case's own, and the citizen's contact."""
+    case.search_text = search_text(
+        case.reference, case.title, case.description, case.address, case.ward
+    )
+    case.contact_search_text = search_text(
+        case.citizen_phone, case.citizen_name, case.citizen_email
+    )
+
+
+def _like(column: sa.ColumnElement[str], text: str) -> sa.ColumnElement[bool]:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Case.search_text.like(f"%{escaped}%", escape="\\")
+    return column.like(f"%{escaped}%", escape="\\")
 
 
 def phone_variants(query: str) -> set[str]:
@@ -120,14 +133,25 @@ def phone_variants(query: str) -> set[str]:
     return {v for v in variants if not any(other != v and other in v for other in variants)}
 
 
-def search_filter(query: str) -> sa.ColumnElement[bool]:
+def search_filter(
+    query: str, contact_visible: sa.ColumnElement[bool] | None = None
+) -> sa.ColumnElement[bool]:
     """SQL: the case's accent-folded text holds every word of the query, or its phone number.
 
-    "ngap nuoc" finds "Ngập nước"; on PostgreSQL a trigram index serves these LIKEs.
+    The citizen's name, phone and email count only where ``contact_visible`` holds
+    (nowhere by default). "ngap nuoc" finds "Ngập nước"; on PostgreSQL trigram
+    indexes on both texts serve these LIKEs.
     """
+    contact_visible = sa.false() if contact_visible is None else contact_visible
+
+    def in_contact(text: str) -> sa.ColumnElement[bool]:
+        return sa.and_(contact_visible, _like(Case.contact_search_text, text))
+
     words = fold(query).split()
-    clauses = [sa.and_(*(_like(word) for word in words))] if words else []
-    clauses += [_like(variant) for variant in sorted(phone_variants(query))]
+    clauses = [sa.and_(*(
+        sa.or_(_like(Case.search_text, word), in_contact(word)) for word in words
+    ))] if words else []
+    clauses += [in_contact(variant) for variant in sorted(phone_variants(query))]
     return sa.or_(*clauses) if clauses else sa.true()
 
 
@@ -149,7 +173,7 @@ def _conditions(
         else:
             conditions.append(Case.unit_id == user.unit_id)
     if filters.q.strip():
-        conditions.append(search_filter(filters.q))
+        conditions.append(search_filter(filters.q, access.contact_visible_filter(user)))
     if filters.category is not None:
         conditions.append(Case.category_id == filters.category)
     if filters.deadline:

@@ -85,9 +85,10 @@ def earlier_cases(phone: str | None, limit: int = EARLIER_LIMIT) -> list[Case]:
     )
 
 
-def link_call(case: Case, operator: User, message: str, now: datetime) -> CaseEvent:
+def link_call(case: Case, operator: User, caller_phone: str | None, message: str,
+              now: datetime) -> CaseEvent:
     """Add what a caller says about an earlier case to that case, as their message."""
-    if not access.may_link_call(operator, case):
+    if not access.may_link_call(operator, case, caller_phone):
         raise errors.NotPermitted(_l("You are not allowed to do this."))
     text = (message or "").strip()
     if not text:

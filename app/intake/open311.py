@@ -6,9 +6,11 @@ is in ``open311_filing``.
 
 Status mapping: a case is ``open`` while the unit still owes an answer (new,
 assigned, in progress, awaiting the citizen) and ``closed`` once it is
-answered, closed or rejected. Privacy: lists hold only cases whose citizen
-consented to public listing; details of any other case go only to the key
-that filed it.
+answered, closed or rejected. Privacy: only cases whose citizen consented to
+public listing are read, in lists and by id; any other case is read only by the
+key that filed it, and is not found for everyone else (not even its status: ids
+are sequential, so answering them would list every case's service, unit and
+times). Contact details are never read at all.
 """
 from __future__ import annotations
 
@@ -121,19 +123,15 @@ def status_notes(case: Case) -> str | None:
     return None
 
 
-def may_see_details(row: RequestRow, api_key: ApiKey | None) -> bool:
-    """Whether description, place, media and notes may be shown to this caller.
+def readable_filter(api_key: ApiKey | None) -> sa.ColumnElement[bool]:
+    """SQL: the cases this caller may read: the publicly listed ones, and those its key filed.
 
-    Publicly listed cases show them to everyone; other cases only to the key that
-    filed them. Contact details are never shown at all.
+    Applies to queries that outer-join the case's ``ApiSubmission``.
     """
-    if row.case.public_consent:
-        return True
-    return (
-        api_key is not None
-        and row.submission is not None
-        and row.submission.api_key_id == api_key.id
-    )
+    listed = Case.public_consent.is_(True)
+    if api_key is None:
+        return listed
+    return sa.or_(listed, ApiSubmission.api_key_id == api_key.id)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -225,15 +223,17 @@ def _base_query():
     )
 
 
-def find_requests(flt: RequestFilter, now: datetime) -> list[RequestRow]:
+def find_requests(flt: RequestFilter, now: datetime, api_key: ApiKey | None = None
+                  ) -> list[RequestRow]:
     """The requests a GET requests call answers, newest first, at most 1000.
 
-    By ``references`` any case is found (shown redacted where it must be);
-    otherwise only publicly listed cases within the date window.
+    By ``references``: those of them the caller may read (listed, or filed with
+    ``api_key``), whatever their date; the others are left out. Otherwise only
+    publicly listed cases within the date window.
     """
     stmt = _base_query().order_by(Case.received_at.desc(), Case.id.desc()).limit(MAX_ROWS)
     if flt.references:
-        return _rows(stmt.where(Case.reference.in_(flt.references)))
+        return _rows(stmt.where(Case.reference.in_(flt.references), readable_filter(api_key)))
     start, end = date_window(flt.start, flt.end, now)
     stmt = stmt.where(
         Case.public_consent.is_(True), Case.received_at >= start, Case.received_at <= end
@@ -250,9 +250,12 @@ def find_requests(flt: RequestFilter, now: datetime) -> list[RequestRow]:
     return _rows(stmt)
 
 
-def request_by_reference(reference: str) -> RequestRow:
-    """One request by its service_request_id (the case's public reference)."""
-    rows = _rows(_base_query().where(Case.reference == reference))
+def request_by_reference(reference: str, api_key: ApiKey | None = None) -> RequestRow:
+    """One request by its service_request_id (the case's public reference).
+
+    A case the caller may not read (see ``readable_filter``) is not found.
+    """
+    rows = _rows(_base_query().where(Case.reference == reference, readable_filter(api_key)))
     if not rows:
         raise NotFound(
             _l("No service request has the id %(id)s.", id=reference[:64]), "service_request_id"

@@ -10,10 +10,9 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.cases import attachments, lifecycle
+from app.cases import attachments, lifecycle, queue
 from app.core import errors
 from app.core.phone import normalise_phone
-from app.core.text import search_text
 from app.core.timeutil import to_local
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import load_calendar, set_due_times
@@ -191,9 +190,8 @@ def submit_case(
         clock_started_at=now,
         paused_minutes=0,
         reopen_count=0,
-        search_text=search_text(reference, sub.title, sub.description, sub.address, sub.ward,
-                                phone, name),
     )
+    queue.index_for_search(case)
     set_due_times(case, sub.category.policy, calendar)
     db.session.add(case)
     actor = lifecycle.Actor.staff(created_by) if created_by else lifecycle.CITIZEN_ACTOR

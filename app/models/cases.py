@@ -133,7 +133,10 @@ class Case(db.Model):
     reopen_count: Mapped[int] = mapped_column(default=0, server_default="0")
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Accent-folded text the queue searches: the case itself, and apart from it the citizen's
+    # name, phone and email, searched only by those who may see them.
     search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    contact_search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     # Working minutes the current unit took, from when the case reached it (scorecards).
     ack_working_minutes: Mapped[int | None] = mapped_column()
     response_working_minutes: Mapped[int | None] = mapped_column()
@@ -176,6 +179,13 @@ class Case(db.Model):
             "search_text",
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
+            sqlite_where=sa.text("0"),
+        ),
+        sa.Index(
+            "ix_cases_contact_search_trgm",
+            "contact_search_text",
+            postgresql_using="gin",
+            postgresql_ops={"contact_search_text": "gin_trgm_ops"},
             sqlite_where=sa.text("0"),
         ),
     )

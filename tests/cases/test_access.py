@@ -80,6 +80,17 @@ def test_the_list_filter_agrees_with_the_page_check_for_every_role(db, desk):
         assert listed == allowed, key
 
 
+def test_the_contact_filter_agrees_with_the_contact_check_for_every_role(db, desk):
+    every_case = list(db.session.scalars(sa.select(Case)))
+    for key in EMAILS:
+        account = user(key)
+        searchable = set(db.session.scalars(
+            sa.select(Case.reference).where(access.visible_cases_filter(account),
+                                            access.contact_visible_filter(account))))
+        shown = {case.reference for case in every_case if access.may_see_contact(account, case)}
+        assert searchable == shown, key
+
+
 def test_only_admins_and_committee_read_all_and_only_unit_heads_assign(db, desk):
     thue = queries.case_by_reference(desk.thue)
     assert access.may_act(user("head_thue"), thue, CaseAction.ASSIGN)
@@ -186,6 +197,20 @@ def test_a_call_links_only_to_an_earlier_case_still_open(db, desk):
     lifecycle.reject(case_by_ref(desk.triage), staff("operator"), "Trùng lặp.",
                      MONDAY_9AM + HOUR)
     assert not access.may_link_call(operator, case_by_ref(desk.triage))
+
+
+def test_a_call_links_to_a_case_the_operator_cannot_open_only_from_its_citizen(db, desk):
+    operator = user("operator")
+    thue = case_by_ref(desk.thue)  # Cục Thuế's case, from +84901234567
+    assert not access.may_view_case(operator, thue)
+    assert not access.may_link_call(operator, thue)
+    assert not access.may_link_call(operator, thue, "0909 999 999")
+    assert not access.may_link_call(operator, thue, "not a number")
+    assert access.may_link_call(operator, thue, "090 123 4567")
+    assert access.may_link_call(operator, thue, "+84901234567")
+    assert not access.may_link_call(user("officer_thue"), thue, "+84901234567")
+    bhxh = case_by_ref(desk.bhxh)  # anonymous: no number can be its citizen's
+    assert bhxh.citizen_phone is None and not access.may_link_call(operator, bhxh, "")
 
 
 # Scorecards and exports.

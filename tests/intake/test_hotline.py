@@ -76,20 +76,23 @@ def test_earlier_cases_by_normalised_phone_newest_first(db, world):
 def test_a_call_about_an_earlier_case_is_added_to_it(db, world):
     case = make_case(db.session.get(Category, world.tax), citizen_phone="0901234567")
     db.session.commit()
-    event = hotline.link_call(case, user(db, "operator"), "Gọi lại hỏi tiến độ.", MONDAY_9AM)
+    event = hotline.link_call(case, user(db, "operator"), "090 123 4567", "Gọi lại hỏi tiến độ.",
+                              MONDAY_9AM)
     assert (event.kind, event.body, event.is_public, event.actor_id) == (
         EventKind.CITIZEN_MESSAGE, "Gọi lại hỏi tiến độ.", True, user(db, "operator").id)
     with pytest.raises(errors.InvalidInput):
-        hotline.link_call(case, user(db, "operator"), "  ", MONDAY_9AM)
+        hotline.link_call(case, user(db, "operator"), "0901234567", "  ", MONDAY_9AM)
     with pytest.raises(errors.NotPermitted):
-        hotline.link_call(case, user(db, "officer_thue"), "x", MONDAY_9AM)
+        hotline.link_call(case, user(db, "officer_thue"), "0901234567", "x", MONDAY_9AM)
+    with pytest.raises(errors.NotPermitted):  # another caller's case, held by a unit
+        hotline.link_call(case, user(db, "operator"), "0909999999", "x", MONDAY_9AM)
 
 
 def test_a_closed_case_cannot_take_a_call(db, world):
-    case = make_case(db.session.get(Category, world.tax))
+    case = make_case(db.session.get(Category, world.tax), citizen_phone="0901234567")
     lifecycle.reject(case, lifecycle.Actor.staff(user(db, "officer_thue")), "Spam.", MONDAY_9AM)
     with pytest.raises(errors.NotPermitted):
-        hotline.link_call(case, user(db, "operator"), "Gọi lại.", MONDAY_9AM)
+        hotline.link_call(case, user(db, "operator"), "0901234567", "Gọi lại.", MONDAY_9AM)
 
 
 def test_triage_lists_new_cases_and_routes_them(db, world):

@@ -147,9 +147,29 @@ def test_the_window_bounds_the_list(db, cases):
     assert len(_refs(db, {})) == 4
 
 
-def test_references_find_unlisted_cases_too(db, cases):
+def test_references_find_only_listed_cases_whatever_their_date(db, cases):
     found = _refs(db, {"service_request_id": f"{cases['private']},{cases['open_tax']},2020-1"})
-    assert found == [cases["private"], cases["open_tax"]]
+    assert found == [cases["open_tax"]]
+    assert _refs(db, {"service_request_id": cases["private"]}) == []
+    with pytest.raises(NotFound):
+        open311.request_by_reference(cases["private"])
+
+
+def test_the_filing_key_reads_its_unlisted_request_by_id(db, world):
+    key, _secret = make_api_key("Ứng dụng A")
+    other, _other_secret = make_api_key("Ứng dụng B")
+    filed = file_request(key, NewRequest(service_code="THUE", lat="10.8", long="106.65",
+                                         description="Chưa nhận được hoàn thuế."), MONDAY_9AM)
+    db.session.commit()
+    args = open311.parse_filter({"service_request_id": filed.reference})
+    assert [r.case.reference for r in open311.find_requests(args, NOW, key)] == [filed.reference]
+    assert open311.find_requests(args, NOW, other) == open311.find_requests(args, NOW) == []
+    assert open311.request_by_reference(filed.reference, key).case.id == filed.id
+    for caller in (other, None):
+        with pytest.raises(NotFound):
+            open311.request_by_reference(filed.reference, caller)
+    # Browsing lists, even the filing key sees only listed cases.
+    assert open311.find_requests(open311.parse_filter(WINDOW), NOW, key) == []
 
 
 def test_lists_are_capped_at_1000(db, world, monkeypatch):
@@ -164,12 +184,14 @@ def test_lists_are_capped_at_1000(db, world, monkeypatch):
 def test_status_mapping_and_notes(db, cases):
     rows = {r.case.reference: r for r in open311.find_requests(
         open311.parse_filter({"service_request_id": ",".join(cases.values())}), NOW)}
-    status = {name: open311.open311_status(rows[ref].case) for name, ref in cases.items()}
+    listed = {name: ref for name, ref in cases.items() if name != "private"}
+    assert set(rows) == set(listed.values())
+    status = {name: open311.open311_status(rows[ref].case) for name, ref in listed.items()}
     assert status == {"open_tax": "open", "answered": "closed", "rejected": "closed",
-                      "private": "open", "triage": "open"}
-    notes = {name: open311.status_notes(rows[ref].case) for name, ref in cases.items()}
+                      "triage": "open"}
+    notes = {name: open311.status_notes(rows[ref].case) for name, ref in listed.items()}
     assert notes == {"open_tax": None, "answered": "Đã cấp lại thẻ.", "rejected": "Trùng lặp.",
-                     "private": None, "triage": None}
+                     "triage": None}
     # updated_datetime is the last public change: the answer, the rejection, or receipt.
     assert rows[cases["answered"]].updated_at == MONDAY_9AM + 2 * DAY
     assert rows[cases["rejected"]].updated_at == MONDAY_9AM + 3 * DAY
@@ -198,7 +220,7 @@ def test_reading_a_list_takes_the_same_number_of_queries_whatever_its_length(db,
 
 
 def test_request_by_reference_and_token(db, world, cases):
-    assert open311.request_by_reference(cases["private"]).case.reference == cases["private"]
+    assert open311.request_by_reference(cases["open_tax"]).case.reference == cases["open_tax"]
     with pytest.raises(NotFound):
         open311.request_by_reference("2026-999999")
     with pytest.raises(NotFound):  # a web case has no token

@@ -70,9 +70,10 @@ def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
             assert after.from_status == before.to_status, case.reference
         assert case.updated_at == times[-1]
         assert case.search_text == search_text(case.reference, case.title, case.description,
-                                               case.address, case.ward, case.citizen_phone,
-                                               case.citizen_name)
-        assert case.search_text.isascii()
+                                               case.address, case.ward)
+        assert case.contact_search_text == search_text(case.citizen_phone, case.citizen_name,
+                                                       case.citizen_email)
+        assert case.search_text.isascii() and case.contact_search_text.isascii()
         if case.status != "new":
             assert case.unit_id is not None
         for event in timeline:

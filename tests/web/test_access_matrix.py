@@ -134,3 +134,22 @@ def test_case_action(desk_app, role, case, action):
         assert response.status_code == 422  # allowed; the empty form is refused
     else:
         assert response.status_code == 403
+
+
+# The operator adds a call to an earlier case: with no caller's number given, only to the
+# open cases they may open (a caller's own case is tested on the hotline desk).
+LINK = {"triage", "taken_in"}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_hotline_link(desk_app, role, case):
+    desk, clients = desk_app
+    client, token = clients[role]
+    response = client.post(f"/hotline/link/{desk.all()[case]}", headers={"X-CSRFToken": token})
+    if role == "anonymous":
+        _expect_login(response)
+    elif role != "operator":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == (422 if case in LINK else 404)

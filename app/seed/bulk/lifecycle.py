@@ -27,7 +27,7 @@ CASE_COLUMNS = (
     "created_by_id", "status", "received_at", "acknowledged_at", "responded_at", "closed_at",
     "ack_due_at", "response_due_at", "clock_started_at", "paused_at", "paused_minutes",
     "updated_at", "public_answer", "rejection_reason", "satisfaction", "satisfaction_comment",
-    "reopen_count", "duplicate_of_id", "version", "search_text",
+    "reopen_count", "duplicate_of_id", "version", "search_text", "contact_search_text",
 )
 EVENT_COLUMNS = (
     "id", "case_id", "kind", "created_at", "actor_id", "actor_kind", "from_status", "to_status",
@@ -246,14 +246,14 @@ class CaseFactory:
         response_due = line.add_minutes(clock, response_target + paused)
         address = f"{number} {street}"
         search = " ".join(part for part in (
-            reference.lower(), title_f, description_f, f"{number} {street_f}", ward_f,
-            phone, name_f) if part)
+            reference.lower(), title_f, description_f, f"{number} {street_f}", ward_f) if part)
+        contact_search = " ".join(part for part in (phone, name_f, email) if part)
         row = (
             case_id, reference, code, channel, category.id, title, description,
             address, ward, None, None, name, phone, email,
             contact, rand() < 0.4, "en" if rand() < 0.05 else "vi", "urgent" if urgent else "normal",
             unit, assignee, creator, status, received, acknowledged, responded, closed,
             ack_due, response_due, clock, paused_at, paused, events[-1][3], answer, rejection,
-            satisfaction, comment, reopens, None, len(events), search,
+            satisfaction, comment, reopens, None, len(events), search, contact_search,
         )
         return row, events

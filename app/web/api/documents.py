@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.core.timeutil import to_local
 from app.intake import open311
-from app.models import ApiKey, Case, Category, CategoryAttribute
+from app.models import Case, Category, CategoryAttribute
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this endpoint's behaviour last changed (the discovery document's changeset).
@@ -92,28 +92,27 @@ def _place(case: Case) -> str | None:
     return ", ".join(p for p in (case.address, case.ward) if p) or None
 
 
-def service_request(row: open311.RequestRow, api_key: ApiKey | None, locale: str) -> dict:
-    """One request. Details only where ``may_see_details`` allows; never contact details."""
+def service_request(row: open311.RequestRow, locale: str) -> dict:
+    """One request the caller may read (``open311.readable_filter``); never contact details."""
     case, submission = row.case, row.submission
-    full = open311.may_see_details(row, api_key)
     return {
         "service_request_id": case.reference,
         "status": open311.open311_status(case),
-        "status_notes": open311.status_notes(case) if full else None,
+        "status_notes": open311.status_notes(case),
         "service_name": case.category.display_name(locale),
         "service_code": case.category.code,
-        "description": case.description if full else None,
+        "description": case.description,
         "agency_responsible": case.unit.display_name(locale) if case.unit else None,
         "service_notice": None,
         "requested_datetime": w3c(case.received_at),
         "updated_datetime": w3c(row.updated_at),
         "expected_datetime": w3c(case.response_due_at),
-        "address": _place(case) if full else None,
-        "address_id": submission.address_id if full and submission else None,
+        "address": _place(case),
+        "address_id": submission.address_id if submission else None,
         "zipcode": None,
-        "lat": case.latitude if full else None,
-        "long": case.longitude if full else None,
-        "media_url": submission.media_url if full and submission else None,
+        "lat": case.latitude,
+        "long": case.longitude,
+        "media_url": submission.media_url if submission else None,
     }
 
 

@@ -104,8 +104,8 @@ SCHEMAS = {
         "type": "object",
         "additionalProperties": False,
         "description": (
-            "A case. Fields marked private are null unless the case is publicly listed or the "
-            "request carries the key that filed it. Contact details are never returned."
+            "A case the caller may read: one publicly listed, or one filed with the key the "
+            "request carries. Contact details are never returned."
         ),
         "required": ["service_request_id", "status", "status_notes", "service_name",
                      "service_code", "description", "agency_responsible", "service_notice",
@@ -213,7 +213,8 @@ API_KEY_QUERY = {
 ERROR_TEXT = {
     400: "The request is invalid (the body says why).",
     403: "Missing, invalid or revoked key.",
-    404: "No such service, request or token.",
+    404: ("No such service, request or token; also a request that is not publicly listed, "
+          "unless the key that filed it is sent."),
     429: "Too many requests for this key (or, without a key, from this address).",
 }
 
@@ -249,7 +250,10 @@ def _paths(fmt: str) -> dict:
     request_filters = [
         {"name": "service_request_id", "in": "query", "required": False,
          "schema": {"type": "string"},
-         "description": "Comma-separated references; overrides every other filter."},
+         "description": (
+             "Comma-separated references (at most 1000); overrides every other filter. Only "
+             "publicly listed cases, and those filed with the api_key sent, are answered; "
+             "other references are left out of the list.")},
         {"name": "service_code", "in": "query", "required": False,
          "schema": {"type": "string"}, "description": "Comma-separated service codes."},
         {"name": "start_date", "in": "query", "required": False, "schema": W3C_DATETIME},
@@ -301,7 +305,9 @@ def openapi_document() -> dict:
                 "created at once (type realtime): POST answers the service_request_id, and "
                 "tokens/{token} resolves the service_request_id of a request filed through this "
                 "API to itself. Lists hold only publicly listed cases, newest first, at most "
-                f"{MAX_ROWS}; no contact details are ever returned."
+                f"{MAX_ROWS}; by id, a case that is not listed is read only with the api_key "
+                "that filed it (left out of lists, 404 alone); no contact details are ever "
+                "returned."
             ),
         },
         "servers": [{"url": "/open311/v2"}],

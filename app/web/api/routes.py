@@ -178,13 +178,14 @@ def service_definition(service_code: str, fmt: str):
 
 @bp.get(f"/requests.{FMT}")
 def requests_list(fmt: str):
-    """GET Service Requests: publicly listed cases, or the ones named by service_request_id."""
+    """GET Service Requests: publicly listed cases, or those named by service_request_id that
+    the caller may read."""
     api_key = current_api_key()
     if _sent_key() and api_key is None:
         return _missing_key()
-    rows = open311.find_requests(open311.parse_filter(request.args), utcnow())
+    rows = open311.find_requests(open311.parse_filter(request.args), utcnow(), api_key)
     locale = api_locale()
-    items = [documents.service_request(row, api_key, locale) for row in rows]
+    items = [documents.service_request(row, locale) for row in rows]
     return render(fmt, "service_requests", "request", items)
 
 
@@ -211,12 +212,12 @@ def requests_create(fmt: str):
 
 @bp.get(f"/requests/<service_request_id>.{FMT}")
 def request_detail(service_request_id: str, fmt: str):
-    """GET Service Request: one case by its reference (redacted unless listed or yours)."""
+    """GET Service Request: one case by its reference, if listed or filed with your key."""
     api_key = current_api_key()
     if _sent_key() and api_key is None:
         return _missing_key()
-    row = open311.request_by_reference(service_request_id)
-    item = documents.service_request(row, api_key, api_locale())
+    row = open311.request_by_reference(service_request_id, api_key)
+    item = documents.service_request(row, api_locale())
     return render(fmt, "service_requests", "request", [item])
 
 

@@ -35,7 +35,7 @@ def _desk(form: CallForm, status: int = 200, saved: Case | None = None):
     page = render_template(
         "hotline/new.html", form=form, saved=saved, categories=categories,
         chosen=_chosen_category(form, categories), earlier=hotline.earlier_cases(phone),
-        phone_checked=phone is not None,
+        phone_checked=phone is not None, caller_phone=phone,
     )
     return page, status
 
@@ -115,22 +115,26 @@ def earlier():
     _require_operator()
     phone = normalise_phone(request.args.get("caller_phone"))
     return render_template("hotline/_earlier.html", earlier=hotline.earlier_cases(phone),
-                           phone_checked=phone is not None)
+                           phone_checked=phone is not None, caller_phone=phone)
 
 
 @bp.post("/link/<reference>")
 @login_required
 def link_call(reference: str):
-    """Add the call to the caller's earlier case instead of opening a new one."""
+    """Add the call to the caller's earlier case instead of opening a new one.
+
+    A case the call may not be added to is not found, as its page is not.
+    """
     _require_operator()
     form = CallForm()
     case = queries.case_by_reference(reference)
-    if case is None:
+    if case is None or not access.may_link_call(current_user, case, form.caller_phone.data):
         abort(404)
     if not form.validate_on_submit():
         return _desk(form, 422)
     try:
-        hotline.link_call(case, current_user, form.description.data, utcnow())
+        hotline.link_call(case, current_user, form.caller_phone.data, form.description.data,
+                          utcnow())
     except errors.InvalidInput as err:
         db.session.rollback()
         show_on_form(form, err, "description")

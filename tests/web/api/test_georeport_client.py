@@ -86,15 +86,17 @@ def test_filters(client311, api_data):
     assert _ids(old) == [api_data.old_public]
 
 
-def test_service_request_ids_override_filters_and_unlisted_cases_are_redacted(client311, api_data):
+def test_service_request_ids_override_filters_and_leave_unlisted_cases_out(client311, api_data):
     items = client311.get_service_requests(
         service_request_id=f"{api_data.private_web},{api_data.public_open}", status="closed")
-    assert _ids(items) == [api_data.private_web, api_data.public_open]
-    private = items[0]
-    assert private["status"] == "open" and private["service_code"] == "THUE"
-    assert private["agency_responsible"] == "Cục Thuế TP HCM"
-    assert private["description"] is None and private["address"] is None
-    assert private["lat"] is None and private["status_notes"] is None
+    assert _ids(items) == [api_data.public_open]
+    listed = items if isinstance(items, dict) else items[0]  # xmltodict: a lone element
+    assert listed["status"] == "open" and listed["service_code"] == "THUE"
+    assert listed["agency_responsible"] == "Cục Thuế TP HCM"
+    assert listed["address"] == "12 Lê Lợi, Phường Bến Thành"
+    with pytest.raises(requests.HTTPError) as err:
+        client311.get_service_request(api_data.private_web)
+    assert err.value.response.status_code == 404
 
 
 def test_a_span_over_90_days_is_refused(client311):

@@ -149,27 +149,46 @@ def test_a_bad_key_on_a_read_is_403(client, api_data):
     assert revoked.status_code == 403 and _xml(revoked).findtext("error/code") == "403"
 
 
-def test_unlisted_cases_are_redacted_unless_the_filing_key_asks(client, api_data):
-    for reference in (api_data.private_web, api_data.private_api):
-        item = _json(client.get(f"/open311/v2/requests/{reference}.json"))[0]
-        assert item["service_request_id"] == reference and item["status"] == "open"
-        assert item["service_code"] == "THUE" and item["agency_responsible"] == "Cục Thuế TP HCM"
-        assert item["requested_datetime"] and item["expected_datetime"]
-        assert [f for f in PRIVATE_FIELDS if item[f] is not None] == []
-    other = _json(client.get(
-        f"/open311/v2/requests/{api_data.private_api}.json?api_key={api_data.other_key}"))[0]
-    assert [f for f in PRIVATE_FIELDS if other[f] is not None] == []
+def test_unlisted_cases_are_not_found_unless_the_filing_key_asks(client, api_data):
+    unlisted = (api_data.private_web, api_data.private_api)
+    for reference in unlisted:
+        for fmt in ("json", "xml"):
+            assert client.get(f"/open311/v2/requests/{reference}.{fmt}").status_code == 404
+        other = client.get(f"/open311/v2/requests/{reference}.json?api_key={api_data.other_key}")
+        assert other.status_code == 404 and _json(other)[0]["code"] == 404
+    assert client.get(f"/open311/v2/requests/{api_data.private_web}.json"
+                      f"?api_key={api_data.key}").status_code == 404
+    # By id, without the filing key: a list of up to 1000 ids gives away nothing of them.
+    ids = ",".join([*unlisted, api_data.public_open, api_data.old_public])
+    for query in (f"service_request_id={ids}",
+                  f"service_request_id={ids}&api_key={api_data.other_key}"):
+        listed = _json(client.get(f"/open311/v2/requests.json?{query}"))
+        assert [i["service_request_id"] for i in listed] == [api_data.public_open,
+                                                             api_data.old_public]
+        root = _xml(client.get(f"/open311/v2/requests.xml?{query}"))
+        assert [r.findtext("service_request_id") for r in root.findall("request")] == [
+            api_data.public_open, api_data.old_public]
     mine = _json(client.get(
         f"/open311/v2/requests/{api_data.private_api}.json?api_key={api_data.key}"))[0]
     assert mine["description"] == "Mô tả riêng tư của ứng dụng A"
     assert (mine["lat"], mine["long"], mine["address_id"], mine["media_url"]) == (
         10.8, 106.65, "AD-42", "https://example.vn/anh.jpg")
+    assert mine["service_code"] == "THUE" and mine["agency_responsible"] == "Cục Thuế TP HCM"
     # The filing key reads it in lists by id too, but browsing lists never shows it.
     listed = _json(client.get(f"/open311/v2/requests.json?api_key={api_data.key}"))
     assert api_data.private_api not in [i["service_request_id"] for i in listed]
     by_id = _json(client.get(f"/open311/v2/requests.json?api_key={api_data.key}"
-                             f"&service_request_id={api_data.private_api}"))
+                             f"&service_request_id={ids}"))
+    assert [i["service_request_id"] for i in by_id] == [api_data.private_api,
+                                                        api_data.public_open, api_data.old_public]
     assert by_id[0]["description"] == "Mô tả riêng tư của ứng dụng A"
+
+
+def test_listed_cases_show_their_details_to_everyone(client, api_data):
+    item = _json(client.get(f"/open311/v2/requests/{api_data.public_open}.json"))[0]
+    assert item["description"] == "Mưa lớn là ngập sâu, xe máy chết máy."
+    assert item["address"] == "12 Lê Lợi, Phường Bến Thành"
+    assert (item["lat"], item["long"]) == (10.7769, 106.7009)
 
 
 def test_no_contact_details_anywhere(client, api_data):
@@ -183,7 +202,9 @@ def test_no_contact_details_anywhere(client, api_data):
     for url in urls:
         for fmt in ("json", "xml"):
             response = client.get(url.format(f=fmt))
-            assert response.status_code == 200, url
+            # Only the web case nobody filed through the API is unlisted for this key.
+            expected = 404 if f"requests/{api_data.private_web}." in url else 200
+            assert response.status_code == expected, url
             text = response.get_data(as_text=True)
             assert not any(secret in text for secret in CONTACT_TEXTS), url
 

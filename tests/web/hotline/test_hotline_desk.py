@@ -149,6 +149,24 @@ def test_a_call_can_be_added_to_the_earlier_case_instead(app, client, auth, worl
     assert empty.status_code == 422
 
 
+def test_a_call_is_not_added_to_a_case_of_another_caller(app, client, auth, world):
+    """The operator cannot open this case: it is not found, and no message reaches its
+    public tracking page, whatever the form says."""
+    with app.app_context():
+        other = make_case(db.session.get(Category, world.tax), citizen_phone="0909999999")
+        db.session.commit()
+        reference, case_id, code = other.reference, other.id, other.tracking_code
+    auth.login(EMAILS["operator"])
+    assert client.get(f"/cases/{reference}").status_code == 404
+    for fields in ({}, {"caller_phone": ""}, {"caller_phone": "0901"}):
+        data = _desk_form(client, description="Tin nhắn giả mạo.", **fields)
+        assert client.post(f"/hotline/link/{reference}", data=data).status_code == 404
+    with app.app_context():
+        kinds = db.session.scalars(sa.select(CaseEvent.kind).where(CaseEvent.case_id == case_id))
+        assert EventKind.CITIZEN_MESSAGE not in list(kinds)
+    assert "Tin nhắn giả mạo." not in client.get(f"/track/{code}").get_data(as_text=True)
+
+
 def test_triage_lists_waiting_cases_and_routes_one_in_place(app, client, auth, world):
     with app.app_context():
         waiting = make_case(db.session.get(Category, world.other), "Đèn đường hư",

@@ -261,3 +261,55 @@ def test_own_transfers_are_not_news(client, auth, queue_cases):
     text = client.get("/cases/arrivals", query_string={
         "since": earlier, "scope": "transferred", "status": "all"}).get_data(as_text=True)
     assert "mới" not in text  # I left by the head's own hand
+
+
+@pytest.fixture
+def masked_cases(app, world):
+    """A case Cục Thuế transferred to BHXH and one no rule could route, both with a caller's
+    full contact details; returns {"moved": reference, "triage": reference}."""
+    with app.app_context():
+        contact = {"citizen_phone": "+84901234567", "citizen_name": "Trần Thị Bình",
+                   "citizen_email": "binh@example.vn"}
+        moved = make_case(db.session.get(Category, world.tax), title="Hỏi về lương hưu", **contact)
+        lifecycle.transfer(moved, staff("officer_thue"), unit("BHXH"), "Thuộc BHXH.",
+                           MON_9 + timedelta(hours=1))
+        triage = make_case(db.session.get(Category, world.other), title="Không rõ đơn vị",
+                           **contact)
+        db.session.commit()
+        return {"moved": moved.reference, "triage": triage.reference}
+
+
+def _prefixes(number: str) -> list[str]:
+    return [number[:n] for n in range(4, len(number) + 1)]
+
+
+@pytest.mark.parametrize("key, case, scope", [
+    ("officer_thue", "moved", "&scope=transferred"),  # Cục Thuế reads it, its page masks the caller
+    ("head_thue", "moved", "&scope=transferred"),
+    ("operator", "triage", ""),  # a new case: the operator routes it, the caller is masked
+])
+def test_search_never_matches_contact_details_the_page_masks(client, auth, masked_cases,
+                                                             key, case, scope):
+    auth.login(EMAILS[key])
+    reference = masked_cases[case]
+    page = client.get(f"/cases/{reference}").get_data(as_text=True)
+    assert "0901234567" not in page and "Trần Thị Bình" not in page  # the page masks them
+    assert reference in rows(client, f"?q={reference}{scope}")  # the case is in this list
+    for typed in _prefixes("0901234567") + _prefixes("+84901234567".replace("+", "%2B")):
+        assert rows(client, f"?q={typed}{scope}") == [], typed  # digit by digit: nothing
+    for typed in ("tran", "tran+thi+binh", "binh", "binh%40example", "example.vn"):
+        assert rows(client, f"?q={typed}{scope}") == [], typed
+
+
+@pytest.mark.parametrize("key, case", [
+    ("officer_bhxh", "moved"), ("committee", "moved"), ("admin", "triage"),
+])
+def test_who_sees_the_contact_finds_the_case_by_it(client, auth, masked_cases, key, case):
+    auth.login(EMAILS[key])
+    reference = masked_cases[case]
+    for typed in ("0901+234+567", "0901234", "%2B84901234567", "tran+thi+binh",
+                  "binh%40example.vn"):
+        assert reference in rows(client, f"?q={typed}"), typed
+    # Words of the contact and of the case itself combine.
+    mixed = "binh+luong+huu" if case == "moved" else "binh+don+vi"
+    assert rows(client, f"?q={mixed}") == [reference]
