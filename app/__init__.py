@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import time
 import uuid
@@ -21,6 +22,13 @@ CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 log = logging.getLogger("lang_nghe.request")
+# Path parts that are secrets of their owner: a citizen's tracking code, a password link.
+SECRET_PATH_PART = re.compile(r"^(/track/|/password/set/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """The request path for the log, with tracking codes and password tokens hidden."""
+    return SECRET_PATH_PART.sub(r"\1•••", path)
 
 
 def create_app(
@@ -40,6 +48,7 @@ def create_app(
     configure_database_url(app)
     configure_secret_key(app)
     register_request_hooks(app)  # first, so the request id exists for every later hook
+    register_input_checks(app)  # before the blueprints: their <int:> rules use the bounded converter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -148,7 +157,7 @@ def register_request_hooks(app: Flask) -> None:
         log.info(
             "%s %s %s %.1fms id=%s",
             request.method,
-            request.path,
+            loggable_path(request.path),
             response.status_code,
             elapsed_ms,
             g.get("request_id", "-"),
@@ -158,6 +167,13 @@ def register_request_hooks(app: Flask) -> None:
     if not logging.getLogger().handlers and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
+
+
+def register_input_checks(app: Flask) -> None:
+    """Input no route can use (NUL characters, ids beyond the database's range) refused once."""
+    from app.web.input import register
+
+    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

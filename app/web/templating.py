@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app.cases import access, labels
 from app.core.links import external_url
+from app.core.text import mask_email
 from app.core.timeutil import local_datetime
 from app.intake.attributes import answers_for
 from app.intake.tracking import format_tracking_code
@@ -51,14 +52,6 @@ def mask_phone(phone: str | None) -> str:
     if not phone:
         return ""
     return "•" * max(len(phone) - 3, 0) + phone[-3:]
-
-
-def mask_email(email: str | None) -> str:
-    """An email with the name part hidden but its first letter: "c•••@example.vn"."""
-    if not email or "@" not in email:
-        return ""
-    name, domain = email.rsplit("@", 1)
-    return f"{name[:1]}{'•' * 3}@{domain}"
 
 
 def filesize(size: int) -> str:
