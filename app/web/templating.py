@@ -73,10 +73,12 @@ def zip_with(first, second):
 
 def lang_url(lang: str) -> str:
     """The current page in another language."""
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # A query parameter named like a part of the address must not take its place.
+    args = {key: value for key, value in request.args.items() if key not in view_args}
     args["lang"] = lang
     if request.endpoint and request.method == "GET":
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return url_for(request.endpoint, **view_args, **args)
     return url_for("public.home", lang=lang)
 
 
