@@ -49,6 +49,7 @@ def create_app(
     configure_secret_key(app)
     trust_proxies(app)
     register_request_hooks(app)  # first, so the request id exists for every later hook
+    register_input_checks(app)  # before the blueprints: their <int:> rules use the bounded converter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -181,6 +182,13 @@ def register_request_hooks(app: Flask) -> None:
     if not logging.getLogger().handlers and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log.setLevel(logging.INFO)
+
+
+def register_input_checks(app: Flask) -> None:
+    """Input no route can use (NUL characters, ids beyond the database's range) refused once."""
+    from app.web.input import register
+
+    register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -35,7 +35,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means "SQLite file in the instance folder", resolved by create_app().
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's values (tracking codes, names, phones, emails)
+    # stay out of tracebacks and logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "default")
     # A delivery claimed this many seconds ago without finishing was lost (a killed worker).

@@ -1,12 +1,21 @@
 """What forms share: validators, and the domain's refusals shown next to a field."""
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField
 from wtforms.validators import ValidationError
 
 from app.core.errors import DomainError
 from app.core.phone import normalise_phone
+from app.web.input import DATABASE_INT_MAX, DATABASE_INT_MIN
+
+# Dates outside these years are typing mistakes or probes; beyond them the time-zone
+# arithmetic of the queue and the reports would overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 
 def show_on_form(form: FlaskForm, err: DomainError, fallback: str | None = None) -> str | None:
@@ -35,3 +44,66 @@ class PhoneNumber:
         if normalised is None:
             raise ValidationError(self.message)
         field.data = normalised
+
+
+def database_int(value) -> int:
+    """Coerce a choice to an id, as ``int`` does; a number no id column can hold is refused."""
+    number = value if isinstance(value, int) else int(value)
+    if not DATABASE_INT_MIN <= number <= DATABASE_INT_MAX:
+        raise ValueError(_l("Choose an option from the list."))
+    return number
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error is in the user's language; numbers beyond
+    what the database holds are refused like any other malformed number."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        try:
+            number = int(valuelist[0])
+        except ValueError:
+            number = None
+        if number is None or not DATABASE_INT_MIN <= number <= DATABASE_INT_MAX:
+            self.data = None
+            raise ValueError(_l("Enter a whole number."))
+        self.data = number
+
+
+class LocalDateField(DateField):
+    """A date typed as YYYY-MM-DD (what a date input sends), within the years the app
+    can compute with; both errors are in the user's language."""
+
+    message = _l("Enter a date as YYYY-MM-DD.")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None  # empty: for Optional or InputRequired to judge
+            return
+        try:
+            day = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            self.data = None
+            raise ValueError(_l("Enter a date between %(a)d and %(b)d.",
+                                a=EARLIEST_DATE.year, b=LATEST_DATE.year))
+        self.data = day
+
+
+def parse_moment(text: str | None) -> datetime | None:
+    """An ISO 8601 moment with its offset, or None when it is malformed, naive or out of range."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment if EARLIEST_DATE <= moment.date() <= LATEST_DATE else None

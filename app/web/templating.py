@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app.cases import access, labels
 from app.core.links import external_url
+from app.core.text import mask_email
 from app.core.timeutil import local_datetime
 from app.intake.attributes import answers_for
 from app.intake.tracking import format_tracking_code
@@ -53,14 +54,6 @@ def mask_phone(phone: str | None) -> str:
     return "•" * max(len(phone) - 3, 0) + phone[-3:]
 
 
-def mask_email(email: str | None) -> str:
-    """An email with the name part hidden but its first letter: "c•••@example.vn"."""
-    if not email or "@" not in email:
-        return ""
-    name, domain = email.rsplit("@", 1)
-    return f"{name[:1]}{'•' * 3}@{domain}"
-
-
 def filesize(size: int) -> str:
     """A file size for people: "820 KB", "2.4 MB"."""
     if size < 1024 * 1024:
@@ -80,10 +73,12 @@ def zip_with(first, second):
 
 def lang_url(lang: str) -> str:
     """The current page in another language."""
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # A query parameter named like a part of the address must not take its place.
+    args = {key: value for key, value in request.args.items() if key not in view_args}
     args["lang"] = lang
     if request.endpoint and request.method == "GET":
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        return url_for(request.endpoint, **view_args, **args)
     return url_for("public.home", lang=lang)
 
 

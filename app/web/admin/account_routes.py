@@ -21,6 +21,7 @@ from app.web.admin.common import acting_admin, done, unit_id_or_none, unit_optio
 from app.web.admin.forms import AccountFilterForm, AccountForm, NewAccountForm
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
+from app.web.input import page_number
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -54,7 +55,7 @@ def _filters() -> tuple[AccountFilterForm, users.AccountFilter]:
 def _page(form: NewAccountForm, status: int = 200):
     filter_form, filters = _filters()
     page = users.search_users(
-        filters, page=request.args.get("page", 1, type=int),
+        filters, page=page_number(),
         per_page=current_app.config["ADMIN_PER_PAGE"],
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -6,43 +6,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.web.forms import LocalDateField as SharedLocalDateField
+from app.web.forms import WholeNumberField, database_int
+
 NO_UNIT = 0  # the "none" choice of a unit list
 
 
-class WholeNumberField(IntegerField):
-    """An integer field whose parse error is in the user's language."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or valuelist[0] in ("", None):
-            self.data = None
-            return
-        try:
-            self.data = int(valuelist[0])
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a whole number.")) from None
-
-
-class LocalDateField(DateField):
+class LocalDateField(SharedLocalDateField):
     """A date field (yyyy-mm-dd, as date inputs send it) whose parse error is translated."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist or not "".join(valuelist).strip():
-            self.data = None  # empty: for Optional or InputRequired to judge
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Enter a date such as 2026-09-01.")) from None
+    message = _l("Enter a date such as 2026-09-01.")
 
 
 class UnitForm(FlaskForm):
@@ -51,7 +31,7 @@ class UnitForm(FlaskForm):
     name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("This field is required.")), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("Email of the unit"), validators=[Optional(), Length(max=254)])
-    parent_id = SelectField(_l("Parent unit"), coerce=int, validate_choice=False)
+    parent_id = SelectField(_l("Parent unit"), coerce=database_int, validate_choice=False)
     submit = SubmitField(_l("Save"))
 
 
@@ -68,7 +48,7 @@ class AccountForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
     role = SelectField(_l("Role"), validate_choice=False)
-    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    unit_id = SelectField(_l("Unit"), coerce=database_int, validate_choice=False)
     submit = SubmitField(_l("Save"))
 
 
@@ -86,7 +66,7 @@ class AccountFilterForm(FlaskForm):
 
     q = StringField(_l("Name or email contains"), validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), validate_choice=False)
-    unit = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    unit = SelectField(_l("Unit"), coerce=database_int, validate_choice=False)
 
 
 class CategoryForm(FlaskForm):
@@ -100,7 +80,7 @@ class CategoryForm(FlaskForm):
         validators=[DataRequired(_l("Choose the unit that receives these cases, or send them to triage."))],
         validate_choice=False,
     )
-    policy_id = SelectField(_l("Deadline policy"), coerce=int, validate_choice=False)
+    policy_id = SelectField(_l("Deadline policy"), coerce=database_int, validate_choice=False)
     asks_location = BooleanField(_l("Ask the citizen where the problem is"))
     active = BooleanField(_l("Offered to citizens"), default=True)
     position = WholeNumberField(_l("Display order"), default=0,
@@ -155,7 +135,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("Administrator"), coerce=int, validate_choice=False)
+    actor = SelectField(_l("Administrator"), coerce=database_int, validate_choice=False)
     entity = SelectField(_l("Kind of record"), validate_choice=False)
     date_from = LocalDateField(_l("From"), validators=[Optional()])
     date_to = LocalDateField(_l("To"), validators=[Optional()])
@@ -164,16 +144,16 @@ class AuditFilterForm(FlaskForm):
 class RoutingRuleForm(FlaskForm):
     """A new routing rule: category, ward (empty for any ward) and unit."""
 
-    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=database_int, validate_choice=False)
     ward = StringField(_l("Ward"))
-    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    unit_id = SelectField(_l("Unit"), coerce=database_int, validate_choice=False)
     submit = SubmitField(_l("Add rule"))
 
 
 class RuleUnitForm(FlaskForm):
     """Another unit for an existing routing rule."""
 
-    unit_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
+    unit_id = SelectField(_l("Unit"), coerce=database_int, validate_choice=False)
     submit = SubmitField(_l("Save"))
 
 
@@ -183,6 +163,6 @@ class RoutingTestForm(FlaskForm):
     class Meta:
         csrf = False
 
-    category_id = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=database_int, validate_choice=False)
     ward = StringField(_l("Ward"))
     submit = SubmitField(_l("Find the unit"))

@@ -13,6 +13,7 @@ from app.web.admin.blueprint import bp
 from app.web.admin.common import optional_url
 from app.web.admin.forms import AuditFilterForm
 from app.web.htmx import render_page_or_partial
+from app.web.input import page_number
 
 
 def _count(model) -> int:
@@ -50,7 +51,7 @@ def audit_log():
             date_to=form.date_to.data,
         )
     page = audit.search(
-        filters, page=request.args.get("page", 1, type=int),
+        filters, page=page_number(),
         per_page=current_app.config["ADMIN_PER_PAGE"],
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -88,15 +88,6 @@ limiter.shared_limit(
 )(bp)
 
 
-@bp.before_request
-def refuse_nul_characters():
-    """A NUL in a parameter is never meaningful, and PostgreSQL cannot even compare it."""
-    values = [*request.args.values(), *(request.view_args or {}).values()]
-    if any("\x00" in str(value) for value in values):
-        return _error(400, _l("The request contains a NUL character."))
-    return None
-
-
 # --- errors --------------------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -19,7 +18,7 @@ from app.cases import labels
 from app.intake.hotline import HOTLINE_CHANNELS
 from app.intake.submission import DESCRIPTION_MAX, TITLE_MAX
 from app.models import Channel, Priority
-from app.web.forms import PhoneNumber
+from app.web.forms import PhoneNumber, WholeNumberField, database_int
 
 
 class CallForm(FlaskForm):
@@ -30,7 +29,7 @@ class CallForm(FlaskForm):
     )
     caller_name = StringField(_l("Caller's name"), validators=[Optional(), Length(max=120)])
     category_search = StringField(_l("Field"), validators=[Optional(), Length(max=100)])
-    category = IntegerField(validators=[Optional()])
+    category = WholeNumberField(validators=[Optional()])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
     description = TextAreaField(
         _l("What the caller reports"),
@@ -63,6 +62,6 @@ class CallForm(FlaskForm):
 class RouteForm(FlaskForm):
     """Send a waiting case to a unit."""
 
-    unit = SelectField(_l("Responsible unit"), coerce=int, validate_choice=False,
+    unit = SelectField(_l("Responsible unit"), coerce=database_int, validate_choice=False,
                        validators=[DataRequired(_l("Choose the responsible unit."))])
     submit = SubmitField(_l("Route"))

@@ -2,15 +2,11 @@
 and the newest timeline entry the officer saw."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     Form,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SubmitField,
@@ -30,6 +26,7 @@ from app.cases.queue import (
     QueueFilters,
 )
 from app.models import CaseStatus, Channel
+from app.web.forms import LocalDateField, WholeNumberField, database_int
 
 
 def optional_int(value) -> int | None:
@@ -37,7 +34,7 @@ def optional_int(value) -> int | None:
     if value in (None, "") or isinstance(value, int):
         return value or None
     try:
-        return int(value)
+        return database_int(value)
     except ValueError:
         raise ValueError(_l("Choose an option from the list.")) from None
 
@@ -45,7 +42,7 @@ def optional_int(value) -> int | None:
 def lenient_int(value) -> int | None:
     """Coerce a filter's value: anything that is not a number means no filter."""
     try:
-        return int(value) if value not in (None, "") else None
+        return database_int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
 
@@ -53,9 +50,9 @@ def lenient_int(value) -> int | None:
 class VersionedForm(FlaskForm):
     """A case action: the version guards against overwriting someone else's change."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = WholeNumberField(widget=HiddenField.widget, validators=[InputRequired()])
     # The newest timeline entry on screen: on a conflict, what came after it is shown.
-    seen = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    seen = WholeNumberField(widget=HiddenField.widget, validators=[Optional()])
 
     def refresh_version(self, version: int, seen: int | None = None) -> None:
         """Carry the case's current version, keeping everything else the user typed."""
@@ -200,20 +197,6 @@ class BulkAssignForm(FlaskForm):
             if reference and version.isdigit():
                 chosen.append((reference, int(version)))
         return chosen
-
-
-class LocalDateField(DateField):
-    """A date typed as YYYY-MM-DD (what a date input sends), with a message of ours."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(valuelist[0].strip(), "%Y-%m-%d").date()
-        except ValueError:
-            self.data = None
-            raise ValueError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
 class QueueFilterForm(Form):

@@ -16,12 +16,11 @@ from app.deadlines.sla import countdown, load_calendar
 from app.extensions import db
 from app.models import CaseStatus, Category
 from app.web.auth.sessions import not_activity
-from app.web.forms import show_on_form
+from app.web.forms import parse_moment, show_on_form
 from app.web.htmx import is_htmx
+from app.web.input import page_number
 from app.web.staff.blueprint import bp
 from app.web.staff.forms import BulkAssignForm, QueueFilterForm
-
-MAX_PAGE = 100_000
 
 
 def require_queue_user() -> None:
@@ -38,11 +37,6 @@ def _filter_form() -> tuple[QueueFilterForm, list]:
     form.set_choices(categories, officers, unit_scope, str(get_locale() or "vi"))
     form.validate()
     return form, officers
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) > 0 else 1
 
 
 def _bulk_form(officers, formdata=None) -> BulkAssignForm | None:
@@ -63,7 +57,7 @@ def _render_queue(form, officers, status: int = 200, **extra):
     filters = form.filters()
     now, calendar = utcnow(), load_calendar()
     page = queue.load_queue(
-        current_user, filters, _page_number(), current_app.config["CASES_PER_PAGE"], now, calendar
+        current_user, filters, page_number(), current_app.config["CASES_PER_PAGE"], now, calendar
     )
     extra.setdefault("bulk_form", _bulk_form(officers))
     context = {
@@ -95,11 +89,7 @@ def queue_page():
 
 
 def _since() -> datetime:
-    try:
-        since = datetime.fromisoformat(request.args.get("since", ""))
-    except ValueError:
-        return utcnow()
-    return since if since.tzinfo is not None else utcnow()
+    return parse_moment(request.args.get("since")) or utcnow()
 
 
 @bp.get("/arrivals")

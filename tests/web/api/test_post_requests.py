@@ -126,7 +126,7 @@ def test_errors_are_in_vietnamese_by_default(client, api_data):
     ({"attribute[LOAI]": None}, 400, "attribute[LOAI]: Answer this question"),
     ({"attribute[LOAI]": "XYZ"}, 400, "attribute[LOAI]: Choose among the listed values"),
     ({"description": "x" * 4001}, 400, "at most 4000 characters"),
-    ({"description": "a\x00b"}, 400, "control characters"),
+    ({"description": "a\x00b"}, 400, "NUL character"),
     ({"email": "nobody"}, 400, "email is not a valid email address"),
     ({"media_url": "ftp://x"}, 400, "media_url must be an http"),
 ])

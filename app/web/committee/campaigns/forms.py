@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.models.campaigns import DEFAULT_WEIGHTS
+from app.web.forms import LocalDateField, database_int
 
 WEIGHT_LABELS = {
     "ack": _l("Weight: acknowledged on time"),
@@ -27,8 +28,8 @@ class CampaignForm(FlaskForm):
     """An admin's campaign: period, fields, weights and score settings."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
-    ends_on = DateField(_l("Ends on (inclusive)"), validators=[InputRequired()])
+    starts_on = LocalDateField(_l("Starts on"), validators=[InputRequired()])
+    ends_on = LocalDateField(_l("Ends on (inclusive)"), validators=[InputRequired()])
     fields = TextAreaField(_l("Fields, one per line: CODE | Vietnamese name | English name"),
                            validators=[DataRequired()])
     weight_ack = _weight("ack")
@@ -57,7 +58,7 @@ class WorkForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="work", **kwargs)
 
-    field = SelectField(_l("Field"), coerce=int, validators=[InputRequired()])
+    field = SelectField(_l("Field"), coerce=database_int, validators=[InputRequired()])
     title = StringField(_l("Title of the work"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Register the work"))
@@ -78,7 +79,7 @@ class CommendationForm(FlaskForm):
     level = SelectField(_l("Level"), choices=[("khoi", _l("Khối level")), ("city", _l("City level"))])
     kind = SelectField(_l("Commended"), choices=[("collective", _l("Collective")),
                                                  ("individual", _l("Individual"))])
-    unit = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
+    unit = SelectField(_l("Unit"), coerce=database_int, validators=[InputRequired()])
     person_name = StringField(_l("Person's full name (individuals)"),
                               validators=[Optional(), Length(max=120)])
     citation = TextAreaField(_l("Citation"), validators=[Optional(), Length(max=4000)])

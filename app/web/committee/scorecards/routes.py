@@ -12,13 +12,14 @@ from app.models import Unit
 from app.scoring import scorecards, snapshots
 from app.web.committee.scorecards.blueprint import bp
 from app.web.htmx import render_page_or_partial
+from app.web.input import DATABASE_INT_MAX
 
 TRANSPARENCY_MIN_CASES = 5
 
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and int(value) <= DATABASE_INT_MAX else None
 
 
 def _require_viewer() -> None:
