@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # SQLite rebuilds a table to change it (batch mode); a table others point to can
+            # only be dropped and renamed with foreign keys off, which SQLite allows only
+            # outside a transaction. They are checked, and turned on again, afterwards.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +107,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
+            if broken:
+                raise RuntimeError(f'foreign keys broken by the migration: {broken[:5]}')
 
 
 if context.is_offline_mode():

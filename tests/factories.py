@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
 
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.intake.submission import Submission, submit_case
-from app.models import Case, Category, Channel, DeadlinePolicy, Role, Unit, User
+from app.models import Case, Category, Channel, DeadlineRegime, Role, Unit, User
 
 PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
 
@@ -30,18 +31,31 @@ def make_unit(code: str, name: str, parent: Unit | None = None) -> Unit:
     return unit
 
 
-def make_policy(code: str = "STD", ack_hours: int = 8, response_days: int = 10) -> DeadlinePolicy:
-    policy = DeadlinePolicy(code=code, name=code, ack_hours=ack_hours, response_days=response_days,
-                            urgent_ack_hours=2, urgent_response_days=3)
-    db.session.add(policy)
+def make_regime(kind: str = "phan_anh", category: Category | None = None,
+                priority: str | None = None, first: tuple[int, str] = (8, "working_hours"),
+                resolution: tuple[int, str] = (10, "working_days"), from_first_step: bool = False,
+                extensions: tuple[int, int, str] = (1, 5, "working_days")) -> DeadlineRegime:
+    """A regime for a kind (and a category, a priority), replacing one of the same scope."""
+    existing = db.session.scalar(sa.select(DeadlineRegime).where(
+        DeadlineRegime.kind == kind,
+        DeadlineRegime.category_id.is_(None) if category is None
+        else DeadlineRegime.category_id == category.id,
+        DeadlineRegime.priority.is_(None) if priority is None else DeadlineRegime.priority == priority,
+    ))
+    regime = existing or DeadlineRegime(kind=kind, category=category, priority=priority)
+    regime.first_step_amount, regime.first_step_unit = first
+    regime.resolution_amount, regime.resolution_unit = resolution
+    regime.resolution_from_first_step = from_first_step
+    regime.max_extensions, regime.extension_amount, regime.extension_unit = extensions
+    db.session.add(regime)
     db.session.flush()
-    return policy
+    return regime
 
 
-def make_category(code: str, unit: Unit | None, policy: DeadlinePolicy, name_vi: str | None = None,
+def make_category(code: str, unit: Unit | None, name_vi: str | None = None,
                   name_en: str | None = None) -> Category:
     category = Category(code=code, name_vi=name_vi or code, name_en=name_en or code,
-                        default_unit=unit, policy=policy)
+                        default_unit=unit)
     db.session.add(category)
     db.session.flush()
     return category
@@ -89,10 +103,9 @@ def make_world() -> World:
     root = make_unit("DUK", "Đảng ủy Khối")
     thue = make_unit("THUE", "Cục Thuế TP HCM", root)
     bhxh = make_unit("BHXH", "Bảo hiểm Xã hội TP HCM", root)
-    policy = make_policy()
-    tax = make_category("THUE", thue, policy, "Thuế", "Tax")
-    insurance = make_category("BHXH", bhxh, policy, "Bảo hiểm xã hội", "Social insurance")
-    other = make_category("KHAC", None, policy, "Khác", "Other")
+    tax = make_category("THUE", thue, "Thuế", "Tax")
+    insurance = make_category("BHXH", bhxh, "Bảo hiểm xã hội", "Social insurance")
+    other = make_category("KHAC", None, "Khác", "Other")
     make_user(EMAILS["admin"], Role.ADMIN)
     make_user(EMAILS["operator"], Role.OPERATOR)
     make_user(EMAILS["committee"], Role.COMMITTEE, root)

@@ -62,6 +62,10 @@ class CaseAction(StrEnum):
     REJECT = "reject"
     ASSIGN = "assign"
     NOTE = "note"
+    GUIDE = "guide"
+    RECLASSIFY = "reclassify"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
 
 
 class Taker(StrEnum):
@@ -83,6 +87,10 @@ TAKERS: dict[CaseAction, frozenset[Taker]] = {
     CaseAction.REJECT: frozenset({Taker.UNIT, Taker.OPERATOR}),
     CaseAction.ASSIGN: frozenset({Taker.UNIT_HEAD}),
     CaseAction.NOTE: frozenset({Taker.UNIT}),
+    CaseAction.GUIDE: frozenset({Taker.UNIT, Taker.OPERATOR}),
+    CaseAction.RECLASSIFY: frozenset({Taker.UNIT, Taker.OPERATOR}),
+    CaseAction.REQUEST_EXTENSION: frozenset({Taker.UNIT}),
+    CaseAction.DECIDE_EXTENSION: frozenset({Taker.UNIT_HEAD}),
 }
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.deadlines.sla import DeadlineState
-from app.models import CaseStatus, Channel, EventKind, Priority, Role
+from app.models import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    EventKind,
+    ExtensionStatus,
+    Priority,
+    Role,
+)
 
 STATUS = {
     CaseStatus.NEW: _l("Awaiting routing"),
@@ -14,6 +22,33 @@ STATUS = {
     CaseStatus.RESPONDED: _l("Answered"),
     CaseStatus.CLOSED: _l("Closed"),
     CaseStatus.REJECTED: _l("Rejected"),
+    CaseStatus.GUIDED: _l("Guided to the competent agency"),
+}
+
+KIND = {
+    CaseKind.PHAN_ANH: _l("Feedback"),
+    CaseKind.KIEN_NGHI: _l("Proposal"),
+    CaseKind.KHIEU_NAI: _l("Complaint"),
+    CaseKind.TO_CAO: _l("Denunciation"),
+    CaseKind.HOI_DAP: _l("Question, request for guidance"),
+}
+
+# One plain sentence per kind, for the citizen's form and the hotline desk.
+KIND_HELP = {
+    CaseKind.PHAN_ANH: _l("You tell us about a problem you have seen or met, so that it is "
+                          "looked into and fixed."),
+    CaseKind.KIEN_NGHI: _l("You propose how a rule, a procedure or a service could be better."),
+    CaseKind.KHIEU_NAI: _l("You ask for a decision or an action of an agency or officer that "
+                           "affects your own rights to be reviewed. Your name is required."),
+    CaseKind.TO_CAO: _l("You report an officer's or an agency's breach of the law. Your name "
+                        "is required and kept confidential."),
+    CaseKind.HOI_DAP: _l("You ask how a rule applies to you or how to carry out a procedure."),
+}
+
+EXTENSION_STATUS = {
+    ExtensionStatus.REQUESTED: _l("Awaiting the unit head's decision"),
+    ExtensionStatus.APPROVED: _l("Approved"),
+    ExtensionStatus.REFUSED: _l("Refused"),
 }
 
 CHANNEL = {
@@ -46,6 +81,8 @@ EVENT = {
     EventKind.RATING: _l("Citizen's rating"),
     EventKind.REMINDER: _l("Reminder"),
     EventKind.ESCALATION: _l("Escalation"),
+    EventKind.RECLASSIFIED: _l("Kind of case changed"),
+    EventKind.EXTENSION: _l("Deadline extension"),
 }
 
 DEADLINE = {

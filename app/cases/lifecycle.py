@@ -43,6 +43,7 @@ class Move(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     REJECT = "reject"
+    GUIDE = "guide"
 
 
 CITIZEN = "citizen"
@@ -79,6 +80,7 @@ RULES: dict[Move, Rule] = {
         frozenset({S.RESPONDED, S.CLOSED}), S.IN_PROGRESS, non_staff=frozenset({CITIZEN})
     ),
     Move.REJECT: Rule(frozenset({S.NEW, S.ASSIGNED}), S.REJECTED, CaseAction.REJECT),
+    Move.GUIDE: Rule(frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS}), S.GUIDED, CaseAction.GUIDE),
 }
 
 
@@ -133,7 +135,8 @@ def _check(case: Case, move: Move, actor: Actor, expected_version: int | None = 
     return rule
 
 
-def _text(value: str | None, field: str, limit: int, message) -> str:
+def clean_text(value: str | None, field: str, limit: int, message) -> str:
+    """A required text, stripped, within ``limit`` characters (else InvalidInput on ``field``)."""
     text = (value or "").strip()
     if not text:
         raise InvalidInput(message, field)
@@ -210,7 +213,7 @@ def _resume_clock(case: Case, now: datetime, calendar: WorkingCalendar) -> None:
     if case.paused_at is not None:
         case.paused_minutes += calendar.working_minutes_between(case.paused_at, now)
         case.paused_at = None
-        set_due_times(case, case.category.policy, calendar)
+        set_due_times(case, calendar)
 
 
 def route_case(case: Case, actor: Actor, unit: Unit, now: datetime) -> CaseEvent:
@@ -228,6 +231,8 @@ def acknowledge(case: Case, actor: Actor, now: datetime, expected_version: int |
     """The unit confirms it has taken up the case; stops the acknowledgment clock."""
     event = _move(case, Move.ACKNOWLEDGE, actor, now, expected_version=expected_version)
     case.acknowledged_at = now
+    # Where the law counts the answer from acceptance (khiếu nại, tố cáo), it starts now.
+    set_due_times(case, load_calendar())
     if case.assignee_id is None and actor.user is not None:
         case.assignee = actor.user
     attribution.record_acknowledgment(case, now)
@@ -242,7 +247,7 @@ def ask_citizen(
     expected_version: int | None = None,
 ) -> CaseEvent:
     """Ask the citizen for more information; the response clock pauses."""
-    question = _text(question, "question", REASON_MAX, _l("Write the question for the citizen."))
+    question = clean_text(question, "question", REASON_MAX, _l("Write the question for the citizen."))
     event = _move(
         case, Move.ASK_CITIZEN, actor, now, body=question, expected_version=expected_version
     )
@@ -255,7 +260,7 @@ def citizen_reply(
     case: Case, message: str, now: datetime, calendar: WorkingCalendar | None = None
 ) -> CaseEvent:
     """The citizen answers the unit's question; the response clock resumes."""
-    message = _text(message, "message", REASON_MAX, _l("Write your answer."))
+    message = clean_text(message, "message", REASON_MAX, _l("Write your answer."))
     event = _move(case, Move.CITIZEN_REPLY, CITIZEN_ACTOR, now, EventKind.CITIZEN_MESSAGE,
                   body=message)
     _resume_clock(case, now, calendar or load_calendar())
@@ -284,7 +289,7 @@ def transfer(
     expected_version: int | None = None,
 ) -> CaseEvent:
     """Hand the case to another unit. The citizen's clock keeps running."""
-    reason = _text(reason, "reason", REASON_MAX, _l("Give the reason for the transfer."))
+    reason = clean_text(reason, "reason", REASON_MAX, _l("Give the reason for the transfer."))
     if to_unit.id == case.unit_id:
         raise InvalidInput(_l("The case is already with this unit."), "unit")
     if not to_unit.active:
@@ -315,7 +320,7 @@ def respond(
     expected_version: int | None = None,
 ) -> CaseEvent:
     """Publish the unit's answer to the citizen."""
-    answer = _text(answer, "answer", ANSWER_MAX, _l("Write the answer to the citizen."))
+    answer = clean_text(answer, "answer", ANSWER_MAX, _l("Write the answer to the citizen."))
     event = _move(
         case,
         Move.RESPOND,
@@ -341,9 +346,35 @@ def reject(
     expected_version: int | None = None,
 ) -> CaseEvent:
     """Refuse a case (spam, duplicate, out of scope); the reason is shown to the citizen."""
-    reason = _text(reason, "reason", REASON_MAX, _l("Give the reason shown to the citizen."))
+    reason = clean_text(reason, "reason", REASON_MAX, _l("Give the reason shown to the citizen."))
     event = _move(case, Move.REJECT, actor, now, body=reason, expected_version=expected_version)
     case.rejection_reason = reason
+    case.closed_at = now
+    return event
+
+
+GUIDED_TO_MAX = 255
+
+
+def guide(
+    case: Case,
+    actor: Actor,
+    agency: str,
+    guidance: str,
+    now: datetime,
+    expected_version: int | None = None,
+) -> CaseEvent:
+    """Not ours to settle: tell the citizen which body is competent and how to go to it.
+
+    The guidance is what the citizen reads on the tracking page; the case ends, apart
+    from answered and rejected cases.
+    """
+    agency = clean_text(agency, "guided_to", GUIDED_TO_MAX, _l("Name the competent agency."))
+    guidance = clean_text(guidance, "guidance", ANSWER_MAX,
+                     _l("Write the guidance the citizen will read."))
+    event = _move(case, Move.GUIDE, actor, now, body=guidance, expected_version=expected_version)
+    case.guided_to = agency
+    case.public_answer = guidance
     case.closed_at = now
     return event
 
@@ -399,7 +430,7 @@ def reopen(
     calendar: WorkingCalendar | None = None,
 ) -> CaseEvent:
     """The citizen is not satisfied: the case goes back to the unit with a fresh response clock."""
-    reason = _text(reason, "reason", REASON_MAX, _l("Tell us why the problem is not solved."))
+    reason = clean_text(reason, "reason", REASON_MAX, _l("Tell us why the problem is not solved."))
     if case.status in RULES[Move.REOPEN].sources and not within_reopen_window(
         case, now, window_days
     ):
@@ -410,7 +441,8 @@ def reopen(
     case.closed_at = None
     case.clock_started_at = now
     case.paused_minutes = 0
-    set_due_times(case, case.category.policy, calendar or load_calendar())
+    case.extension_days = case.extensions_used = 0
+    set_due_times(case, calendar or load_calendar())
     return event
 
 
@@ -420,7 +452,7 @@ def add_note(
     """An internal note, seen by staff only."""
     if actor.user is None or not access.may_act(actor.user, case, CaseAction.NOTE):
         raise NotPermitted(_l("You are not allowed to do this."))
-    text = _text(text, "note", REASON_MAX, _l("Write the note."))
+    text = clean_text(text, "note", REASON_MAX, _l("Write the note."))
     return record_event(case, EventKind.INTERNAL_NOTE, actor, now, body=text, is_public=False)
 
 

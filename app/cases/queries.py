@@ -19,7 +19,7 @@ def active_categories() -> list[Category]:
 
 def _case_page_options():
     return (
-        joinedload(Case.category).joinedload(Category.policy),
+        joinedload(Case.category),
         joinedload(Case.unit),
         joinedload(Case.assignee),
         selectinload(Case.events).options(

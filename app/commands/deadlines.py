@@ -1,4 +1,4 @@
-"""Flask commands for deadlines: `flask sla ...`, `flask calendar ...`, `flask policies ...`.
+"""Flask commands for deadlines: `flask sla ...`, `flask calendar ...`, `flask regimes ...`.
 
 Times are read and printed in Asia/Ho_Chi_Minh as "YYYY-MM-DD HH:MM". Calendar and
 policy changes follow the same rules as the admin console (app.deadlines.settings) and
@@ -6,7 +6,6 @@ are audited as made on the command line.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from typing import NoReturn
 
@@ -18,14 +17,15 @@ from app.cases import queries
 from app.core.errors import InvalidInput
 from app.core.timeutil import utcnow
 from app.deadlines import settings
-from app.deadlines.calendar import LOCAL_TZ, MINUTES_PER_WORKING_DAY
-from app.deadlines.explanation import DueExplanation, explain_case, explain_due
-from app.deadlines.sla import load_calendar
+from app.deadlines.calendar import LOCAL_TZ
+from app.deadlines.explanation import DueExplanation, Step, explain_amount, explain_case
+from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
+from app.models import CountUnit
 
 sla_cli = AppGroup("sla", help="Deadlines in working time: count, explain, enforce.")
 calendar_cli = AppGroup("calendar", help="Extra days off and make-up working days.")
-policies_cli = AppGroup("policies", help="Deadline policies (targets per priority).")
+regimes_cli = AppGroup("regimes", help="Deadline regimes per kind of case (and field, priority).")
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -71,49 +71,93 @@ def _day_notes(explanation: DueExplanation) -> list[str]:
 
 @sla_cli.command("due")
 @click.option("--from", "start", required=True, metavar='"YYYY-MM-DD HH:MM"',
-              help="Start, in Asia/Ho_Chi_Minh time.")
+              help="The event (receipt, acceptance), in Asia/Ho_Chi_Minh time.")
 @click.option("--hours", type=click.IntRange(min=0), help="Working hours to add.")
 @click.option("--days", type=click.IntRange(min=0),
-              help=f"Working days to add ({MINUTES_PER_WORKING_DAY // 60} working hours each).")
-def due_command(start: str, hours: int | None, days: int | None) -> None:
-    """Print the due time N working hours or days after --from, and how it was counted."""
-    if (hours is None) == (days is None):
-        raise click.UsageError("Give either --hours or --days.")
+              help="Working days to count (the day of the event is not counted).")
+@click.option("--calendar-days", type=click.IntRange(min=0),
+              help="Calendar days to count (a last day off moves to the next working day).")
+def due_command(start: str, hours: int | None, days: int | None,
+                calendar_days: int | None) -> None:
+    """Print the deadline N working hours, working days or calendar days after --from.
+
+    A count of days prints the last day ("due: YYYY-MM-DD"), met by an action on or before
+    it; a count of hours prints the minute ("due: YYYY-MM-DD HH:MM").
+    """
+    given = [(amount, unit) for amount, unit in ((hours, CountUnit.WORKING_HOURS),
+                                                 (days, CountUnit.WORKING_DAYS),
+                                                 (calendar_days, CountUnit.CALENDAR_DAYS))
+             if amount is not None]
+    if len(given) != 1:
+        raise click.UsageError("Give one of --hours, --days or --calendar-days.")
+    (amount, unit), = given
     try:
         origin = datetime.strptime(start.strip(), TIME_FORMAT).replace(tzinfo=LOCAL_TZ)
     except ValueError:
         raise click.BadParameter('use "YYYY-MM-DD HH:MM"', param_hint="--from") from None
-    minutes = hours * 60 if hours is not None else days * MINUTES_PER_WORKING_DAY
     try:
-        explanation = explain_due(load_calendar(), origin, minutes)
+        explanation = explain_amount(load_calendar(), origin, amount, unit)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"due: {_local(explanation.due)}")
-    click.echo(f"from: {_local(origin)} + {minutes} working minutes")
-    _echo_periods(explanation)
+    if explanation.by_date:
+        click.echo(f"due: {explanation.last_day.isoformat()}")
+        click.echo(f"from: {_local(origin)} + {amount} {unit.replace('_', ' ')} "
+                   "(the day of the event is not counted; met by the end of the last day)")
+        _echo_days(explanation)
+    else:
+        click.echo(f"due: {_local(explanation.due)}")
+        click.echo(f"from: {_local(origin)} + {explanation.minutes} working minutes")
+        _echo_periods(explanation)
+
+
+def _echo_days(explanation: DueExplanation) -> None:
+    """The dates counted, one a line, with why each is there."""
+    what = {Step.COUNTED: "day {n}", Step.SKIPPED: "not counted (no office hours)",
+            Step.MOVED: "last day was a day off: moved on", Step.PAUSED: "given back for a pause",
+            Step.EXTENDED: "extension day {n}"}
+    click.echo("days counted:")
+    for counted in explanation.days:
+        label = what[counted.step].format(n=counted.number)
+        click.echo(f"  {_day(counted.day)}  {label}")
+    click.echo(f"  last day {_day(explanation.last_day)}")
+    notes = _day_notes(explanation)
+    if notes:
+        click.echo("days that are not plain weekdays:")
+        for line in notes:
+            click.echo(f"  {line}")
+
+
+def _echo_due(title: str, explanation: DueExplanation) -> None:
+    if explanation.by_date:
+        click.echo(f"{title}: {explanation.last_day.isoformat()} (end of day), "
+                   f"{explanation.amount} {explanation.unit.replace('_', ' ')}")
+        _echo_days(explanation)
+    else:
+        click.echo(f"{title}: {_local(explanation.due)} = start + {explanation.minutes} "
+                   "working minutes")
+        _echo_periods(explanation)
 
 
 @sla_cli.command("explain")
 @click.argument("reference")
 def explain_command(reference: str) -> None:
-    """Recount a case's due times from the calendar and show every step."""
+    """Recount a case's due times under its regime and show every step, day by day."""
     case = queries.case_by_reference(reference.strip())
     if case is None:
         raise click.ClickException(f"No case has the reference {reference}.")
     now = utcnow()
     found = explain_case(case, load_calendar(), now)
-    response = found.response
-    click.echo(f"due: {_local(response.due)}")
-    click.echo(f"case: {case.reference}, status {case.status}, priority {case.priority}")
+    response, regime = found.response, found.regime
+    click.echo(f"due: {response.last_day.isoformat() if response.by_date else _local(response.due)}")
+    click.echo(f"case: {case.reference}, kind {case.kind}, status {case.status}, "
+               f"priority {case.priority}")
     click.echo(f"received: {_local(case.received_at)}")
-    click.echo(f"policy: {found.policy.code} ({found.policy.name}): acknowledge within "
-               f"{found.ack_hours} working hours, answer within {found.response_days} "
-               f"working days ({case.priority} priority)")
-    ack = found.acknowledgment
-    click.echo(f"acknowledgment due: {_local(ack.due)} = received + {ack.minutes} working minutes")
-    _echo_periods(ack)
-    started = "receipt" if case.clock_started_at == case.received_at else "reopened"
-    click.echo(f"response clock started: {_local(case.clock_started_at)} ({started})")
+    scope = "/".join([regime.kind, regime.category.code if regime.category else "any field",
+                      regime.priority or "any priority"])
+    click.echo(f"regime: {scope}; source: {regime.legal_source or '-'}")
+    _echo_due("first step due", found.acknowledgment)
+    started = {case.received_at: "receipt"}.get(found.response_start, "acceptance or reopening")
+    click.echo(f"answer counted from: {_local(found.response_start)} ({started})")
     click.echo("pauses (awaiting the citizen):" if found.pauses else "pauses: none")
     for pause in found.pauses:
         if pause.end is None:
@@ -121,10 +165,12 @@ def explain_command(reference: str) -> None:
                        "(the due time moves when the case resumes)")
         else:
             click.echo(f"  {_local(pause.start)} - {_local(pause.end)}  {pause.minutes} min")
-    click.echo(f"response due: {_local(response.due)} = clock start + "
-               f"{response.minutes - found.paused_minutes} + {found.paused_minutes} paused "
-               f"= {response.minutes} working minutes")
-    _echo_periods(response)
+    if found.paused_days:
+        click.echo(f"  = {found.paused_days} working day(s) given back")
+    if case.extension_days:
+        click.echo(f"extensions approved: {case.extensions_used}, "
+                   f"{case.extension_days} {regime.extension_unit.replace('_', ' ')}")
+    _echo_due("answer due", response)
     click.echo("units that held the case:")
     for span in found.holding:
         unit = f"{span.unit.code} {span.unit.name}" if span.unit else "(triage)"
@@ -133,9 +179,16 @@ def explain_command(reference: str) -> None:
     if found.matches_stored:
         click.echo("stored due times: the same to the minute")
     else:
-        click.echo(f"stored due times differ: acknowledgment {_local(case.ack_due_at)}, "
-                   f"response {_local(case.response_due_at)} (recount with "
-                   "`flask calendar` or `flask policies` changes)")
+        click.echo(f"stored due times differ: first step {_local(case.ack_due_at)}, "
+                   f"answer {_local(case.response_due_at)} (recount with `flask sla recompute`)")
+
+
+@sla_cli.command("recompute")
+def recompute_command() -> None:
+    """Count the due times of every open case again under today's regimes and calendar."""
+    changed = recompute_due_times()
+    db.session.commit()
+    click.echo(f"Due times recounted: {changed} open case(s) changed.")
 
 
 @sla_cli.command("sweep")
@@ -224,42 +277,21 @@ def calendar_list_command(year: int | None) -> None:
         click.echo(f"{_day(entry.day)}  {status:<11}  {'; '.join(sources)}")
 
 
-@policies_cli.command("list")
-def policies_list_command() -> None:
-    """Every deadline policy: acknowledgment hours and answer days, normal and urgent."""
-    click.echo(f"{'code':<12} {'ack h':>5} {'days':>4} {'urgent ack h':>12} "
-               f"{'urgent days':>11}  name; categories")
-    for row in settings.list_policies():
-        p = row.policy
-        click.echo(f"{p.code:<12} {p.ack_hours:>5} {p.response_days:>4} "
-                   f"{p.urgent_ack_hours:>12} {p.urgent_response_days:>11}  "
-                   f"{p.name}; {', '.join(row.categories) or '-'}")
+def _unit_label(amount: int, unit: str) -> str:
+    return f"{amount} {unit.replace('_', ' ')}"
 
 
-@policies_cli.command("set")
-@click.argument("code")
-@click.option("--name", help="A new name for the policy.")
-@click.option("--ack-hours", type=int, help="Working hours to acknowledge a normal case.")
-@click.option("--response-days", type=int, help="Working days to answer a normal case.")
-@click.option("--urgent-ack-hours", type=int, help="Working hours to acknowledge an urgent case.")
-@click.option("--urgent-response-days", type=int, help="Working days to answer an urgent case.")
-def policies_set_command(code: str, **targets) -> None:
-    """Change the targets of policy CODE and recount the due times of its open cases.
-
-    Only the targets given change; the result must still be a valid policy (urgent
-    never slower than normal).
-    """
-    given = {field: value for field, value in targets.items() if value is not None}
-    if not given:
-        raise click.UsageError("Give at least one target or --name to change.")
-    try:
-        policy = settings.policy_by_code(code)
-        recounted = settings.update_policy(policy, replace(settings.targets_of(policy), **given),
-                                           None, utcnow())
-    except InvalidInput as err:
-        _refuse(err, "CODE" if err.field == "code" else f"--{err.field.replace('_', '-')}")
-    db.session.commit()
-    click.echo(f"{policy.code}: acknowledge within {policy.ack_hours} h "
-               f"({policy.urgent_ack_hours} h urgent), answer within {policy.response_days} days "
-               f"({policy.urgent_response_days} days urgent). "
-               f"Due times recounted: {recounted} open case(s) changed.")
+@regimes_cli.command("list")
+def regimes_list_command() -> None:
+    """Every deadline regime: kind, field, priority, first step, answer, extensions, source."""
+    for regime in settings.list_regimes():
+        scope = "/".join([regime.kind, regime.category.code if regime.category else "*",
+                          regime.priority or "*"])
+        counted = " from the first step" if regime.resolution_from_first_step else ""
+        extensions = (f"{regime.max_extensions} x {_unit_label(regime.extension_amount, regime.extension_unit)}"
+                      if regime.max_extensions else "none")
+        click.echo(f"{regime.id:>3} {scope:<28} first step {_unit_label(regime.first_step_amount, regime.first_step_unit)}; "
+                   f"answer {_unit_label(regime.resolution_amount, regime.resolution_unit)}{counted}; "
+                   f"extensions {extensions}")
+        if regime.legal_source:
+            click.echo(f"    {regime.legal_source}")

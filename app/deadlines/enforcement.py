@@ -2,8 +2,10 @@
 
 Each rule acts at most once per deadline, whatever the number of runs:
 
-* a reminder is due when 75 % of a clock's working time is used, before its due
-  time, and no reminder has been recorded since that point;
+* a reminder is due when 75 % of the working time from a clock's start to its due
+  time is used, before its due time, and no reminder has been recorded since that
+  point (for a deadline counted in days, the working time up to the end of its last
+  day);
 * an escalation is due when a due time has passed and no escalation has been
   recorded since it passed;
 * an answered case closes when the citizen's reopen window has passed.
@@ -29,9 +31,8 @@ from app.cases import lifecycle
 from app.core.timeutil import local_datetime
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.clocks import Deadline, any_running, due_at, running_deadlines
-from app.deadlines.sla import ack_minutes, response_minutes
 from app.extensions import db
-from app.models import Case, CaseEvent, CaseStatus, Category, EventKind
+from app.models import Case, CaseEvent, CaseStatus, EventKind
 from app.notify import staff_alerts
 
 log = logging.getLogger("lang_nghe.enforcement")
@@ -51,16 +52,15 @@ class Clock:
 
 def running_clocks(case: Case, calendar: WorkingCalendar) -> list[Clock]:
     """The deadlines running now (none while the case awaits the citizen or is answered)."""
-    policy = case.category.policy
     clocks = []
     for deadline in running_deadlines(case.status):
+        due = due_at(case, deadline)
         if deadline == Deadline.ACK:
-            start, share = case.received_at, _share(ack_minutes(policy, case.priority))
-        else:
-            start = case.clock_started_at
-            share = _share(response_minutes(policy, case.priority)) + case.paused_minutes
-        clocks.append(Clock(deadline, due_at(case, deadline),
-                            calendar.add_working_minutes(start, share)))
+            start = case.received_at
+        else:  # the response clock, from receipt, acceptance or reopening, whichever is latest
+            start = max(case.clock_started_at, case.acknowledged_at or case.clock_started_at)
+        share = _share(calendar.working_minutes_between(start, due))
+        clocks.append(Clock(deadline, due, calendar.add_working_minutes(start, share)))
     return clocks
 
 
@@ -83,8 +83,8 @@ def _cases(ids: list[int]) -> list[Case]:
         db.session.scalars(
             sa.select(Case)
             .where(Case.id.in_(ids))
-            .options(joinedload(Case.category).joinedload(Category.policy),
-                     joinedload(Case.unit), joinedload(Case.assignee))
+            .options(joinedload(Case.category), joinedload(Case.unit),
+                     joinedload(Case.assignee))
             .order_by(Case.id)
         ).unique()
     )

@@ -1,23 +1,26 @@
-"""Explaining a due time: the working periods counted to reach it, recomputed from the calendar.
+"""Explaining a due time, recomputed from the calendar: the days counted to reach a date,
+or the working periods counted to reach an hour.
 
-Used by ``flask sla due``, ``flask sla explain`` and the case page, so that any
-due time shown anywhere can be counted again by hand and lands on the same minute.
+Used by ``flask sla due``, ``flask sla explain`` and the case page, so that any due
+time shown anywhere can be counted again by hand, day by day, and lands on the same
+date (or minute).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 
 from app.cases.holding import HoldingSpan, holding_spans
-from app.deadlines.calendar import WorkingCalendar
+from app.deadlines import counting, regimes
+from app.deadlines.calendar import MAX_SPAN_DAYS, WorkingCalendar
 from app.deadlines.sla import (
     Pause,
-    ack_minutes,
     completed_pause_minutes,
-    response_minutes,
     response_pauses,
+    response_start,
 )
-from app.models import Case, DeadlinePolicy
+from app.models import Case, CountUnit, DeadlineRegime
 
 _MINUTE = timedelta(minutes=1)
 
@@ -41,16 +44,49 @@ class DayNote:
     holiday: bool  # the `holidays` package lists it as a public holiday
 
 
+class Step(StrEnum):
+    """Why a day appears in a count of days."""
+
+    COUNTED = "counted"        # a day of the period (its number is its place in the count)
+    SKIPPED = "skipped"        # not a working day: a count of working days passes over it
+    MOVED = "moved"            # the last calendar day was a day off: the deadline moves on
+    PAUSED = "paused"          # a working day given back for the time awaiting the citizen
+    EXTENDED = "extended"      # a day granted by an approved extension
+
+
+@dataclass(frozen=True)
+class CountedDay:
+    """One date on the way to a day-counted deadline."""
+
+    day: date
+    step: Step
+    number: int | None = None  # 1..N for the days that count, else None
+
+
 @dataclass(frozen=True)
 class DueExplanation:
-    """A due time, the working minutes added to reach it, the periods they fill,
-    and the days on the way that were not plain weekdays."""
+    """A due time and how it was reached: for an hour count the working minutes added and
+    the periods they fill, for a day count the dates counted; and the days on the way that
+    were not plain weekdays."""
 
     start: datetime
     minutes: int
     due: datetime
     periods: list[CountedPeriod]
     notes: list[DayNote]
+    unit: str = CountUnit.WORKING_HOURS.value
+    amount: int = 0
+    days: list[CountedDay] = field(default_factory=list)
+
+    @property
+    def by_date(self) -> bool:
+        """Whether the due time is a date (a count of days)."""
+        return counting.is_day_count(self.unit)
+
+    @property
+    def last_day(self) -> date:
+        """The deadline's last day (local date)."""
+        return counting.last_day_of(self.due) if self.by_date else counting.local_day(self.due)
 
 
 def calendar_notes(calendar: WorkingCalendar, start: datetime, end: datetime) -> list[DayNote]:
@@ -108,17 +144,68 @@ def _split_by_pauses(
     return pieces
 
 
+def _walk(calendar: WorkingCalendar, day: date, amount: int, unit: str,
+          step: Step) -> tuple[list[CountedDay], date]:
+    """The dates a count of ``amount`` ``unit`` passes after ``day``, and the last day.
+
+    Agrees with app/deadlines/counting.py by construction: a test holds them together.
+    """
+    walked: list[CountedDay] = []
+    counted = 0
+    for _ in range(MAX_SPAN_DAYS):
+        if counted == amount:
+            break
+        day += timedelta(days=1)
+        if unit == CountUnit.CALENDAR_DAYS or calendar.is_working_day(day):
+            counted += 1
+            walked.append(CountedDay(day, step, counted))
+        else:
+            walked.append(CountedDay(day, Step.SKIPPED))
+    if unit == CountUnit.CALENDAR_DAYS and amount:
+        while not calendar.is_working_day(day):
+            day += timedelta(days=1)
+            walked.append(CountedDay(day, Step.MOVED))
+    return walked, day
+
+
+def explain_days(
+    calendar: WorkingCalendar, start: datetime, amount: int, unit: str,
+    paused_days: int = 0, extension: tuple[int, str] = (0, CountUnit.CALENDAR_DAYS),
+) -> DueExplanation:
+    """Count ``amount`` days of ``unit`` from the event at ``start``, date by date.
+
+    The event's day is not counted. Then the working days given back for pauses, then
+    the days approved extensions granted.
+    """
+    days, last = _walk(calendar, counting.local_day(start), amount, unit, Step.COUNTED)
+    more, last = _walk(calendar, last, paused_days, CountUnit.WORKING_DAYS, Step.PAUSED)
+    days += more
+    more, last = _walk(calendar, last, extension[0], extension[1], Step.EXTENDED)
+    days += more
+    due = counting.end_of(last)
+    return DueExplanation(start, 0, due, [], calendar_notes(calendar, start, due - _MINUTE),
+                          unit, amount, days)
+
+
+def explain_amount(calendar: WorkingCalendar, start: datetime, amount: int, unit: str,
+                   pauses: list[Pause] = ()) -> DueExplanation:
+    """An hour count (with the periods paused) or a day count (date by date) from ``start``."""
+    if counting.is_day_count(unit):
+        return explain_days(calendar, start, amount, unit)
+    return explain_due(calendar, start, amount * 60, pauses)
+
+
 @dataclass(frozen=True)
 class CaseExplanation:
     """Everything that decides a case's two due times, counted again on today's calendar."""
 
     case: Case
-    policy: DeadlinePolicy
-    ack_hours: int
-    response_days: int
+    regime: DeadlineRegime
     acknowledgment: DueExplanation
     pauses: list[Pause]
     paused_minutes: int
+    paused_days: int
+    response_start: datetime
     response: DueExplanation
     holding: list[HoldingSpan]
 
@@ -138,22 +225,29 @@ def _same_minute(first: datetime, second: datetime) -> bool:
 
 
 def explain_case(case: Case, calendar: WorkingCalendar, now: datetime) -> CaseExplanation:
-    """Recompute both due times of the case and say how each was counted."""
-    policy = case.category.policy
-    ack_hours, response_days = policy.targets(case.priority)
+    """Recompute both due times of the case under its regime and say how each was counted."""
+    regime = regimes.regime_for(case.kind, case.category_id, case.priority)
     pauses = response_pauses(case, calendar, now)
     paused = completed_pause_minutes(pauses)
+    ack = explain_amount(calendar, case.received_at, regime.first_step_amount,
+                         regime.first_step_unit)
+    start = response_start(case, regime, ack.due)
+    extension = (case.extension_days, regime.extension_unit)
+    if counting.is_day_count(regime.resolution_unit):
+        paused_days = counting.paused_days(paused)
+        response = explain_days(calendar, start, regime.resolution_amount, regime.resolution_unit,
+                                paused_days, extension)
+    else:
+        paused_days = 0
+        response = explain_due(calendar, start, regime.resolution_amount * 60 + paused, pauses)
+        if case.extension_days:
+            more, last = _walk(calendar, counting.local_day(response.due), *extension,
+                               Step.EXTENDED)
+            response = DueExplanation(start, response.minutes, counting.end_of(last),
+                                      response.periods, response.notes, response.unit,
+                                      regime.resolution_amount, more)
     return CaseExplanation(
-        case=case,
-        policy=policy,
-        ack_hours=ack_hours,
-        response_days=response_days,
-        acknowledgment=explain_due(calendar, case.received_at, ack_minutes(policy, case.priority)),
-        pauses=pauses,
-        paused_minutes=paused,
-        response=explain_due(
-            calendar, case.clock_started_at, response_minutes(policy, case.priority) + paused,
-            pauses,
-        ),
+        case=case, regime=regime, acknowledgment=ack, pauses=pauses, paused_minutes=paused,
+        paused_days=paused_days, response_start=start, response=response,
         holding=holding_spans(case, calendar, now),
     )

@@ -1,18 +1,16 @@
-"""The deadline settings administrators change: deadline policies and the working
+"""The deadline settings administrators change: deadline regimes and the working
 calendar's exceptions (extra days off, make-up working days).
 
 One set of rules, whoever makes the change. The admin console passes the signed-in
-administrator; the ``flask policies`` and ``flask calendar`` commands pass no user, and
+administrator; the ``flask regimes`` and ``flask calendar`` commands pass no user, and
 the audit log records their changes as made on the command line. Every change is
 audited in the same transaction and moves the due times of the open cases it affects.
 Nothing here commits: the caller does.
 
-Limits: a target is a whole number above zero, at most 400 working hours (50 working
-days) to acknowledge and at most 120 working days (about six months) to answer, and an
-urgent target is never longer than the normal one. These are the stricter of the two
-limits the console and the command line used to apply: they hold any real policy and
-still catch hours typed where days were meant. Public holidays come from
-``app.deadlines.calendar`` and are shown, not edited.
+Limits: an amount is a whole number above zero, at most 400 working hours (50 working
+days), 120 working days or 180 calendar days (about six months); at most three
+extensions. They hold any real rule and still catch hours typed where days were meant.
+Public holidays come from ``app.deadlines.calendar`` and are shown, not edited.
 """
 from __future__ import annotations
 
@@ -24,146 +22,178 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.core import audit
-from app.core.cleaning import clean_code, clean_text, require_unused
+from app.core.cleaning import clean_text
 from app.core.errors import InvalidInput
 from app.deadlines.calendar import holiday_name, public_holidays
 from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
-from app.models import CalendarDay, Category, DeadlinePolicy, User
+from app.models import (
+    CalendarDay,
+    CaseKind,
+    Category,
+    CountUnit,
+    DeadlineRegime,
+    Priority,
+    User,
+)
 
-POLICY_ENTITY = "deadline_policy"
+REGIME_ENTITY = "deadline_regime"
 DAY_ENTITY = "calendar_day"
-MAX_ACK_HOURS = 400
-MAX_RESPONSE_DAYS = 120
-NAME_MAX = 120
+MAX_AMOUNT = {CountUnit.WORKING_HOURS: 400, CountUnit.WORKING_DAYS: 120,
+              CountUnit.CALENDAR_DAYS: 180}
+MAX_EXTENSIONS = 3
+SOURCE_MAX = 400
+TERM_FIELDS = ("first_step_amount", "first_step_unit", "resolution_amount", "resolution_unit",
+               "resolution_from_first_step", "max_extensions", "extension_amount",
+               "extension_unit", "legal_source")
 DAY_OFF = "day_off"
 WORKING_DAY = "working_day"
 KINDS = (DAY_OFF, WORKING_DAY)
 NOTE_MAX = 200
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-POLICY_FIELDS = ("code", "name", "ack_hours", "response_days", "urgent_ack_hours",
-                 "urgent_response_days")
 
 
-# Deadline policies -------------------------------------------------------------------
+# Deadline regimes ---------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Targets:
-    """A policy's name and its four targets (whole working hours / days)."""
+class Terms:
+    """What a regime sets: the first step, the resolution, the extensions, and their source."""
 
-    name: str
-    ack_hours: int | None
-    response_days: int | None
-    urgent_ack_hours: int | None
-    urgent_response_days: int | None
-
-
-def targets_of(policy: DeadlinePolicy) -> Targets:
-    """The policy's current name and targets, to change some of them."""
-    return Targets(policy.name, policy.ack_hours, policy.response_days,
-                   policy.urgent_ack_hours, policy.urgent_response_days)
+    first_step_amount: int | None
+    first_step_unit: str
+    resolution_amount: int | None
+    resolution_unit: str
+    resolution_from_first_step: bool
+    max_extensions: int | None
+    extension_amount: int | None
+    extension_unit: str
+    legal_source: str = ""
 
 
-def policy_snapshot(policy: DeadlinePolicy) -> dict:
-    """What the audit log keeps of a policy."""
-    return audit.snapshot(policy, POLICY_FIELDS)
+def terms_of(regime: DeadlineRegime) -> Terms:
+    """A regime's current terms, to change some of them."""
+    return Terms(*(getattr(regime, name) for name in TERM_FIELDS))
 
 
-def _whole(value: int | None, field: str, maximum: int) -> int:
+def regime_snapshot(regime: DeadlineRegime) -> dict:
+    """What the audit log keeps of a regime."""
+    return audit.snapshot(regime, ("kind", "category_id", "priority") + TERM_FIELDS)
+
+
+def regime_label(regime: DeadlineRegime) -> str:
+    """How the audit log names a regime: kind, and the category and priority it is limited to."""
+    parts = [regime.kind, regime.category.code if regime.category else "*", regime.priority or "*"]
+    return "/".join(parts)
+
+
+def _amount(value: int | None, unit: str, field: str) -> int:
+    maximum = MAX_AMOUNT[_unit(unit, field + "_unit")]
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
         raise InvalidInput(_l("Enter a whole number from 1 to %(n)d.", n=maximum), field)
     return value
 
 
-def _apply(policy: DeadlinePolicy, targets: Targets) -> None:
-    """Check every target, then set them all (or none)."""
-    name = clean_text(targets.name, "name", NAME_MAX)
-    ack = _whole(targets.ack_hours, "ack_hours", MAX_ACK_HOURS)
-    days = _whole(targets.response_days, "response_days", MAX_RESPONSE_DAYS)
-    urgent_ack = _whole(targets.urgent_ack_hours, "urgent_ack_hours", MAX_ACK_HOURS)
-    urgent_days = _whole(targets.urgent_response_days, "urgent_response_days", MAX_RESPONSE_DAYS)
-    if urgent_ack > ack:
-        raise InvalidInput(_l("An urgent target cannot be longer than the normal one."),
-                           "urgent_ack_hours")
-    if urgent_days > days:
-        raise InvalidInput(_l("An urgent target cannot be longer than the normal one."),
-                           "urgent_response_days")
-    policy.name, policy.ack_hours, policy.response_days = name, ack, days
-    policy.urgent_ack_hours, policy.urgent_response_days = urgent_ack, urgent_days
+def _unit(value: str, field: str) -> CountUnit:
+    try:
+        return CountUnit(value)
+    except ValueError:
+        raise InvalidInput(_l("Choose how the time is counted."), field) from None
 
 
-def policy_by_code(code: str) -> DeadlinePolicy:
-    """The policy with this code; refused (field ``code``) when there is none."""
-    policy = db.session.scalar(
-        sa.select(DeadlinePolicy).where(DeadlinePolicy.code == (code or "").strip().upper())
-    )
-    if policy is None:
-        raise InvalidInput(_l("There is no deadline policy with this code."), "code")
-    return policy
+def _apply_terms(regime: DeadlineRegime, terms: Terms) -> None:
+    """Check every term, then set them all (or none)."""
+    first_unit = _unit(terms.first_step_unit, "first_step_unit")
+    first = _amount(terms.first_step_amount, first_unit, "first_step_amount")
+    resolution_unit = _unit(terms.resolution_unit, "resolution_unit")
+    resolution = _amount(terms.resolution_amount, resolution_unit, "resolution_amount")
+    extension_unit = _unit(terms.extension_unit, "extension_unit")
+    count = terms.max_extensions
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_EXTENSIONS:
+        raise InvalidInput(_l("Enter a whole number from 0 to %(n)d.", n=MAX_EXTENSIONS),
+                           "max_extensions")
+    extension = _amount(terms.extension_amount, extension_unit, "extension_amount") if count else 0
+    source = clean_text(terms.legal_source or "", "legal_source", SOURCE_MAX, required=False)
+    regime.first_step_amount, regime.first_step_unit = first, first_unit.value
+    regime.resolution_amount, regime.resolution_unit = resolution, resolution_unit.value
+    regime.resolution_from_first_step = bool(terms.resolution_from_first_step)
+    regime.max_extensions, regime.extension_amount = count, extension
+    regime.extension_unit, regime.legal_source = extension_unit.value, source
 
 
-def create_policy(code: str, targets: Targets, actor: User | None, now: datetime) -> DeadlinePolicy:
-    """Add a deadline policy. ``actor`` None means the command line."""
-    code = clean_code(code)
-    require_unused(DeadlinePolicy.code, code, "code")
-    policy = DeadlinePolicy(code=code)
-    _apply(policy, targets)
-    db.session.add(policy)
-    db.session.flush()
-    audit.record(actor, "create", POLICY_ENTITY, policy.id, policy.code, now,
-                 after=policy_snapshot(policy))
-    return policy
+def create_regime(kind: str, category_id: int | None, priority: str | None, terms: Terms,
+                  actor: User | None, now: datetime) -> DeadlineRegime:
+    """Add a regime for one category, one priority or both. ``actor`` None: the command line.
 
-
-def update_policy(policy: DeadlinePolicy, targets: Targets, actor: User | None, now: datetime) -> int:
-    """Change a policy's name or targets; returns how many open cases got new due times.
-
-    Only that policy's open cases are counted again, and only when something changed.
-    ``actor`` None means the command line.
+    Returns the regime; the open cases it now governs get new due times.
     """
-    before = policy_snapshot(policy)
-    _apply(policy, targets)
+    try:
+        kind = CaseKind(kind)
+    except ValueError:
+        raise InvalidInput(_l("Choose the kind of case from the list."), "kind") from None
+    category = db.session.get(Category, category_id) if category_id is not None else None
+    if category_id is not None and category is None:
+        raise InvalidInput(_l("Choose a field from the list."), "category_id")
+    if priority is not None and priority not in {p.value for p in Priority}:
+        raise InvalidInput(_l("Choose a priority from the list."), "priority")
+    if category is None and priority is None:
+        raise InvalidInput(_l("Every kind has its base regime already: choose a field, a "
+                              "priority or both."), "category_id")
+    taken = db.session.scalar(sa.select(DeadlineRegime.id).where(
+        DeadlineRegime.kind == kind.value,
+        DeadlineRegime.category_id.is_(None) if category is None
+        else DeadlineRegime.category_id == category.id,
+        DeadlineRegime.priority.is_(None) if priority is None
+        else DeadlineRegime.priority == priority,
+    ))
+    if taken is not None:
+        raise InvalidInput(_l("A regime for this kind, field and priority exists already."),
+                           "category_id")
+    regime = DeadlineRegime(kind=kind.value, category=category, priority=priority)
+    _apply_terms(regime, terms)
+    db.session.add(regime)
     db.session.flush()
-    entry = audit.record_update(actor, POLICY_ENTITY, policy.id, policy.code, now, before,
-                                policy_snapshot(policy))
+    audit.record(actor, "create", REGIME_ENTITY, regime.id, regime_label(regime), now,
+                 after=regime_snapshot(regime))
+    recompute_due_times(kind=kind.value)
+    return regime
+
+
+def update_regime(regime: DeadlineRegime, terms: Terms, actor: User | None, now: datetime) -> int:
+    """Change a regime's terms; returns how many open cases got new due times.
+
+    Only cases of the regime's kind are counted again, and only when something changed.
+    """
+    before = regime_snapshot(regime)
+    _apply_terms(regime, terms)
+    db.session.flush()
+    entry = audit.record_update(actor, REGIME_ENTITY, regime.id, regime_label(regime), now,
+                                before, regime_snapshot(regime))
     if entry is None:
         return 0
-    return recompute_due_times(policy_id=policy.id)
+    return recompute_due_times(kind=regime.kind)
 
 
-def policies_with_usage() -> list[tuple[DeadlinePolicy, int]]:
-    """Every policy with the number of categories that follow it."""
-    usage = (
-        sa.select(Category.policy_id, sa.func.count().label("n"))
-        .group_by(Category.policy_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(DeadlinePolicy, sa.func.coalesce(usage.c.n, 0))
-        .outerjoin(usage, usage.c.policy_id == DeadlinePolicy.id)
-        .order_by(DeadlinePolicy.code)
-    ).tuples()
-    return list(rows)
+def delete_regime(regime: DeadlineRegime, actor: User | None, now: datetime) -> int:
+    """Remove a category's or a priority's regime (a kind's base regime stays); recount."""
+    if regime.category_id is None and regime.priority is None:
+        raise InvalidInput(_l("A kind's base regime cannot be removed; change it instead."),
+                           "regime")
+    audit.record(actor, "delete", REGIME_ENTITY, regime.id, regime_label(regime), now,
+                 before=regime_snapshot(regime))
+    kind = regime.kind
+    db.session.delete(regime)
+    db.session.flush()
+    return recompute_due_times(kind=kind)
 
 
-@dataclass(frozen=True)
-class PolicyRow:
-    """A policy with the codes of the categories that follow it."""
-
-    policy: DeadlinePolicy
-    categories: list[str]
-
-
-def list_policies() -> list[PolicyRow]:
-    """Every policy by code, with its categories."""
-    policies = db.session.scalars(sa.select(DeadlinePolicy).order_by(DeadlinePolicy.code))
-    categories = db.session.scalars(
-        sa.select(Category).options(selectinload(Category.policy)).order_by(Category.code)
+def list_regimes() -> list[DeadlineRegime]:
+    """Every regime: by kind in the order of the law's list, base regime first."""
+    order = {kind.value: index for index, kind in enumerate(CaseKind)}
+    rows = db.session.scalars(
+        sa.select(DeadlineRegime).options(selectinload(DeadlineRegime.category))
     ).all()
-    return [
-        PolicyRow(policy, [c.code for c in categories if c.policy_id == policy.id])
-        for policy in policies
-    ]
+    return sorted(rows, key=lambda r: (order[r.kind], r.category_id is not None,
+                                       r.category.code if r.category else "", r.priority or ""))
 
 
 # The working calendar ----------------------------------------------------------------

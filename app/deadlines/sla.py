@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from flask_babel import format_date
+from sqlalchemy.orm import selectinload
 
 from app.cases.holding import in_recorded_order
-from app.deadlines import clocks
+from app.core.timeutil import local_datetime
+from app.deadlines import clocks, counting, regimes
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY, WorkingCalendar
 from app.deadlines.clocks import Deadline
 from app.extensions import db
@@ -19,8 +21,8 @@ from app.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Category,
-    DeadlinePolicy,
+    CountUnit,
+    DeadlineRegime,
 )
 from app.models.calendar import CalendarDay
 
@@ -49,35 +51,79 @@ def load_calendar() -> WorkingCalendar:
     )
 
 
-def response_minutes(policy: DeadlinePolicy, priority: str) -> int:
-    """Working minutes allowed for the response under a policy."""
-    return policy.targets(priority)[1] * MINUTES_PER_WORKING_DAY
+@dataclass(frozen=True)
+class DueTimes:
+    """A case's due times as its regime counts them, and how each was counted."""
+
+    ack: datetime
+    ack_unit: str
+    response: datetime
+    response_unit: str
+    # The answer's due time without the extensions granted (equal when none was).
+    response_before_extensions: datetime
 
 
-def ack_minutes(policy: DeadlinePolicy, priority: str) -> int:
-    """Working minutes allowed for the acknowledgment under a policy."""
-    return policy.targets(priority)[0] * 60
+def response_start(case, regime: DeadlineRegime, ack_due: datetime) -> datetime:
+    """The event the answer's period is counted from.
 
-
-def set_due_times(case: Case, policy: DeadlinePolicy, calendar: WorkingCalendar) -> None:
-    """Set both due times from the receipt time, the policy and the pauses so far.
-
-    Acknowledgment: received + the policy's working hours. Response: the start of
-    the response clock (receipt, or the latest reopening) + the policy's working
-    days + the working time spent awaiting the citizen.
+    Receipt, or the latest reopening; where the law counts the answer from acceptance
+    (khiếu nại, tố cáo), the acceptance — and until the case is accepted, the last moment
+    it may be, so that the answer's date shown never flatters the unit.
     """
-    case.ack_due_at, case.response_due_at = due_times(case, policy, calendar)
+    start = case.clock_started_at
+    if regime.resolution_from_first_step:
+        if case.acknowledged_at is None:
+            return max(start, ack_due - timedelta(microseconds=1))
+        return max(start, case.acknowledged_at)
+    return start
 
 
-def due_times(
-    case: Case, policy: DeadlinePolicy, calendar: WorkingCalendar
-) -> tuple[datetime, datetime]:
-    """(acknowledgment due, response due) as ``set_due_times`` counts them, without storing."""
-    ack_due = calendar.add_working_minutes(case.received_at, ack_minutes(policy, case.priority))
-    response_due = calendar.add_working_minutes(
-        case.clock_started_at, response_minutes(policy, case.priority) + case.paused_minutes
+def due_times(case, regime: DeadlineRegime, calendar: WorkingCalendar) -> DueTimes:
+    """Both due times of a case under ``regime``, without storing them.
+
+    The first step: received + the regime's first-step amount. The answer: from
+    response_start() + the resolution amount, moved on by the time spent awaiting the
+    citizen (working minutes, or the whole days they make for a day count), then by
+    the days approved extensions granted.
+    """
+    ack_due = counting.due(case.received_at, regime.first_step_amount, regime.first_step_unit,
+                           calendar)
+    start = response_start(case, regime, ack_due)
+    unit = regime.resolution_unit
+    if counting.is_day_count(unit):
+        response = counting.due(start, regime.resolution_amount, unit, calendar)
+        response = counting.extend(response, counting.paused_days(case.paused_minutes),
+                                   CountUnit.WORKING_DAYS, calendar)
+    else:
+        response = calendar.add_working_minutes(
+            start, regime.resolution_amount * 60 + case.paused_minutes)
+    extended = counting.extend(response, case.extension_days, regime.extension_unit, calendar)
+    return DueTimes(ack_due, regime.first_step_unit, extended, unit, response)
+
+
+def set_due_times(case: Case, calendar: WorkingCalendar,
+                  regime: DeadlineRegime | None = None) -> DeadlineRegime:
+    """Count and store both due times of a case under its regime (looked up unless given)."""
+    regime = regime or regimes.regime_for(case.kind, case.category_id, case.priority)
+    times = due_times(case, regime, calendar)
+    case.ack_due_at, case.ack_due_unit = times.ack, times.ack_unit
+    case.response_due_at, case.response_due_unit = times.response, times.response_unit
+    case.original_response_due_at = (
+        times.response_before_extensions if case.extension_days else None
     )
-    return ack_due, response_due
+    return regime
+
+
+def periods_from(case: Case, moment: datetime, calendar: WorkingCalendar) -> tuple[datetime, datetime]:
+    """(first step due, answer due) of the case's regime counted afresh from ``moment``.
+
+    What a unit the case reaches later owes on its own account (app/scoring/attribution.py).
+    """
+    regime = regimes.regime_for(case.kind, case.category_id, case.priority)
+    return (
+        counting.due(moment, regime.first_step_amount, regime.first_step_unit, calendar),
+        counting.due(moment, regime.resolution_amount, regime.resolution_unit, calendar),
+    )
 
 
 @dataclass(frozen=True)
@@ -132,57 +178,68 @@ def completed_pause_minutes(pauses: list[Pause]) -> int:
 
 
 def recompute_due_times(
-    calendar: WorkingCalendar | None = None, policy_id: int | None = None, batch: int = 500
+    calendar: WorkingCalendar | None = None, kind: str | None = None, batch: int = 500
 ) -> int:
-    """Count the due times of every open case again, after the calendar or a policy changed.
+    """Count the due times of every open case again, after the calendar or a regime changed.
 
-    Paused time is measured again from the timeline on the new calendar. Only
-    ``policy_id``'s cases when given. An acknowledgment deadline already met is
-    history and stays. The cases' versions are not bumped: this is not an edit
-    an officer's open form could conflict with. Returns how many cases got new
-    due times. The caller commits.
+    Each case follows its regime as it stands now; paused time is measured again from
+    the timeline on the new calendar; approved extensions keep the days they granted.
+    Only cases of ``kind`` when given. An acknowledgment deadline already met is
+    history and stays. The cases' versions are not bumped: this is not an edit an
+    officer's open form could conflict with. Returns how many cases got new due times.
+    The caller commits.
     """
     calendar = calendar or load_calendar()
+    every_regime = regimes.all_regimes()
     ids_stmt = sa.select(Case.id).where(Case.status.in_([s.value for s in OPEN_STATUSES]))
-    if policy_id is not None:
-        ids_stmt = ids_stmt.join(Category, Case.category_id == Category.id).where(
-            Category.policy_id == policy_id
-        )
+    if kind is not None:
+        ids_stmt = ids_stmt.where(Case.kind == kind)
     ids = list(db.session.scalars(ids_stmt.order_by(Case.id)))
     changes = []
     for offset in range(0, len(ids), batch):
         cases = db.session.scalars(
             sa.select(Case)
             .where(Case.id.in_(ids[offset:offset + batch]))
-            .options(joinedload(Case.category).joinedload(Category.policy),
-                     selectinload(Case.events))
+            .options(selectinload(Case.events))
         )
         for case in cases:
-            paused = completed_pause_minutes(response_pauses(case, calendar))
-            facts = dict(received_at=case.received_at, clock_started_at=case.clock_started_at,
-                         paused_minutes=paused, priority=case.priority)
-            ack_due, response_due = due_times(_Facts(**facts), case.category.policy, calendar)
-            if case.acknowledged_at is not None:
-                ack_due = case.ack_due_at
-            if (ack_due, response_due, paused) != (
-                case.ack_due_at, case.response_due_at, case.paused_minutes
-            ):
-                changes.append({"case_id": case.id, "new_ack": ack_due,
-                                "new_response": response_due, "new_paused": paused})
+            changes.extend(_recounted(case, every_regime, calendar))
     if changes:
         table = Case.__table__
         db.session.execute(
             sa.update(table)
             .where(table.c.id == sa.bindparam("case_id"))
-            .values(ack_due_at=sa.bindparam("new_ack"),
-                    response_due_at=sa.bindparam("new_response"),
-                    paused_minutes=sa.bindparam("new_paused")),
+            .values({column: sa.bindparam(f"new_{column}") for column in _RECOUNTED}),
             changes,
         )
         for obj in list(db.session.identity_map.values()):
             if isinstance(obj, Case):  # loaded cases must see the new due times
-                db.session.expire(obj, ["ack_due_at", "response_due_at", "paused_minutes"])
+                db.session.expire(obj, list(_RECOUNTED))
     return len(changes)
+
+
+_RECOUNTED = ("ack_due_at", "ack_due_unit", "response_due_at", "response_due_unit",
+              "original_response_due_at", "paused_minutes")
+
+
+def _recounted(case: Case, every_regime: list[DeadlineRegime], calendar: WorkingCalendar):
+    """The new values of a case's due-time columns, as a one-item list, or [] if unchanged."""
+    regime = regimes.choose(every_regime, case.kind, case.category_id, case.priority)
+    paused = completed_pause_minutes(response_pauses(case, calendar))
+    times = due_times(_Facts(case.received_at, case.clock_started_at, case.acknowledged_at,
+                             paused, case.extension_days), regime, calendar)
+    new = {
+        "ack_due_at": times.ack, "ack_due_unit": times.ack_unit,
+        "response_due_at": times.response, "response_due_unit": times.response_unit,
+        "original_response_due_at": (times.response_before_extensions
+                                     if case.extension_days else None),
+        "paused_minutes": paused,
+    }
+    if case.acknowledged_at is not None:
+        new["ack_due_at"], new["ack_due_unit"] = case.ack_due_at, case.ack_due_unit
+    if all(getattr(case, column) == value for column, value in new.items()):
+        return []
+    return [{"case_id": case.id, **{f"new_{column}": value for column, value in new.items()}}]
 
 
 @dataclass(frozen=True)
@@ -191,18 +248,43 @@ class _Facts:
 
     received_at: datetime
     clock_started_at: datetime
+    acknowledged_at: datetime | None
     paused_minutes: int
-    priority: str
+    extension_days: int
 
 
 @dataclass(frozen=True)
 class Countdown:
-    """Where a case stands: which deadline, how many working minutes left (negative: late)."""
+    """Where a case stands against the deadline that matters now.
+
+    ``minutes_left`` is working time (negative: late). For a deadline counted in days,
+    ``last_day`` is its date and ``days_left`` the working days after today up to it
+    (negative: working days late, today included) — what officers say: "còn 2 ngày làm
+    việc", "quá hạn 3 ngày làm việc".
+    """
 
     state: DeadlineState
     due_at: datetime | None
     minutes_left: int
     kind: str  # a Deadline ("ack", "response"), or "" when none
+    last_day: date | None = None
+    days_left: int | None = None
+
+    @property
+    def by_date(self) -> bool:
+        """Whether the deadline is a date (counted in days)."""
+        return self.last_day is not None
+
+
+def due_text(case: Case, deadline: str = Deadline.RESPONSE) -> str:
+    """A case's due time as people write it: the last day for a day count ("12/02/2027"),
+    the minute for an hour count ("12/02/2027 14:20")."""
+    due = clocks.due_at(case, Deadline(deadline))
+    if due is None:
+        return ""
+    if counting.is_day_count(_unit_of(case, deadline)):
+        return format_date(counting.last_day_of(due), "dd/MM/yyyy")
+    return local_datetime(due)
 
 
 def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:
@@ -210,25 +292,47 @@ def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:
     return calendar.add_working_minutes(now, DUE_SOON_MINUTES)
 
 
+def _unit_of(case: Case, deadline: str) -> str:
+    return case.ack_due_unit if deadline == Deadline.ACK else case.response_due_unit
+
+
+def _days(case: Case, deadline: str, due: datetime | None, now: datetime,
+          calendar: WorkingCalendar) -> dict:
+    """last_day and days_left of a day-counted deadline (empty for hours)."""
+    if due is None or not counting.is_day_count(_unit_of(case, deadline)):
+        return {}
+    last, today = counting.last_day_of(due), counting.local_day(now)
+    if today <= last:
+        left = counting.working_days_between(today, last, calendar)
+    else:  # late: the working days after the last day up to today, at least one
+        left = -max(1, counting.working_days_between(last, today, calendar))
+    return {"last_day": last, "days_left": left}
+
+
 def countdown(case: Case, now: datetime, calendar: WorkingCalendar) -> Countdown:
-    """The deadline that matters now for the case and the working time left before it.
+    """The deadline that matters now for the case and the time left before it.
 
     That is the running deadline that falls first (see app/deadlines/clocks.py).
     """
     first = clocks.first_running(case)
     if first is None:
+        due = case.response_due_at
+        days = _days(case, Deadline.RESPONSE, due, now, calendar)
         if clocks.paused_deadline(case.status) is not None:
-            return Countdown(DeadlineState.PAUSED, case.response_due_at, 0, Deadline.RESPONSE)
+            return Countdown(DeadlineState.PAUSED, due, 0, Deadline.RESPONSE, **days)
         if case.status in clocks.ANSWERED_STATUSES:
-            return Countdown(DeadlineState.ANSWERED, case.response_due_at, 0, Deadline.RESPONSE)
+            return Countdown(DeadlineState.ANSWERED, due, 0, Deadline.RESPONSE,
+                             days.get("last_day"))
         return Countdown(DeadlineState.NONE, None, 0, "")
     kind, due = first
+    days = _days(case, kind, due, now, calendar)
     if now >= due:
         left = -calendar.working_minutes_between(due, now)
-        return Countdown(DeadlineState.OVERDUE, due, left, kind)
+        return Countdown(DeadlineState.OVERDUE, due, left, kind, **days)
     left = calendar.working_minutes_between(now, due)
     soon = due < due_soon_limit(now, calendar)
-    return Countdown(DeadlineState.DUE_SOON if soon else DeadlineState.ON_TRACK, due, left, kind)
+    state = DeadlineState.DUE_SOON if soon else DeadlineState.ON_TRACK
+    return Countdown(state, due, left, kind, **days)
 
 
 def current_due_at() -> sa.ColumnElement:

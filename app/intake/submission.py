@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.cases import attachments, lifecycle, queue
+from app.cases import attachments, kinds, lifecycle, queue
 from app.core import errors
 from app.core.phone import normalise_phone
 from app.core.timeutil import to_local
@@ -19,7 +19,17 @@ from app.deadlines.sla import load_calendar, set_due_times
 from app.extensions import db
 from app.intake import routing
 from app.intake.tracking import new_tracking_code
-from app.models import Case, CaseSequence, Category, Channel, EventKind, Priority, Uploader, User
+from app.models import (
+    Case,
+    CaseKind,
+    CaseSequence,
+    Category,
+    Channel,
+    EventKind,
+    Priority,
+    Uploader,
+    User,
+)
 from app.notify import citizen_notices
 
 TITLE_MAX = 200
@@ -35,6 +45,7 @@ class Submission:
     category: Category
     title: str
     description: str
+    kind: str = CaseKind.PHAN_ANH.value
     address: str = ""
     ward: str = ""
     citizen_name: str | None = None
@@ -160,6 +171,7 @@ def submit_case(
     """
     _validate(sub)
     name, phone, email = _contact(sub)
+    kind, as_information = kinds.intake_kind(kinds.parse_kind(sub.kind), named=name is not None)
     files = attachments.clean_all(sub.attachments, "attachments")
     calendar = calendar or load_calendar()
     reference = next_reference(now)
@@ -167,6 +179,8 @@ def submit_case(
         reference=reference,
         tracking_code=_unused_tracking_code(),
         channel=Channel(channel).value,
+        kind=kind.value,
+        taken_as_information=as_information,
         category=sub.category,
         category_id=sub.category.id,
         title=sub.title.strip(),
@@ -192,7 +206,7 @@ def submit_case(
         reopen_count=0,
     )
     queue.index_for_search(case)
-    set_due_times(case, sub.category.policy, calendar)
+    set_due_times(case, calendar)
     db.session.add(case)
     actor = lifecycle.Actor.staff(created_by) if created_by else lifecycle.CITIZEN_ACTOR
     lifecycle.record_event(case, EventKind.CREATED, actor, now, is_public=True)

@@ -23,13 +23,21 @@ from app.models.cases import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    CaseKind,
     CaseSequence,
     CaseStatus,
     Channel,
     EventKind,
     Priority,
 )
-from app.models.categories import Category, DeadlinePolicy
+from app.models.categories import Category
+from app.models.deadlines import (
+    DAY_UNITS,
+    CaseExtension,
+    CountUnit,
+    DeadlineRegime,
+    ExtensionStatus,
+)
 from app.models.exports import ExportJob, ExportStatus
 from app.models.notifications import DeliveryStatus, Notification
 from app.models.routing import RoutingRule
@@ -67,7 +75,12 @@ __all__ = [
     "CaseStatus",
     "Category",
     "Channel",
-    "DeadlinePolicy",
+    "DeadlineRegime",
+    "CaseExtension",
+    "CaseKind",
+    "CountUnit",
+    "DAY_UNITS",
+    "ExtensionStatus",
     "DeliveryStatus",
     "EventKind",
     "LinkPurpose",

@@ -1,4 +1,4 @@
-"""Cases (phản ánh, kiến nghị) and their append-only timeline."""
+"""Cases (phản ánh, kiến nghị, khiếu nại, tố cáo, hỏi đáp) and their append-only timeline."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,6 +25,8 @@ class CaseStatus(StrEnum):
     RESPONDED = "responded"
     CLOSED = "closed"
     REJECTED = "rejected"
+    # Not this unit's (nor the Khối's) to settle: the citizen was guided to the competent body.
+    GUIDED = "guided"
 
 
 OPEN_STATUSES = (
@@ -33,6 +35,16 @@ OPEN_STATUSES = (
     CaseStatus.IN_PROGRESS,
     CaseStatus.AWAITING_CITIZEN,
 )
+
+
+class CaseKind(StrEnum):
+    """The legal kind of a case: each is handled under its own rules."""
+
+    PHAN_ANH = "phan_anh"      # feedback on a situation
+    KIEN_NGHI = "kien_nghi"    # a proposal
+    KHIEU_NAI = "khieu_nai"    # a complaint (Luật Khiếu nại 2011)
+    TO_CAO = "to_cao"          # a denunciation (Luật Tố cáo 2018)
+    HOI_DAP = "hoi_dap"        # a question, a request for guidance
 
 
 class Channel(StrEnum):
@@ -64,6 +76,8 @@ class EventKind(StrEnum):
     RATING = "rating"
     REMINDER = "reminder"
     ESCALATION = "escalation"
+    RECLASSIFIED = "reclassified"  # from_status / to_status hold the old and new kind
+    EXTENSION = "extension"
 
 
 def _in(column: str, values) -> str:
@@ -88,6 +102,10 @@ class Case(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(16), unique=True)
     tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     channel: Mapped[str] = mapped_column(sa.String(16))
+    # The legal kind (CaseKind); the deadlines follow its regime.
+    kind: Mapped[str] = mapped_column(sa.String(16), default="phan_anh", server_default="phan_anh")
+    # An anonymous denunciation is not handled as one: it is taken as information (tin báo).
+    taken_as_information: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text)
@@ -126,7 +144,20 @@ class Case(db.Model):
     paused_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # How each due time was counted (app.models.deadlines.CountUnit): a day count is a date.
+    ack_due_unit: Mapped[str] = mapped_column(sa.String(16), default="working_hours",
+                                              server_default="working_hours")
+    response_due_unit: Mapped[str] = mapped_column(sa.String(16), default="working_days",
+                                                   server_default="working_days")
+    # The answer's due time before the first approved extension (None: never extended).
+    original_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extensions_used: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Days granted by approved extensions, counted in the regime's extension unit.
+    extension_days: Mapped[int] = mapped_column(default=0, server_default="0")
+
     public_answer: Mapped[str | None] = mapped_column(sa.Text)
+    # Guided cases: the competent body the citizen was guided to (the guidance: public_answer).
+    guided_to: Mapped[str | None] = mapped_column(sa.String(255))
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
     satisfaction: Mapped[int | None] = mapped_column(sa.SmallInteger)
     satisfaction_comment: Mapped[str | None] = mapped_column(sa.Text)
@@ -154,6 +185,7 @@ class Case(db.Model):
         sa.CheckConstraint(_in("status", CaseStatus), name="status_known"),
         sa.CheckConstraint(_in("channel", Channel), name="channel_known"),
         sa.CheckConstraint(_in("priority", Priority), name="priority_known"),
+        sa.CheckConstraint(_in("kind", CaseKind), name="kind_known"),
         sa.CheckConstraint("locale IN ('vi', 'en')", name="locale_known"),
         sa.CheckConstraint(
             "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"
@@ -165,11 +197,13 @@ class Case(db.Model):
             "longitude IS NULL OR longitude BETWEEN -180 AND 180", name="longitude_range"
         ),
         sa.CheckConstraint(
-            "status = 'new' OR status = 'rejected' OR unit_id IS NOT NULL",
+            "status IN ('new', 'rejected', 'guided') OR unit_id IS NOT NULL",
             name="routed_has_unit",
         ),
         sa.CheckConstraint("length(title) > 0", name="title_not_empty"),
         sa.CheckConstraint("reopen_count >= 0 AND paused_minutes >= 0", name="counters_positive"),
+        sa.CheckConstraint("extensions_used >= 0 AND extension_days >= 0",
+                           name="extensions_used_positive"),
         sa.Index("ix_cases_unit_status_due", "unit_id", "status", "response_due_at"),
         sa.Index("ix_cases_status_received", "status", "received_at"),
         sa.Index("ix_cases_unit_responded", "unit_id", "responded_at"),

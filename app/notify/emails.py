@@ -14,6 +14,7 @@ from jinja2 import Environment
 from app.cases import labels
 from app.core.links import external_url
 from app.core.timeutil import local_datetime
+from app.deadlines.sla import due_text
 from app.intake.tracking import format_tracking_code
 
 _ENVIRONMENT = "lang_nghe.emails"
@@ -34,7 +35,8 @@ def _environment(app: Flask) -> Environment:
             ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
             newstyle=True,
         )
-        env.filters.update(local_datetime=local_datetime, tracking=format_tracking_code)
+        env.filters.update(local_datetime=local_datetime, tracking=format_tracking_code,
+                           due_text=due_text)
         env.globals.update(labels=labels, external_url=external_url, config=app.config)
         app.extensions[_ENVIRONMENT] = env
     return env

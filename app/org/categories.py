@@ -19,7 +19,7 @@ from app.core import audit
 from app.core.cleaning import clean_code, clean_text, require_unused
 from app.core.errors import InvalidInput
 from app.extensions import db
-from app.models import Category, DeadlinePolicy, Unit, User
+from app.models import Category, Unit, User
 
 ENTITY = "category"
 TRIAGE: Literal["triage"] = "triage"
@@ -27,13 +27,12 @@ POSITION_MAX = 9999
 
 
 def snapshot(category: Category) -> dict:
-    """What the audit log keeps of a category (unit and policy by code)."""
+    """What the audit log keeps of a category (its unit by code)."""
     values = audit.snapshot(
         category,
         ("code", "name_vi", "name_en", "keywords", "asks_location", "active", "position"),
     )
     values["default_unit"] = category.default_unit.code if category.default_unit else None
-    values["policy"] = category.policy.code if category.policy else None
     return values
 
 
@@ -47,7 +46,6 @@ class CategoryDetails:
 
     name_vi: str
     name_en: str
-    policy_id: int | None
     default_unit: int | Literal["triage"] | None
     keywords: str = ""
     asks_location: bool = False
@@ -72,9 +70,6 @@ def _apply(category: Category, details: CategoryDetails) -> None:
     name_vi = clean_text(details.name_vi, "name_vi", 120)
     name_en = clean_text(details.name_en, "name_en", 120)
     keywords = clean_keywords(details.keywords)
-    policy = db.session.get(DeadlinePolicy, details.policy_id) if details.policy_id else None
-    if policy is None:
-        raise InvalidInput(_l("Choose a deadline policy."), "policy_id")
     if details.default_unit is None:
         raise InvalidInput(
             _l("Choose the unit that receives these cases, or send them to triage."),
@@ -88,7 +83,7 @@ def _apply(category: Category, details: CategoryDetails) -> None:
     if not 0 <= details.position <= POSITION_MAX:
         raise InvalidInput(_l("Enter a number from 0 to %(n)d.", n=POSITION_MAX), "position")
     category.name_vi, category.name_en, category.keywords = name_vi, name_en, keywords
-    category.policy, category.default_unit = policy, unit
+    category.default_unit = unit
     category.asks_location, category.active = bool(details.asks_location), bool(details.active)
     category.position = details.position
 
@@ -130,7 +125,7 @@ def all_categories() -> list[Category]:
     return list(
         db.session.scalars(
             sa.select(Category)
-            .options(joinedload(Category.default_unit), joinedload(Category.policy))
+            .options(joinedload(Category.default_unit))
             .order_by(Category.position, Category.code)
         )
     )

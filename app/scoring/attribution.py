@@ -21,11 +21,10 @@ import sqlalchemy as sa
 from app.cases.holding import arrival_filter, holding_arrival
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import (
-    ack_minutes,
     citizen_pauses,
     completed_pause_minutes,
     load_calendar,
-    response_minutes,
+    periods_from,
 )
 from app.extensions import db
 from app.models import Case, CaseEvent, EventKind
@@ -45,13 +44,11 @@ def arrival_dues(
     Call before the move: it may read the calendar, and the arrival event must be
     stamped before anything is flushed (events are append-only).
     """
-    policy = case.category.policy
     if now == case.received_at:  # routed on intake: the case's own due times
         return case.ack_due_at, case.response_due_at
     with db.session.no_autoflush:
         calendar = calendar or load_calendar()
-    ack_due = calendar.add_working_minutes(now, ack_minutes(policy, case.priority))
-    own = calendar.add_working_minutes(now, response_minutes(policy, case.priority))
+        ack_due, own = periods_from(case, now, calendar)
     return ack_due, max(own, case.response_due_at)
 
 

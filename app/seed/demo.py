@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.cases import lifecycle
 from app.core.timeutil import to_local, utcnow
+from app.deadlines import regimes
 from app.deadlines.sla import load_calendar
 from app.extensions import db
 from app.intake import routing
@@ -22,10 +23,12 @@ from app.models import (
     UNIT_STAFF_ROLES,
     AttributeOption,
     Case,
+    CaseKind,
     Category,
     CategoryAttribute,
     Channel,
-    DeadlinePolicy,
+    CountUnit,
+    DeadlineRegime,
     Role,
     Unit,
     User,
@@ -48,25 +51,25 @@ MEMBER_UNITS = [
     ("TKE", "Thống kê TP HCM", "HCMC Statistics Office"),
 ]
 
-POLICIES = [
-    # code, name, ack hours, response days, urgent ack hours, urgent response days
-    ("STANDARD", "Tiêu chuẩn", 8, 10, 2, 3),
-    ("FAST", "Rút gọn", 4, 5, 2, 2),
-]
+# Some fields' units answer feedback and proposals faster than the city's rules ask:
+# first step in 4 working hours, answer in 5 working days, for every priority.
+FASTER = (4, 5)
+FASTER_SOURCE = ("Cam kết của đơn vị (dữ liệu mẫu): nhận xử lý trong 4 giờ làm việc, trả lời "
+                 "trong 5 ngày làm việc.")
 
 CATEGORIES = [
-    # code, Vietnamese, English, default unit, policy, keywords
-    ("THUE", "Thuế", "Tax", "THUE", "STANDARD", "thue, hoa don, quyet toan, ma so thue"),
+    # code, Vietnamese, English, default unit, faster than the rules, keywords
+    ("THUE", "Thuế", "Tax", "THUE", False, "thue, hoa don, quyet toan, ma so thue"),
     ("BHXH", "Bảo hiểm xã hội, bảo hiểm y tế", "Social and health insurance", "BHXH",
-     "STANDARD", "bhxh, bhyt, luong huu, so bao hiem"),
+     False, "bhxh, bhyt, luong huu, so bao hiem"),
     ("KHOBAC", "Kho bạc, thanh toán ngân sách", "Treasury and budget payments", "KBNN",
-     "STANDARD", "kho bac, ngan sach"),
-    ("HAIQUAN", "Hải quan", "Customs", "HQ", "STANDARD", "hai quan, to khai"),
-    ("LAODONG", "Lao động, công đoàn", "Labour and trade unions", "LDLD", "FAST",
+     False, "kho bac, ngan sach"),
+    ("HAIQUAN", "Hải quan", "Customs", "HQ", False, "hai quan, to khai"),
+    ("LAODONG", "Lao động, công đoàn", "Labour and trade unions", "LDLD", True,
      "luong, cong doan, hop dong lao dong"),
-    ("PHUNU", "Phụ nữ, trẻ em, gia đình", "Women, children and families", "HLHPN", "FAST",
+    ("PHUNU", "Phụ nữ, trẻ em, gia đình", "Women, children and families", "HLHPN", True,
      "phu nu, tre em, bao luc gia dinh"),
-    ("KHAC", "Khác (chưa rõ đơn vị)", "Other (unit unclear)", None, "STANDARD", "khac"),
+    ("KHAC", "Khác (chưa rõ đơn vị)", "Other (unit unclear)", None, False, "khac"),
 ]
 
 # Extra questions (Open311 service attributes):
@@ -204,25 +207,32 @@ def seed_units(report: SeedReport) -> dict[str, Unit]:
 
 
 def seed_categories(report: SeedReport, units: dict[str, Unit]) -> dict[str, Category]:
-    """Deadline policies and the categories routed to their default units."""
-    policies = {}
-    for code, name, ack, days, urgent_ack, urgent_days in POLICIES:
-        policies[code], _ = _get_or_create(
-            DeadlinePolicy,
-            {"code": code},
-            {"name": name, "ack_hours": ack, "response_days": days,
-             "urgent_ack_hours": urgent_ack, "urgent_response_days": urgent_days},
-        )
+    """The kinds' deadline regimes, the categories routed to their default units, and the
+    faster regimes some fields' units committed to."""
+    regimes.ensure_defaults()
     categories = {}
-    for position, (code, name_vi, name_en, unit, policy, keywords) in enumerate(CATEGORIES):
+    faster = []
+    for position, (code, name_vi, name_en, unit, fast, keywords) in enumerate(CATEGORIES):
         categories[code], created = _get_or_create(
             Category,
             {"code": code},
             {"name_vi": name_vi, "name_en": name_en, "keywords": keywords,
-             "default_unit_id": units[unit].id if unit else None,
-             "policy_id": policies[policy].id, "position": position},
+             "default_unit_id": units[unit].id if unit else None, "position": position},
         )
         report.created_categories += created
+        if fast:
+            faster.append(categories[code])
+    hours, days = FASTER
+    for category in faster:
+        for kind in (CaseKind.PHAN_ANH, CaseKind.KIEN_NGHI):
+            _get_or_create(
+                DeadlineRegime,
+                {"kind": kind.value, "category_id": category.id, "priority": None},
+                {"first_step_amount": hours, "first_step_unit": CountUnit.WORKING_HOURS.value,
+                 "resolution_amount": days, "resolution_unit": CountUnit.WORKING_DAYS.value,
+                 "max_extensions": 1, "extension_amount": 2,
+                 "extension_unit": CountUnit.WORKING_DAYS.value, "legal_source": FASTER_SOURCE},
+            )
     return categories
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,8 +15,11 @@ from app.cases import access, labels
 from app.core.links import external_url
 from app.core.text import mask_email
 from app.core.timeutil import local_datetime
+from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
+from app.deadlines.sla import Countdown, DeadlineState, due_text
 from app.intake.attributes import answers_for
 from app.intake.tracking import format_tracking_code
+from app.models import CountUnit
 from app.scoring import labels as score_labels
 from app.web.admin.labels import audit_changes, audit_label
 
@@ -45,6 +48,40 @@ def working_duration(minutes: int) -> str:
     if hours:
         return _("%(h)d h", h=hours)
     return _("%(m)d min", m=rest)
+
+
+def count_of(amount: int, unit: str) -> str:
+    """A deadline's amount with how it is counted: "10 ngày", "7 ngày làm việc", "8 giờ làm việc"."""
+    if unit == CountUnit.WORKING_HOURS:
+        return ngettext("%(num)d working hour", "%(num)d working hours", amount)
+    if unit == CountUnit.WORKING_DAYS:
+        return ngettext("%(num)d working day", "%(num)d working days", amount)
+    return ngettext("%(num)d day", "%(num)d days", amount)
+
+
+def deadline_phrase(countdown: Countdown) -> str:
+    """Where a running deadline stands, as officers say it.
+
+    A date: "12/02/2027 · 2 working days left", "due today", "3 working days late". An
+    hour count: the working time, in hours and minutes only under one working day.
+    """
+    if countdown.by_date:
+        day = format_date(countdown.last_day, "dd/MM/yyyy")
+        if countdown.days_left is None or countdown.state == DeadlineState.PAUSED:
+            return _("due %(date)s", date=day)
+        if countdown.days_left < 0:
+            return _("due %(date)s · %(late)s late", date=day,
+                     late=count_of(-countdown.days_left, CountUnit.WORKING_DAYS))
+        if countdown.days_left == 0:
+            return _("due today, %(date)s", date=day)
+        return _("due %(date)s · %(left)s left", date=day,
+                 left=count_of(countdown.days_left, CountUnit.WORKING_DAYS))
+    minutes = abs(countdown.minutes_left)
+    amount = (count_of(minutes // MINUTES_PER_WORKING_DAY, CountUnit.WORKING_DAYS)
+              if minutes >= MINUTES_PER_WORKING_DAY else working_duration(minutes))
+    if countdown.minutes_left < 0:
+        return _("late by %(d)s", d=amount)
+    return _("%(d)s left", d=amount)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -92,12 +129,15 @@ def register(app: Flask) -> None:
         filesize=filesize,
         mask_email=mask_email,
         multiply_or_none=multiply_or_none,
+        deadline_phrase=deadline_phrase,
+        due_text=due_text,
         zip_with=zip_with,
     )
     app.jinja_env.globals.update(
         labels=labels,
         score_labels=score_labels,
         access=access,
+        count_of=count_of,
         case_answers=answers_for,
         audit_label=audit_label,
         audit_changes=audit_changes,

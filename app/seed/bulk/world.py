@@ -6,9 +6,10 @@ import secrets
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from app.deadlines import regimes
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
 from app.extensions import db
-from app.models import UNIT_STAFF_ROLES, Category, DeadlinePolicy, Role, Unit, User
+from app.models import UNIT_STAFF_ROLES, Category, CountUnit, Role, Unit, User
 from app.seed.bulk import texts
 from app.seed.bulk.lifecycle import Category as CategorySpec
 from app.seed.bulk.lifecycle import Staff
@@ -18,6 +19,11 @@ from app.seed.demo import SeedReport, seed_accounts, seed_categories, seed_units
 CATEGORY_WEIGHTS = {"THUE": 0.30, "BHXH": 0.25, "KHOBAC": 0.05, "HAIQUAN": 0.06,
                     "LAODONG": 0.12, "PHUNU": 0.07, "KHAC": 0.10}
 DEFAULT_WEIGHT = 0.15
+
+
+def _minutes(amount: int, unit: str) -> int:
+    """A regime's amount as working minutes (a day as a working day's minutes)."""
+    return amount * (60 if unit == CountUnit.WORKING_HOURS else MINUTES_PER_WORKING_DAY)
 
 
 def ensure_base(report: SeedReport) -> None:
@@ -116,14 +122,15 @@ def load_world(units_wanted: int) -> tuple[list[CategorySpec], list[float], Staf
         sa.select(User.id).where(User.role == Role.OPERATOR.value, User.active).order_by(User.id)
     ))
     specs, weights = [], []
-    for category, policy in db.session.execute(
-        sa.select(Category, DeadlinePolicy).join(DeadlinePolicy, Category.policy_id == DeadlinePolicy.id)
-        .where(Category.active).order_by(Category.position, Category.id)
+    every_regime = regimes.all_regimes()
+    for category in db.session.scalars(
+        sa.select(Category).where(Category.active).order_by(Category.position, Category.id)
     ):
         targets = {
-            priority: (hours * 60, days * MINUTES_PER_WORKING_DAY)
+            priority: (_minutes(regime.first_step_amount, regime.first_step_unit),
+                       _minutes(regime.resolution_amount, regime.resolution_unit))
             for priority in ("normal", "urgent")
-            for hours, days in [policy.targets(priority)]
+            for regime in [regimes.choose(every_regime, "phan_anh", category.id, priority)]
         }
         specs.append(CategorySpec(category.id, category.code, targets, pools[category.id]))
         weights.append(CATEGORY_WEIGHTS.get(category.code, DEFAULT_WEIGHT))

@@ -1,14 +1,13 @@
 """Categories: list, add, edit, offer or withdraw. A category names its unit or goes to triage."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import render_template
 from flask_babel import gettext as _
 
 from app.core.errors import DomainError
 from app.core.timeutil import utcnow
 from app.extensions import db
-from app.models import Category, DeadlinePolicy
+from app.models import Category
 from app.org import categories
 from app.org.units import unit_choices
 from app.web.admin.blueprint import bp
@@ -23,10 +22,6 @@ def _prepare(form: CategoryForm) -> CategoryForm:
         ("", _("— Choose —")),
         (categories.TRIAGE, _("No unit: send every case to triage")),
     ] + [(str(unit_id), name) for unit_id, name in unit_choices(locale(), include_inactive=True)]
-    form.policy_id.choices = [
-        (p.id, f"{p.name} ({p.code})")
-        for p in db.session.scalars(sa.select(DeadlinePolicy).order_by(DeadlinePolicy.code))
-    ]
     return form
 
 
@@ -35,7 +30,7 @@ def _details(form: CategoryForm) -> categories.CategoryDetails:
     default_unit = categories.TRIAGE if raw == categories.TRIAGE else (int(raw) if raw.isdigit() else None)
     return categories.CategoryDetails(
         name_vi=form.name_vi.data, name_en=form.name_en.data, keywords=form.keywords.data or "",
-        default_unit=default_unit, policy_id=form.policy_id.data,
+        default_unit=default_unit,
         asks_location=form.asks_location.data, active=form.active.data,
         position=form.position.data or 0,
     )
@@ -43,7 +38,7 @@ def _details(form: CategoryForm) -> categories.CategoryDetails:
 
 @bp.get("/categories")
 def categories_page():
-    """Every category with where its cases go and its deadline policy."""
+    """Every category with where its cases go."""
     return render_template("admin/categories.html", categories=categories.all_categories())
 
 

@@ -70,7 +70,7 @@ class AccountFilterForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    """A category: names, keywords, routing, deadline policy, flags, order."""
+    """A category: names, keywords, routing, flags, order."""
 
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
@@ -80,7 +80,6 @@ class CategoryForm(FlaskForm):
         validators=[DataRequired(_l("Choose the unit that receives these cases, or send them to triage."))],
         validate_choice=False,
     )
-    policy_id = SelectField(_l("Deadline policy"), coerce=database_int, validate_choice=False)
     asks_location = BooleanField(_l("Ask the citizen where the problem is"))
     active = BooleanField(_l("Offered to citizens"), default=True)
     position = WholeNumberField(_l("Display order"), default=0,
@@ -97,24 +96,6 @@ class NewCategoryForm(CategoryForm):
 
 def _target(label):
     return WholeNumberField(label, validators=[InputRequired(_l("Enter a whole number greater than zero."))])
-
-
-class PolicyForm(FlaskForm):
-    """A deadline policy's name and targets."""
-
-    name = StringField(_l("Name"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
-    ack_hours = _target(_l("Acknowledge within (working hours)"))
-    response_days = _target(_l("Answer within (working days)"))
-    urgent_ack_hours = _target(_l("Urgent: acknowledge within (working hours)"))
-    urgent_response_days = _target(_l("Urgent: answer within (working days)"))
-    submit = SubmitField(_l("Save"))
-
-
-class NewPolicyForm(PolicyForm):
-    """A new deadline policy, with its code."""
-
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter a code.")), Length(max=32)])
-    submit = SubmitField(_l("Add policy"))
 
 
 class CalendarDayForm(FlaskForm):
