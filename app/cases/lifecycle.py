@@ -232,7 +232,8 @@ def acknowledge(case: Case, actor: Actor, now: datetime, expected_version: int |
     event = _move(case, Move.ACKNOWLEDGE, actor, now, expected_version=expected_version)
     case.acknowledged_at = now
     # Where the law counts the answer from acceptance (khiếu nại, tố cáo), it starts now.
-    set_due_times(case, load_calendar())
+    with db.session.no_autoflush:
+        set_due_times(case, load_calendar())
     if case.assignee_id is None and actor.user is not None:
         case.assignee = actor.user
     attribution.record_acknowledgment(case, now)

@@ -3,9 +3,9 @@
 Each rule acts at most once per deadline, whatever the number of runs:
 
 * a reminder is due when 75 % of the working time from a clock's start to its due
-  time is used, before its due time, and no reminder has been recorded since that
-  point (for a deadline counted in days, the working time up to the end of its last
-  day);
+  time (for a deadline counted in days, to the end of its last day), less the time
+  spent awaiting the citizen, is used, before its due time, and no reminder has been
+  recorded since that point;
 * an escalation is due when a due time has passed and no escalation has been
   recorded since it passed;
 * an answered case closes when the citizen's reopen window has passed.
@@ -28,11 +28,12 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.cases import lifecycle
-from app.core.timeutil import local_datetime
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.clocks import Deadline, any_running, due_at, running_deadlines
+from app.deadlines import regimes
+from app.deadlines.sla import due_text, response_start
 from app.extensions import db
-from app.models import Case, CaseEvent, CaseStatus, EventKind
+from app.models import Case, CaseEvent, CaseStatus, DeadlineRegime, EventKind
 from app.notify import staff_alerts
 
 log = logging.getLogger("lang_nghe.enforcement")
@@ -50,16 +51,25 @@ class Clock:
     reminder_at: datetime
 
 
-def running_clocks(case: Case, calendar: WorkingCalendar) -> list[Clock]:
-    """The deadlines running now (none while the case awaits the citizen or is answered)."""
+def running_clocks(case: Case, calendar: WorkingCalendar,
+                   every_regime: list[DeadlineRegime] | None = None) -> list[Clock]:
+    """The deadlines running now (none while the case awaits the citizen or is answered).
+
+    ``every_regime`` (app/deadlines/regimes.all_regimes) saves a query per case in a sweep.
+    """
+    regime = regimes.choose(every_regime if every_regime is not None else regimes.all_regimes(),
+                            case.kind, case.category_id, case.priority)
     clocks = []
     for deadline in running_deadlines(case.status):
         due = due_at(case, deadline)
+        paused = 0
         if deadline == Deadline.ACK:
             start = case.received_at
-        else:  # the response clock, from receipt, acceptance or reopening, whichever is latest
-            start = max(case.clock_started_at, case.acknowledged_at or case.clock_started_at)
-        share = _share(calendar.working_minutes_between(start, due))
+        else:  # from receipt, acceptance or reopening, as the regime counts the answer
+            start, paused = response_start(case, regime, case.ack_due_at), case.paused_minutes
+        # The time spent awaiting the citizen was not the unit's: 75 % of the rest.
+        available = max(calendar.working_minutes_between(start, due) - paused, 0)
+        share = _share(available) + paused
         clocks.append(Clock(deadline, due, calendar.add_working_minutes(start, share)))
     return clocks
 
@@ -127,13 +137,13 @@ def send_reminders(now: datetime, calendar: WorkingCalendar) -> int:
     stmt = sa.select(Case.id).where(
         Case.status != S.NEW.value, any_running(lambda due: due > now)
     )
-    reminded = 0
+    reminded, every_regime = 0, regimes.all_regimes()
     for ids in _batches(stmt):
         latest = _latest(EventKind.REMINDER, ids)
         for case in _cases(ids):
             previous = latest.get(case.id)
             clocks = [
-                clock for clock in running_clocks(case, calendar)
+                clock for clock in running_clocks(case, calendar, every_regime)
                 if clock.reminder_at <= now < clock.due
                 and (previous is None or previous < clock.reminder_at)
             ]
@@ -157,7 +167,7 @@ def _alert(case: Case, clocks: list[Clock], now: datetime, reminder: bool) -> bo
         recipients = staff_alerts.escalation_recipients(case)
         moments = [c.due for c in clocks]
     with force_locale(staff_alerts.STAFF_LOCALE):
-        lines = [_clock_line(clock, reminder=reminder) for clock in clocks]
+        lines = [_clock_line(case, clock, reminder=reminder) for clock in clocks]
         _record(case, event_kind, lines + [_notified_line(recipients)], now)
     key = "+".join(f"{c.kind}{int(m.timestamp())}" for c, m in zip(clocks, moments))
     queued = staff_alerts.send_to_staff(
@@ -167,8 +177,8 @@ def _alert(case: Case, clocks: list[Clock], now: datetime, reminder: bool) -> bo
     return _commit_or_skip(case.id, kind, recipients, queued)
 
 
-def _clock_line(clock: Clock, reminder: bool) -> str:
-    due = local_datetime(clock.due)
+def _clock_line(case: Case, clock: Clock, reminder: bool) -> str:
+    due = due_text(case, clock.kind)
     if reminder and clock.kind == Deadline.ACK:
         return _("75 percent of the time to acknowledge is used; due %(due)s.", due=due)
     if reminder:
@@ -181,13 +191,13 @@ def _clock_line(clock: Clock, reminder: bool) -> str:
 def escalate_overdue(now: datetime, calendar: WorkingCalendar) -> int:
     """Tell the unit heads and the committee of every due time passed. Returns cases escalated."""
     stmt = sa.select(Case.id).where(any_running(lambda due: due <= now))
-    escalated = 0
+    escalated, every_regime = 0, regimes.all_regimes()
     for ids in _batches(stmt):
         latest = _latest(EventKind.ESCALATION, ids)
         for case in _cases(ids):
             previous = latest.get(case.id)
             clocks = [
-                clock for clock in running_clocks(case, calendar)
+                clock for clock in running_clocks(case, calendar, every_regime)
                 if clock.due <= now and (previous is None or previous < clock.due)
             ]
             if clocks and _escalate(case, clocks, now):

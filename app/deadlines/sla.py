@@ -104,7 +104,9 @@ def due_times(case, regime: DeadlineRegime, calendar: WorkingCalendar) -> DueTim
 def set_due_times(case: Case, calendar: WorkingCalendar,
                   regime: DeadlineRegime | None = None) -> DeadlineRegime:
     """Count and store both due times of a case under its regime (looked up unless given)."""
-    regime = regime or regimes.regime_for(case.kind, case.category_id, case.priority)
+    if regime is None:
+        with db.session.no_autoflush:  # a flush mid-move would bump the case's version twice
+            regime = regimes.regime_for(case.kind, case.category_id, case.priority)
     times = due_times(case, regime, calendar)
     case.ack_due_at, case.ack_due_unit = times.ack, times.ack_unit
     case.response_due_at, case.response_due_unit = times.response, times.response_unit

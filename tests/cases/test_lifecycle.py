@@ -1,7 +1,7 @@
 """The case lifecycle, move by move, illegal moves included."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.cases import lifecycle
 from app.cases.lifecycle import CITIZEN_ACTOR, SYSTEM_ACTOR, Actor, Move
 from app.core import errors
+from app.deadlines.counting import end_of
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Unit, User
 from tests.factories import EMAILS, MONDAY_9AM, make_case
 
@@ -98,10 +99,22 @@ def test_ask_citizen_pauses_and_reply_extends_the_response_deadline(db, case):
     assert case.status == CaseStatus.IN_PROGRESS
     assert case.paused_at is None
     assert case.paused_minutes == 180
-    # Ten working days from Mon 2 Mar 09:00 is Mon 16 Mar 09:00; +3 working hours = 13:30.
-    assert due_before == MONDAY_9AM + timedelta(days=14)
-    assert case.response_due_at == MONDAY_9AM + timedelta(days=14, hours=4, minutes=30)
+    # Ten days from Mon 2 Mar (not counted): the last day is Thu 12 Mar. Three working hours
+    # awaiting the citizen are under half a working day: the date stays.
+    assert due_before == end_of(date(2026, 3, 12))
+    assert case.response_due_at == due_before
     assert events(case)[-1] == EventKind.CITIZEN_MESSAGE
+
+
+def test_a_pause_of_whole_working_days_moves_the_date_by_those_days(db, case):
+    to_in_progress(db, case)
+    asked = MONDAY_9AM + HOUR  # Mon 2 Mar 10:00
+    lifecycle.ask_citizen(case, staff(db, "officer_thue"), "Số hồ sơ là gì?", asked)
+    lifecycle.citizen_reply(case, "Số 123.", asked + timedelta(days=2))  # Wed 4 Mar 10:00
+    # Mon 10:00-17:00 (330 min) + Tue (480) + Wed 07:30-10:00 (150) = 960 min = 2 working days.
+    assert case.paused_minutes == 960
+    # Thu 12 Mar + 2 working days (Sat, Sun off) = Mon 16 Mar.
+    assert case.response_due_at == end_of(date(2026, 3, 16))
 
 
 def test_officer_can_resume_without_the_citizen(db, case):
@@ -178,8 +191,9 @@ def test_reopen_within_the_window_restarts_the_response_clock(db, case):
     assert case.status == CaseStatus.IN_PROGRESS
     assert case.reopen_count == 1
     assert case.responded_at is None and case.closed_at is None
-    # Wed 4 Mar 09:00 + 10 working days = Wed 18 Mar 09:00.
-    assert case.response_due_at == reopened_at + timedelta(days=14)
+    # Reopened Wed 4 Mar: ten days from then (4 Mar not counted) end with Sat 14 Mar, a day
+    # off, so the last day moves to Mon 16 Mar.
+    assert case.response_due_at == end_of(date(2026, 3, 16))
 
 
 def test_reopen_after_the_window_is_refused(db, case):
@@ -261,9 +275,11 @@ def test_stale_version_is_a_conflict(db, case):
 
 def test_allowed_moves_match_the_rules(db, case):
     officer = staff(db, "officer_thue")
-    assert lifecycle.allowed_moves(case, officer) == {Move.ACKNOWLEDGE, Move.TRANSFER, Move.REJECT}
+    assert lifecycle.allowed_moves(case, officer) == {Move.ACKNOWLEDGE, Move.TRANSFER, Move.REJECT,
+                                                     Move.GUIDE}
     to_in_progress(db, case)
-    assert lifecycle.allowed_moves(case, officer) == {Move.ASK_CITIZEN, Move.TRANSFER, Move.RESPOND}
+    assert lifecycle.allowed_moves(case, officer) == {Move.ASK_CITIZEN, Move.TRANSFER, Move.RESPOND,
+                                                     Move.GUIDE}
     assert lifecycle.allowed_moves(case, staff(db, "committee")) == set()
 
 

@@ -76,10 +76,11 @@ def test_acknowledgment_reminder_goes_to_the_unit_heads_once(mail_app, db, case,
 def test_response_reminder_goes_to_the_assignee(db, case):
     lifecycle.acknowledge(case, officer(db), vn(2, 10))  # the officer becomes the assignee
     db.session.commit()
-    # 75 % of 4800 min = 3600 from Mon 09:00: 390 + 4 x 480 + 2 x 480 + 330 -> Wed 11/3 14:30.
-    assert remind(vn(11, 14, 29)) == 0
-    assert remind(vn(11, 14, 30)) == 1
-    assert remind(vn(12, 9)) == 0
+    # The answer is due by the end of Thu 12/3 (ten days, 2/3 not counted): 4230 working
+    # minutes from Mon 09:00; 75 % = 3173 -> 390 + 4 x 480 + 480 + 383 -> Tue 10/3 15:23.
+    assert remind(vn(10, 15, 22)) == 0
+    assert remind(vn(10, 15, 23)) == 1
+    assert remind(vn(11, 9)) == 0
     assert recipients(db, "deadline_reminder") == [EMAILS["officer_thue"]]
     [entry] = events(db, case, EventKind.REMINDER)
     assert "thời gian trả lời" in entry.body
@@ -88,12 +89,13 @@ def test_response_reminder_goes_to_the_assignee(db, case):
 def test_a_pause_delays_the_reminder(db, case):
     lifecycle.acknowledge(case, officer(db), vn(2, 9, 30))
     lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(2, 10))
-    assert remind(vn(11, 15)) == 0  # awaiting the citizen: no clock runs
+    assert remind(vn(10, 16)) == 0  # awaiting the citizen: no clock runs
     lifecycle.citizen_reply(case, "123", vn(2, 14))  # 150 working minutes paused
     db.session.commit()
-    # Wed 11/3 14:30 + 150 working minutes -> Wed 17:00.
-    assert remind(vn(11, 16, 59)) == 0
-    assert remind(vn(11, 17)) == 1
+    # The date stays (under half a day paused); 75 % of the 4080 minutes that were the unit's
+    # (3060) + the 150 paused -> Tue 10/3 16:00.
+    assert remind(vn(10, 15, 59)) == 0
+    assert remind(vn(10, 16)) == 1
 
 
 def test_no_reminder_once_the_due_time_has_passed(db, case):
@@ -111,11 +113,13 @@ def test_overdue_acknowledgment_then_answer_escalate_once_each(mail_app, db, cas
     assert smtp_server.messages[0]["Subject"] == f"Quá hạn: vụ việc {case.reference}"
     assert "chưa tiếp nhận trước 03/03/2026 09:00" in smtp_server.messages[0].get_content()
     # Still not acknowledged when the answer falls due: a second, different escalation.
-    assert escalate(vn(16, 9)) == 1
-    assert escalate(vn(17, 9)) == 0
+    # The answer is due by the end of Thu 12/3: late from Fri 13/3 00:00.
+    assert escalate(vn(12, 23, 59)) == 0
+    assert escalate(vn(13, 0)) == 1
+    assert escalate(vn(16, 9)) == 0
     first, second = events(db, case, EventKind.ESCALATION)
     assert "Chưa tiếp nhận trước hạn 03/03/2026 09:00." in first.body
-    assert "Chưa trả lời trước hạn 16/03/2026 09:00." in second.body
+    assert "Chưa trả lời trước hạn 12/03/2026." in second.body
     assert "Chưa tiếp nhận" not in second.body
     assert len(smtp_server.messages) == 4
 
