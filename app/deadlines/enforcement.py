@@ -28,9 +28,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.cases import lifecycle
+from app.deadlines import regimes
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.clocks import Deadline, any_running, due_at, running_deadlines
-from app.deadlines import regimes
 from app.deadlines.sla import due_text, response_start
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, DeadlineRegime, EventKind

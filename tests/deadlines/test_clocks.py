@@ -19,7 +19,7 @@ from app.deadlines.clocks import Deadline
 from app.deadlines.sla import DeadlineState
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind
 from app.scoring import metrics
-from tests.factories import make_case, make_policy
+from tests.factories import make_case, make_regime
 from tests.workspace import staff
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -57,7 +57,7 @@ def test_the_status_lists_are_derived_from_the_rule():
 @pytest.fixture
 def slow_ack_case(db, world) -> Case:
     category = db.session.get(Category, world.tax)
-    category.policy = make_policy("SLOWACK", ack_hours=24, response_days=2)
+    make_regime("phan_anh", category, first=(24, "working_hours"), resolution=(16, "working_hours"))
     case = make_case(category, now=vn(2, 9))
     db.session.commit()
     assert case.status == S.ASSIGNED

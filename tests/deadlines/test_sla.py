@@ -1,8 +1,10 @@
-"""Due times of real cases: policies by priority, pauses awaiting the citizen, recounting.
+"""Due times of real cases counted in working hours: regimes by priority, pauses awaiting
+the citizen, recounting. (Day counts, which are dates: tests/deadlines/test_counting.py.)
 
 Expected times are worked out by hand (Asia/Ho_Chi_Minh, UTC+7, office hours
-07:30-11:30 and 13:00-17:00). Tết 2026 per `holidays` 0.84: Mon 16/2 - Fri 20/2.
-The world's policy STD: 8 h / 10 days normal, 2 h / 3 days urgent.
+07:30-11:30 and 13:00-17:00). Tết 2026 per `holidays`: Mon 16/2 - Fri 20/2.
+Here phản ánh answers are counted in working hours, 80 (ten working days' worth) normal,
+24 urgent; the first step 8 h normal, 2 h urgent.
 """
 from __future__ import annotations
 
@@ -23,13 +25,22 @@ from app.deadlines.sla import (
     response_pauses,
 )
 from app.models import Category, User
-from tests.factories import EMAILS, make_case, make_policy
+from tests.factories import EMAILS, make_case, make_regime
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def vn(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+@pytest.fixture(autouse=True)
+def hour_regimes(db, world):
+    """Phản ánh answered in working hours (the arithmetic this module checks)."""
+    make_regime("phan_anh", first=(8, "working_hours"), resolution=(80, "working_hours"))
+    make_regime("phan_anh", priority="urgent", first=(2, "working_hours"),
+                resolution=(24, "working_hours"))
+    db.session.commit()
 
 
 def officer(db) -> lifecycle.Actor:
@@ -51,20 +62,21 @@ def officer(db) -> lifecycle.Actor:
         # 120 + Mon 23, Tue 24 + 360 on Wed 25/2.
         pytest.param((8, 10, 2, 3), "urgent", vn(2, 13, 15), vn(2, 13, 17), vn(2, 25, 15),
                      id="urgent-before-tet"),
-        # A stricter policy: 4 h / 2 days, urgent 1 h / 1 day, received Friday 16:00.
+        # A stricter regime: 4 h / 16 h, urgent 1 h / 8 h, received Friday 16:00.
         pytest.param((4, 2, 1, 1), "normal", vn(3, 13, 16), vn(3, 16, 10, 30), vn(3, 17, 16),
                      id="strict-normal-over-weekend"),
         pytest.param((4, 2, 1, 1), "urgent", vn(3, 13, 16), vn(3, 13, 17), vn(3, 16, 16),
                      id="strict-urgent-over-weekend"),
     ],
 )
-def test_due_times_follow_the_policy_of_the_priority(db, world, targets, priority, received,
+def test_due_times_follow_the_regime_of_the_priority(db, world, targets, priority, received,
                                                      ack_due, response_due):
     ack_hours, days, urgent_ack_hours, urgent_days = targets
-    policy = make_policy("P", ack_hours, days)
-    policy.urgent_ack_hours, policy.urgent_response_days = urgent_ack_hours, urgent_days
     category = db.session.get(Category, world.tax)
-    category.policy = policy
+    make_regime("phan_anh", category, first=(ack_hours, "working_hours"),
+                resolution=(days * 8, "working_hours"))
+    make_regime("phan_anh", category, "urgent", first=(urgent_ack_hours, "working_hours"),
+                resolution=(urgent_days * 8, "working_hours"))
     case = make_case(category, now=received, priority=priority)
     db.session.commit()
     assert (case.ack_due_at, case.response_due_at) == (ack_due, response_due)
@@ -197,19 +209,22 @@ def test_recount_measures_pauses_again_on_the_new_calendar(db, world):
     assert explain_case(case, load_calendar(), vn(3, 6, 9)).matches_stored
 
 
-def test_a_policy_change_recounts_only_its_open_cases(db, world):
+def test_a_regime_change_recounts_only_its_open_cases(db, world):
     category = db.session.get(Category, world.tax)
     normal = make_case(category, now=MONDAY)
     urgent = make_case(category, title="Khẩn", now=MONDAY, priority="urgent")
-    other_policy = make_policy("OTHER")
+    question = make_case(category, title="Hỏi", now=MONDAY, kind="hoi_dap")
     elsewhere = make_case(db.session.get(Category, world.insurance), now=MONDAY)
-    db.session.get(Category, world.insurance).policy = other_policy
+    make_regime("phan_anh", db.session.get(Category, world.insurance),
+                first=(8, "working_hours"), resolution=(80, "working_hours"))
     db.session.commit()
-    policy = settings.policy_by_code("STD")
-    targets = replace(settings.targets_of(policy), response_days=5, urgent_ack_hours=1)
-    recounted = settings.update_policy(policy, targets, None, MONDAY)
+    base = next(r for r in settings.list_regimes()
+                if (r.kind, r.category_id, r.priority) == ("phan_anh", None, None))
+    terms = replace(settings.terms_of(base), resolution_amount=40)
+    recounted = settings.update_regime(base, terms, None, MONDAY)
     db.session.commit()
-    assert recounted == 2  # the insurance case follows another policy now
+    assert recounted == 1  # urgent and insurance cases follow other regimes; the question too
     assert normal.response_due_at == vn(3, 9, 9)
-    assert (urgent.ack_due_at, urgent.response_due_at) == (vn(3, 2, 10), vn(3, 5, 9))
+    assert (urgent.ack_due_at, urgent.response_due_at) == (vn(3, 2, 11), vn(3, 5, 9))
     assert elsewhere.response_due_at == vn(3, 16, 9)
+    assert question.kind == "hoi_dap" and question.response_due_unit == "calendar_days"

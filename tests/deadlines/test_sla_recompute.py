@@ -1,7 +1,8 @@
-"""recompute_due_times: open cases follow a policy or calendar change; history stays.
+"""recompute_due_times: open cases follow a regime or calendar change; history stays.
 
-Cases are received on Monday 2 March 2026 at 09:00 (Ho Chi Minh City). Under 8 h / 10
-days the acknowledgment is due Tuesday 09:00 and the answer Monday 16 March 09:00.
+Cases are received on Monday 2 March 2026 at 09:00 (Ho Chi Minh City). Under the law's
+phản ánh regime (8 working hours; 10 days) the first step is due Tuesday 09:00 and the
+answer by the end of Thursday 12 March (2 March itself is not counted).
 """
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.cases import lifecycle
+from app.deadlines.counting import end_of
 from app.deadlines.sla import recompute_due_times
-from app.models import CalendarDay, CaseStatus, Category, DeadlinePolicy
-from tests.factories import MONDAY_9AM, make_case, make_category, make_policy
+from app.models import CalendarDay, CaseStatus, Category
+from tests.factories import MONDAY_9AM, make_case, make_category, make_regime
 
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:
@@ -49,7 +51,8 @@ def test_a_calendar_change_moves_open_cases_only(db, world):
     db.session.add(CalendarDay(day=date(2026, 3, 3), kind="day_off", note=""))
     db.session.flush()
     assert recompute_due_times() == 1
-    assert (open_case.ack_due_at, open_case.response_due_at) == (local(4, 9), local(17, 9))
+    # Tuesday off: 8 working hours end on Wednesday; ten calendar days still end on Thu 12/3.
+    assert (open_case.ack_due_at, open_case.response_due_at) == (local(4, 9), end_of(date(2026, 3, 12)))
     assert answered.response_due_at == answered_due
     assert (open_case.version, answered.version) == versions  # no conflict for open forms
 
@@ -59,22 +62,24 @@ def test_a_met_acknowledgment_deadline_stays(db, world):
     lifecycle.acknowledge(case, _officer(db), MONDAY_9AM + timedelta(minutes=5))
     db.session.commit()
     assert case.status == CaseStatus.IN_PROGRESS
-    policy = db.session.scalar(sa.select(DeadlinePolicy))
-    policy.ack_hours, policy.response_days = 4, 5
-    assert recompute_due_times(policy_id=policy.id) == 1
-    assert (case.ack_due_at, case.response_due_at) == (local(3, 9), local(9, 9))
+    make_regime("phan_anh", first=(4, "working_hours"), resolution=(5, "working_days"))
+    assert recompute_due_times(kind="phan_anh") == 1
+    # Five working days after Monday 2/3: Tue, Wed, Thu, Fri, Mon 9/3.
+    assert (case.ack_due_at, case.response_due_at) == (local(3, 9), end_of(date(2026, 3, 9)))
+    assert case.response_due_unit == "working_days"
 
 
-def test_only_the_changed_policys_cases_move(db, world):
-    fast = make_policy("FAST", ack_hours=4, response_days=5)
-    other = make_category("NHANH", db.session.get(Category, world.tax).default_unit, fast)
+def test_only_the_changed_regime_s_cases_move(db, world):
+    other = make_category("NHANH", db.session.get(Category, world.tax).default_unit)
+    fast = make_regime("phan_anh", other, resolution=(5, "working_days"))
     standard_case = make_case(db.session.get(Category, world.tax))
     fast_case = make_case(other)
     db.session.commit()
-    fast.response_days = 6
-    assert recompute_due_times(policy_id=fast.id) == 1
-    assert fast_case.response_due_at == local(10, 9)
-    assert standard_case.response_due_at == local(16, 9)
+    fast.resolution_amount = 6
+    assert recompute_due_times(kind="phan_anh") == 1
+    assert fast_case.response_due_at == end_of(date(2026, 3, 10))
+    assert standard_case.response_due_at == end_of(date(2026, 3, 12))
+    assert recompute_due_times(kind="khieu_nai") == 0
 
 
 def test_time_spent_awaiting_the_citizen_is_kept(db, world):
@@ -84,13 +89,12 @@ def test_time_spent_awaiting_the_citizen_is_kept(db, world):
     lifecycle.ask_citizen(case, officer, "Xin số hồ sơ?", MONDAY_9AM + timedelta(hours=1))
     lifecycle.citizen_reply(case, "Số 123.", MONDAY_9AM + timedelta(days=1))  # Tue 09:00
     db.session.commit()
-    # Paused Mon 10:00 → Tue 09:00: 7 working hours (420 min) added to the answer's due time.
+    # Paused Mon 10:00 → Tue 09:00: 7 working hours (420 min), one working day given back.
     assert case.paused_minutes == 420
     before = case.response_due_at
-    policy = db.session.scalar(sa.select(DeadlinePolicy))
-    policy.response_days = 5
-    recompute_due_times(policy_id=policy.id)
-    # 5 days from Monday 09:00 is Monday 9 March 09:00; plus 420 minutes: 150 to 11:30,
-    # 240 in the afternoon, and the last 30 on Tuesday from 07:30.
-    assert case.response_due_at == local(10, 8)
-    assert case.response_due_at < before
+    assert before == end_of(date(2026, 3, 13))
+    make_regime("phan_anh", resolution=(5, "working_days"))
+    recompute_due_times()
+    # 5 working days after Monday: Mon 9/3; plus the day given back: Tue 10/3.
+    assert case.response_due_at == end_of(date(2026, 3, 10))
+    assert case.paused_minutes == 420
