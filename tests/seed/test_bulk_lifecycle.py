@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from app.cases import access, lifecycle
 from app.cases.lifecycle import CITIZEN, RULES, SYSTEM, Actor, Move
+from app.deadlines import regimes
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind, Unit, User
 from app.seed.bulk import seed_bulk
 from tests.factories import EMAILS, MONDAY_9AM, make_case
@@ -33,6 +34,7 @@ MOVE_EVENT_KIND = {
     Move.CLOSE: EventKind.STATUS,
     Move.REOPEN: EventKind.STATUS,
     Move.REJECT: EventKind.STATUS,
+    Move.GUIDE: EventKind.STATUS,
 }
 # Entries that change no status, and the kinds of actor that write them.
 NON_MOVE_ACTORS = {
@@ -176,6 +178,7 @@ def _staff(db, key: str) -> User:
 
 def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
     """The checker accepts what the lifecycle itself writes, move by move."""
+    regimes.ensure_defaults()
     officer = Actor.staff(_staff(db, "officer_thue"))
     now = MONDAY_9AM
     answered = make_case(db.session.get(Category, world.tax), now=now)  # routed by the system
@@ -194,6 +197,9 @@ def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
                        "Thuộc BHXH.", now + timedelta(hours=1))
     lifecycle.reject(moved, Actor.staff(_staff(db, "officer_bhxh")), "Trùng.",
                      now + timedelta(hours=2))
+    guided = make_case(db.session.get(Category, world.tax), now=now)
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Xin gửi đơn đến Tòa án.",
+                    now + timedelta(hours=1))
     db.session.commit()
     cases, events, users = _timelines(db)
     made = set()
