@@ -35,7 +35,6 @@ def test_command_refuses_production_unless_forced(app, runner, world):
 
 
 def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
-    regimes.ensure_defaults()
     tax, insurance = db.session.get(Category, world.tax), db.session.get(Category, world.insurance)
     # Beside the law's regimes (days): answers in working hours, and counted from the first step.
     make_regime("hoi_dap", tax, resolution=(40, CountUnit.WORKING_HOURS))

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 
 from app.cases import access, lifecycle
 from app.cases.lifecycle import CITIZEN, RULES, SYSTEM, Actor, Move
-from app.deadlines import regimes
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind, Unit, User
 from app.seed.bulk import seed_bulk
 from tests.factories import EMAILS, MONDAY_9AM, make_case
@@ -178,7 +177,6 @@ def _staff(db, key: str) -> User:
 
 def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
     """The checker accepts what the lifecycle itself writes, move by move."""
-    regimes.ensure_defaults()
     officer = Actor.staff(_staff(db, "officer_thue"))
     now = MONDAY_9AM
     answered = make_case(db.session.get(Category, world.tax), now=now)  # routed by the system
