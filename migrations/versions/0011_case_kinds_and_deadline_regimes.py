@@ -173,9 +173,9 @@ def _checks(forward):
         for name, (old, new) in changes.items():
             before, after = (old, new) if forward else (new, old)
             if before is not None:
-                op.drop_constraint(name, table, type_='check')
+                op.drop_constraint(op.f(name), table, type_='check')
             if after is not None:
-                op.create_check_constraint(name, table, after)
+                op.create_check_constraint(op.f(name), table, after)
 
 
 def upgrade():

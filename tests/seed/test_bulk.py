@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from app.core.text import search_text
-from app.deadlines.sla import load_calendar, set_due_times
+from app.deadlines import counting, regimes
+from app.deadlines.sla import due_times, load_calendar
 from app.extensions import db
 from app.intake.tracking import ALPHABET, CODE_LENGTH
-from app.models import Case, CaseEvent, CaseSequence, Category, Unit
+from app.models import Case, CaseEvent, CaseSequence, Category, CountUnit, Unit
+from app.models.calendar import CalendarDay
 from app.seed.bulk import seed_bulk, tracking_codes
-from app.seed.bulk.worktime import WorkingTimeLine, to_datetime
-from tests.factories import MONDAY_9AM, make_case
+from app.seed.bulk.lifecycle import CASE_COLUMNS, CASE_DEFAULTED, EVENT_COLUMNS
+from app.seed.bulk.worktime import DayTable, WorkingTimeLine, to_datetime
+from app.seed.bulk.writer import Timestamps, Writer, copy_text
+from tests.factories import MONDAY_9AM, make_case, make_regime
 
 
 def test_command_adds_cases_and_reports(app, runner, world):
@@ -30,7 +35,12 @@ def test_command_refuses_production_unless_forced(app, runner, world):
 
 
 def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
-    first = make_case(db.session.get(Category, world.tax), now=MONDAY_9AM)  # 2026-000001
+    tax, insurance = db.session.get(Category, world.tax), db.session.get(Category, world.insurance)
+    # Beside the law's regimes (days): answers in working hours, and counted from the first step.
+    make_regime("hoi_dap", tax, resolution=(40, CountUnit.WORKING_HOURS))
+    make_regime("kien_nghi", insurance, resolution=(10, CountUnit.WORKING_DAYS), from_first_step=True)
+    make_regime("phan_anh", tax, resolution=(24, CountUnit.WORKING_HOURS), from_first_step=True)
+    first = make_case(tax, now=MONDAY_9AM)  # 2026-000001
     db.session.commit()
     report = seed_bulk(300, seed=11, units=3)
     db.session.commit()
@@ -56,10 +66,27 @@ def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
         events[event.case_id].append(event)
     for case in cases[1:]:
         timeline = events[case.id]
-        # Due times are what the working calendar gives, pauses and reopenings included.
-        ack_due, response_due = case.ack_due_at, case.response_due_at
-        set_due_times(case, case.category.policy, calendar)
-        assert (case.ack_due_at, case.response_due_at) == (ack_due, response_due), case.reference
+        # Due times are what the case's regime gives on the calendar, pauses and reopenings included.
+        regime = regimes.regime_for(case.kind, case.category_id, case.priority)
+        times = due_times(case, regime, calendar)
+        assert case.ack_due_at == times.ack, case.reference
+        if regime.resolution_from_first_step and case.acknowledged_at is None and \
+                not counting.is_day_count(regime.resolution_unit):
+            # Counted from the microsecond before the first step's due: whole seconds round up.
+            assert case.response_due_at - times.response == timedelta(microseconds=1), case.reference
+        else:
+            assert case.response_due_at == times.response, case.reference
+        assert (case.ack_due_unit, case.response_due_unit) == (times.ack_unit, times.response_unit)
+        assert case.original_response_due_at is None and case.extension_days == 0
+        # Kinds that need a name have one; an unnamed complaint was taken as information.
+        if case.kind in ("khieu_nai", "to_cao"):
+            assert case.citizen_name and not case.taken_as_information, case.reference
+        if case.taken_as_information:
+            assert case.kind == "phan_anh" and case.citizen_name is None, case.reference
+        if case.kind == "to_cao":
+            assert not case.public_consent, case.reference
+        if case.status == "guided":
+            assert case.guided_to and case.public_answer and case.closed_at == timeline[-1].created_at
         # The timeline starts with the receipt, runs forward, and ends in the case's status.
         assert timeline[0].kind == "created" and timeline[0].created_at == case.received_at
         times = [e.created_at for e in timeline]
@@ -92,6 +119,13 @@ def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
     statuses = Counter(c.status for c in cases)
     assert statuses["closed"] > 150 and len(statuses) >= 4
     assert len({c.channel for c in cases}) >= 3
+    # Kinds in a realistic mix: mostly phản ánh and hỏi đáp, few khiếu nại and tố cáo.
+    mix = Counter(c.kind for c in cases[1:])
+    assert set(mix) == {"phan_anh", "hoi_dap", "kien_nghi", "khieu_nai", "to_cao"}
+    assert mix["phan_anh"] + mix["hoi_dap"] > 0.6 * 300
+    assert mix["khieu_nai"] + mix["to_cao"] < mix["kien_nghi"] + mix["hoi_dap"]
+    assert {c.response_due_unit for c in cases} == {"working_hours", "working_days", "calendar_days"}
+    assert {c.ack_due_unit for c in cases} == {"working_hours", "working_days", "calendar_days"}
     kinds = Counter(e.kind for timeline in events.values() for e in timeline)
     assert {"created", "routed", "status", "public_reply", "rating"} <= set(kinds)
     assert 3 <= report.events / report.cases <= 7
@@ -120,6 +154,57 @@ def test_working_time_line_agrees_with_the_calendar(db):
         later = instant + 500_000
         assert line.minutes_between(instant, later) == calendar.working_minutes_between(
             moment, to_datetime(later))
+
+
+def test_day_table_agrees_with_the_date_rule(db):
+    # A Saturday worked and a Wednesday off, besides the public holidays (Tết 2026 in February).
+    db.session.add_all([CalendarDay(day=date(2026, 3, 7), kind="working_day", note="Làm bù"),
+                        CalendarDay(day=date(2026, 3, 11), kind="day_off", note="Nghỉ")])
+    db.session.commit()
+    calendar = load_calendar()
+    first, last = date(2025, 12, 1), date(2026, 12, 31)
+    days = DayTable(calendar, first, last)
+    start = MONDAY_9AM - timedelta(days=80)  # mid December 2025, 09:00 local
+    for step in range(220):
+        moment = start + timedelta(seconds=step * 37_003)  # every hour of the day and days of the week
+        instant = int(moment.timestamp())
+        for amount in (1, 3, 7, 10, 30):
+            for unit in (CountUnit.WORKING_DAYS, CountUnit.CALENDAR_DAYS):
+                expected = counting.due(moment, amount, unit, calendar)
+                due = days.due(instant, amount, unit)
+                assert due == int(expected.timestamp()), (moment, amount, unit)
+                for more in (1, 2, 5):
+                    moved = counting.extend(expected, more, CountUnit.WORKING_DAYS, calendar)
+                    assert days.extend(due, more) == int(moved.timestamp())
+        assert days.extend(instant, 0) == instant
+
+
+def test_copy_writes_every_column_of_a_case(db, world, monkeypatch):
+    """The COPY column list names every column but those left to their defaults, one field each."""
+    columns = {column.name for column in Case.__table__.columns}
+    assert set(CASE_COLUMNS) == columns - CASE_DEFAULTED
+    assert len(set(CASE_COLUMNS)) == len(CASE_COLUMNS)
+    assert set(EVENT_COLUMNS) <= {column.name for column in CaseEvent.__table__.columns}
+    rows, events = [], []
+
+    def capture(self, cases, timeline):
+        rows.extend(cases)
+        events.extend(timeline)
+
+    monkeypatch.setattr(Writer, "write", capture)
+    seed_bulk(60, seed=2, units=3, now=MONDAY_9AM)
+    assert all(len(row) == len(CASE_COLUMNS) for row in rows)
+    ts = Timestamps(int(MONDAY_9AM.timestamp()) - 800 * 86400, int(MONDAY_9AM.timestamp()) + 400 * 86400)
+    case_text, event_text = copy_text(rows, events, ts)
+    for line, row in zip(case_text.splitlines(), rows):
+        fields = dict(zip(CASE_COLUMNS, line.split("\t")))
+        assert len(line.split("\t")) == len(CASE_COLUMNS)
+        values = dict(zip(CASE_COLUMNS, row))
+        assert fields["kind"] == values["kind"] and fields["response_due_unit"] == values["response_due_unit"]
+        assert fields["taken_as_information"] == ("t" if values["taken_as_information"] else "f")
+        assert fields["guided_to"] == (values["guided_to"] or "\\N")
+        assert fields["response_due_at"] == ts(values["response_due_at"])
+    assert all(len(line.split("\t")) == len(EVENT_COLUMNS) for line in event_text.splitlines())
 
 
 def test_tracking_codes_are_random_and_well_formed():

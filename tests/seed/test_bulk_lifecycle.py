@@ -33,6 +33,7 @@ MOVE_EVENT_KIND = {
     Move.CLOSE: EventKind.STATUS,
     Move.REOPEN: EventKind.STATUS,
     Move.REJECT: EventKind.STATUS,
+    Move.GUIDE: EventKind.STATUS,
 }
 # Entries that change no status, and the kinds of actor that write them.
 NON_MOVE_ACTORS = {
@@ -194,6 +195,9 @@ def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
                        "Thuộc BHXH.", now + timedelta(hours=1))
     lifecycle.reject(moved, Actor.staff(_staff(db, "officer_bhxh")), "Trùng.",
                      now + timedelta(hours=2))
+    guided = make_case(db.session.get(Category, world.tax), now=now)
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Xin gửi đơn đến Tòa án.",
+                    now + timedelta(hours=1))
     db.session.commit()
     cases, events, users = _timelines(db)
     made = set()

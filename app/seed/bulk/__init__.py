@@ -3,8 +3,10 @@
 Cases spread over units, categories, channels, states and the last two years,
 each with the timeline the workflow would have written, references continuing
 each year's CaseSequence, fresh secret tracking codes and accent-folded search
-text. Due times come from the working calendar (holidays and CalendarDay rows
-included) through ``WorkingTimeLine``. Rows go in with COPY on PostgreSQL and
+text. Each case has a kind and follows the regime chosen for its kind, category
+and priority; its due times come from the working calendar (holidays and
+CalendarDay rows included), through ``WorkingTimeLine`` for hours and
+``DayTable`` for days. Rows go in with COPY on PostgreSQL and
 with batched executemany on SQLite; no ORM object is made per case.
 
 On PostgreSQL the case tables are locked for the duration, so submissions wait
@@ -24,18 +26,19 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from app.core.timeutil import utcnow
+from app.deadlines.counting import local_day
 from app.deadlines.sla import load_calendar
 from app.extensions import db
 from app.intake.tracking import ALPHABET, CODE_LENGTH
 from app.models import Case, CaseEvent, CaseSequence
 from app.seed.bulk import texts
+from app.seed.bulk.dues import DueClock
 from app.seed.bulk.lifecycle import CaseFactory
-from app.seed.bulk.worktime import WorkingTimeLine
+from app.seed.bulk.worktime import LOCAL_OFFSET, DayTable, WorkingTimeLine
 from app.seed.bulk.world import ensure_base, load_world
 from app.seed.bulk.writer import Writer, check_text
 from app.seed.demo import SeedReport
 
-LOCAL_OFFSET = 7 * 3600  # Asia/Ho_Chi_Minh has no daylight saving time
 BATCH = 20_000
 
 
@@ -103,13 +106,16 @@ def seed_bulk(cases: int, seed: int | None = None, units: int = 100, years: int 
     specs, weights, staff, report.units_created, report.users_created = load_world(units)
     if not specs:
         raise ValueError("no active category to file cases under")
-    for pool in (texts.GENERIC_TEXTS, texts.ANSWERS, texts.QUESTIONS, texts.NAMES, texts.ALL_WARDS):
+    for pool in (texts.GENERIC_TEXTS, texts.ANSWERS, texts.QUESTIONS, texts.NAMES, texts.ALL_WARDS,
+                 texts.GUIDANCE):
         for entry in pool:
             for part in (entry if isinstance(entry, tuple) else (entry,)):
                 check_text(part)
-    line = WorkingTimeLine(load_calendar(), now_dt - timedelta(seconds=span + 3 * 86400),
-                           now_dt + timedelta(days=400))
-    factory = CaseFactory(rng, line, specs, weights, staff, now_ts)
+    calendar = load_calendar()
+    first, last = now_dt - timedelta(seconds=span + 3 * 86400), now_dt + timedelta(days=400)
+    line = WorkingTimeLine(calendar, first, last)
+    days = DayTable(calendar, local_day(first), local_day(last))
+    factory = CaseFactory(rng, DueClock(line, days), specs, weights, staff, now_ts)
     receipts = _receipts(rng, factory, cases, now_ts, span, line)
     years_list, year_starts = _year_starts(receipts[0][0] if receipts else now_ts, now_ts)
     counters = {

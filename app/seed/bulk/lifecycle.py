@@ -2,10 +2,13 @@
 
 A case is planned from its receipt onwards (routing, perhaps a transfer or a
 rejection, acknowledgment, perhaps a question to the citizen, the answer, a
-rating, perhaps a reopening, closure), with delays drawn in working time; every
+rating, perhaps a reopening, closure — or guidance to the competent agency), with
+delays drawn in working time around the due times of the case's regime; every
 step that would fall after "now" does not happen, so recent cases are still
 open and old ones are closed, as in a real database. The events are the same
 kinds, statuses and actors that ``app.cases.lifecycle`` records for each move.
+Each case has a kind (mostly phản ánh and hỏi đáp); an unnamed khiếu nại is taken
+as information (``app.cases.kinds.intake_kind``) and a tố cáo always carries a name.
 Rows are plain tuples in ``CASE_COLUMNS`` and ``EVENT_COLUMNS`` order, with
 instants as UTC epoch seconds.
 """
@@ -15,10 +18,12 @@ import random
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from app.cases.kinds import CONFIDENTIAL_KINDS, intake_kind
 from app.core.text import fold
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
+from app.models import CaseKind
 from app.seed.bulk import texts
-from app.seed.bulk.worktime import WorkingTimeLine
+from app.seed.bulk.dues import DueClock, Terms
 
 CASE_COLUMNS = (
     "id", "reference", "tracking_code", "channel", "category_id", "title", "description",
@@ -28,18 +33,28 @@ CASE_COLUMNS = (
     "ack_due_at", "response_due_at", "clock_started_at", "paused_at", "paused_minutes",
     "updated_at", "public_answer", "rejection_reason", "satisfaction", "satisfaction_comment",
     "reopen_count", "duplicate_of_id", "version", "search_text", "contact_search_text",
+    "kind", "taken_as_information", "ack_due_unit", "response_due_unit", "guided_to",
+    "original_response_due_at", "extensions_used", "extension_days",
 )
+# Columns of cases the generator leaves to their defaults (NULL): nothing it makes sets them.
+CASE_DEFAULTED = frozenset({"notify_email", "contact_erased_at", "submission_token",
+                            "ack_working_minutes", "response_working_minutes"})
 EVENT_COLUMNS = (
     "id", "case_id", "kind", "created_at", "actor_id", "actor_kind", "from_status", "to_status",
     "from_unit_id", "to_unit_id", "body", "is_public",
 )
 CASE_TIMES = ("received_at", "acknowledged_at", "responded_at", "closed_at", "ack_due_at",
-              "response_due_at", "clock_started_at", "paused_at", "updated_at")
+              "response_due_at", "clock_started_at", "paused_at", "updated_at",
+              "original_response_due_at")
 CHANNELS = ("web", "hotline", "email", "walk_in", "api")
 CHANNEL_WEIGHTS = (0.55, 0.30, 0.07, 0.05, 0.03)
 OFFICE_CHANNELS = frozenset({"hotline", "walk_in"})  # a person on duty took these in
 RATINGS = (5, 4, 3, 2, 1)
 RATING_WEIGHTS = (0.40, 0.30, 0.15, 0.08, 0.07)
+KINDS = (CaseKind.PHAN_ANH, CaseKind.HOI_DAP, CaseKind.KIEN_NGHI, CaseKind.KHIEU_NAI,
+         CaseKind.TO_CAO)
+KIND_WEIGHTS = (0.42, 0.30, 0.16, 0.08, 0.04)
+GUIDED_SHARE = 0.03  # not the unit's to settle: the citizen is told where to go
 REOPEN_WINDOW = 7 * 86400
 HOUR = 3600
 
@@ -50,7 +65,7 @@ class Category:
 
     id: int
     code: str
-    targets: dict[str, tuple[int, int]]  # priority -> (ack minutes, response minutes)
+    terms: dict[tuple[str, str], Terms]  # (kind, priority) -> its regime's terms
     units: list[int]  # the units its cases go to (empty: triage by an operator)
     unit_weights: list[float] = field(default_factory=list)  # cumulative
     pairs: list[tuple[str, str, str, str]] = field(default_factory=list)  # title, desc + folds
@@ -78,9 +93,11 @@ def cumulative(weights) -> list[float]:
 class CaseFactory:
     """Draws cases from seeded randomness; ``make`` returns one case row and its event rows."""
 
-    def __init__(self, rng: random.Random, line: WorkingTimeLine, categories: list[Category],
+    def __init__(self, rng: random.Random, dues: DueClock, categories: list[Category],
                  category_weights: list[float], staff: Staff, now: int):
-        self.rng, self.line, self.categories, self.staff, self.now = rng, line, categories, staff, now
+        self.rng, self.dues, self.categories, self.staff, self.now = rng, dues, categories, staff, now
+        self.line = dues.line
+        self.kind_cum = cumulative(KIND_WEIGHTS)
         self.category_cum = cumulative(category_weights)
         for category in categories:
             category.pairs = [(t, d, fold(t), fold(d)) for t, d in texts.texts_for(category.code)]
@@ -101,7 +118,7 @@ class CaseFactory:
     def make(self, case_id: int, event_id: int, reference: str, code: str, received: int,
              channel: str) -> tuple[tuple, list[tuple]]:
         """One case received at ``received`` (epoch seconds) and its timeline."""
-        line, now, staff = self.line, self.now, self.staff
+        line, dues, now, staff = self.line, self.dues, self.now, self.staff
         rand = self.rng.random
 
         def between(low: int, high: int) -> int:
@@ -115,12 +132,15 @@ class CaseFactory:
 
         category = self.categories[bisect_right(self.category_cum, rand())]
         urgent = rand() < 0.04
-        ack_target, response_target = category.targets["urgent" if urgent else "normal"]
+        sent_as = KINDS[bisect_right(self.kind_cum, rand())]
         title, description, title_f, description_f = pick(category.pairs)
         street, street_f = pick(self.streets)
         number = between(1, 300)
         ward, ward_f = pick(self.wards)
-        anonymous = rand() < 0.15
+        anonymous = sent_as != CaseKind.TO_CAO and rand() < 0.15
+        kind, as_information = intake_kind(sent_as, named=not anonymous)
+        terms = category.terms[kind.value, "urgent" if urgent else "normal"]
+        ack_due = dues.ack_due(terms, received)
         if anonymous:
             name = name_f = phone = email = None
         else:
@@ -139,7 +159,7 @@ class CaseFactory:
         add("created", received, creator, "user" if creator else "citizen", None, None)
         status, unit, assignee = "new", None, None
         acknowledged = responded = closed = paused_at = None
-        answer = rejection = satisfaction = comment = None
+        answer = rejection = satisfaction = comment = guided_to = None
         paused = reopens = 0
         clock = received
         t = received
@@ -163,7 +183,15 @@ class CaseFactory:
                 add("status", t, staff.officer_of[unit], "user", "assigned", "rejected", rejection)
                 status, closed = "rejected", t
                 break
-            if fate < 0.11:  # sent on to another unit, with the reason
+            if fate < 0.05 + GUIDED_SHARE:  # not the unit's to settle: guided elsewhere
+                t = line.add_minutes(t, between(60, 960))
+                if t > now:
+                    break
+                guided_to, answer = pick(texts.GUIDANCE)
+                add("status", t, staff.officer_of[unit], "user", "assigned", "guided", answer)
+                status, closed = "guided", t
+                break
+            if fate < 0.11 + GUIDED_SHARE:  # sent on to another unit, with the reason
                 t = line.add_minutes(t, between(30, 960))
                 if t > now:
                     break
@@ -178,7 +206,8 @@ class CaseFactory:
             if rand() < 0.015:  # never acknowledged: overdue for ever
                 break
             late = rand() < 0.15
-            delay = between(ack_target + 1, 3 * ack_target) if late else between(5, ack_target)
+            window = max(5, line.minutes_between(received, ack_due))
+            delay = between(window + 1, 3 * window) if late else between(5, window)
             t = line.add_minutes(t, delay)
             if t > now:
                 break
@@ -206,8 +235,9 @@ class CaseFactory:
             if rand() < 0.015:  # never answered
                 break
             share = uniform(1.0, 2.0) if rand() < 0.18 else uniform(0.05, 0.95)
-            budget = (response_target + paused) * 60
-            t = max(line.instant(line.position(clock) + max(60, int(share * budget))), t + 60)
+            start = dues.answer_start(terms, clock, acknowledged, ack_due)
+            budget = line.position(dues.answer_due(terms, start, paused)) - line.position(start)
+            t = max(line.instant(line.position(start) + max(60, int(share * budget))), t + 60)
             if t > now:
                 break
             answer = pick(texts.ANSWERS)
@@ -242,8 +272,8 @@ class CaseFactory:
                 status, closed = "closed", t
             break
 
-        ack_due = line.add_minutes(received, ack_target)
-        response_due = line.add_minutes(clock, response_target + paused)
+        start = dues.answer_start(terms, clock, acknowledged, ack_due)
+        response_due = dues.answer_due(terms, start, paused)
         address = f"{number} {street}"
         search = " ".join(part for part in (
             reference.lower(), title_f, description_f, f"{number} {street_f}", ward_f) if part)
@@ -251,9 +281,12 @@ class CaseFactory:
         row = (
             case_id, reference, code, channel, category.id, title, description,
             address, ward, None, None, name, phone, email,
-            contact, rand() < 0.4, "en" if rand() < 0.05 else "vi", "urgent" if urgent else "normal",
+            contact, kind not in CONFIDENTIAL_KINDS and rand() < 0.4, "en" if rand() < 0.05 else "vi",
+            "urgent" if urgent else "normal",
             unit, assignee, creator, status, received, acknowledged, responded, closed,
             ack_due, response_due, clock, paused_at, paused, events[-1][3], answer, rejection,
             satisfaction, comment, reopens, None, len(events), search, contact_search,
+            kind.value, as_information, terms.first_unit, terms.answer_unit, guided_to,
+            None, 0, 0,
         )
         return row, events

@@ -65,6 +65,21 @@ REJECT_REASONS = [
     "Phản ánh trùng với hồ sơ đã được tiếp nhận trước đó.",
     "Nội dung không đủ thông tin để xác minh.",
 ]
+# (the competent agency, the guidance the citizen reads) for a case the unit may not settle.
+GUIDANCE = [
+    ("Tòa án nhân dân khu vực 1 TP.HCM",
+     "Tranh chấp hợp đồng thuộc thẩm quyền của Tòa án. Ông/bà có thể nộp đơn khởi kiện tại "
+     "Tòa án nhân dân khu vực nơi bị đơn cư trú."),
+    ("UBND phường nơi cư trú",
+     "Việc xác nhận này do UBND phường nơi ông/bà cư trú thực hiện. Đề nghị liên hệ bộ phận "
+     "một cửa của phường trong giờ hành chính."),
+    ("Sở Tài nguyên và Môi trường TP.HCM",
+     "Nội dung về cấp giấy chứng nhận quyền sử dụng đất thuộc thẩm quyền của Sở Tài nguyên và "
+     "Môi trường. Đề nghị gửi đơn đến Sở để được giải quyết."),
+    ("Công an TP.HCM",
+     "Hành vi có dấu hiệu vi phạm pháp luật hình sự, đề nghị ông/bà trình báo Công an nơi xảy "
+     "ra sự việc để được tiếp nhận theo quy định."),
+]
 REOPEN_REASONS = ["Vấn đề vẫn chưa được giải quyết.", "Tôi chưa nhận được kết quả như đơn vị trả lời."]
 RATING_COMMENTS = ["", "", "Cảm ơn đơn vị.", "Giải quyết nhanh, cán bộ nhiệt tình.", "Trả lời chưa rõ."]
 

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app.deadlines import regimes
-from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
 from app.extensions import db
-from app.models import UNIT_STAFF_ROLES, Category, CountUnit, Role, Unit, User
+from app.models import UNIT_STAFF_ROLES, CaseKind, Category, Priority, Role, Unit, User
 from app.seed.bulk import texts
+from app.seed.bulk.dues import Terms
 from app.seed.bulk.lifecycle import Category as CategorySpec
 from app.seed.bulk.lifecycle import Staff
 from app.seed.demo import SeedReport, seed_accounts, seed_categories, seed_units
@@ -19,11 +19,6 @@ from app.seed.demo import SeedReport, seed_accounts, seed_categories, seed_units
 CATEGORY_WEIGHTS = {"THUE": 0.30, "BHXH": 0.25, "KHOBAC": 0.05, "HAIQUAN": 0.06,
                     "LAODONG": 0.12, "PHUNU": 0.07, "KHAC": 0.10}
 DEFAULT_WEIGHT = 0.15
-
-
-def _minutes(amount: int, unit: str) -> int:
-    """A regime's amount as working minutes (a day as a working day's minutes)."""
-    return amount * (60 if unit == CountUnit.WORKING_HOURS else MINUTES_PER_WORKING_DAY)
 
 
 def ensure_base(report: SeedReport) -> None:
@@ -122,17 +117,17 @@ def load_world(units_wanted: int) -> tuple[list[CategorySpec], list[float], Staf
         sa.select(User.id).where(User.role == Role.OPERATOR.value, User.active).order_by(User.id)
     ))
     specs, weights = [], []
+    regimes.ensure_defaults()  # every kind needs its base regime
     every_regime = regimes.all_regimes()
     for category in db.session.scalars(
         sa.select(Category).where(Category.active).order_by(Category.position, Category.id)
     ):
-        targets = {
-            priority: (_minutes(regime.first_step_amount, regime.first_step_unit),
-                       _minutes(regime.resolution_amount, regime.resolution_unit))
-            for priority in ("normal", "urgent")
-            for regime in [regimes.choose(every_regime, "phan_anh", category.id, priority)]
+        terms = {
+            (kind.value, priority.value): Terms.of(
+                regimes.choose(every_regime, kind.value, category.id, priority.value))
+            for kind in CaseKind for priority in Priority
         }
-        specs.append(CategorySpec(category.id, category.code, targets, pools[category.id]))
+        specs.append(CategorySpec(category.id, category.code, terms, pools[category.id]))
         weights.append(CATEGORY_WEIGHTS.get(category.code, DEFAULT_WEIGHT))
     staff = Staff(officer_of=officer_of, operators=operators, all_units=routed)
     return specs, weights, staff, created_units, created_users

@@ -60,7 +60,8 @@ def copy_text(cases: list[tuple], events: list[tuple], ts: Timestamps) -> tuple[
         f"{ts(r[25])}\t{ts(r[26])}\t{ts(r[27])}\t{ts(r[28])}\t{ts(r[29])}\t{r[30]}\t{ts(r[31])}\t"
         f"{n if r[32] is None else r[32]}\t{n if r[33] is None else r[33]}\t"
         f"{n if r[34] is None else r[34]}\t{n if r[35] is None else r[35]}\t{r[36]}\t{n}\t"
-        f"{r[38]}\t{r[39]}\t{r[40]}\n"
+        f"{r[38]}\t{r[39]}\t{r[40]}\t{r[41]}\t{'t' if r[42] else 'f'}\t{r[43]}\t{r[44]}\t"
+        f"{n if r[45] is None else r[45]}\t{ts(r[46])}\t{r[47]}\t{r[48]}\n"
         for r in cases
     ]
     event_lines = [
