@@ -93,6 +93,16 @@ def is_base(regime: DeadlineRegime) -> bool:
     return regime.category_id is None and regime.priority is None
 
 
+def base_regime(kind: str) -> DeadlineRegime:
+    """A kind's base regime (any field, any priority), where a new regime's terms start from."""
+    regime = db.session.scalar(sa.select(DeadlineRegime).where(
+        DeadlineRegime.kind == kind, DeadlineRegime.category_id.is_(None),
+        DeadlineRegime.priority.is_(None)))
+    if regime is None:
+        raise InvalidInput(_l("Choose the kind of case from the list."), "kind")
+    return regime
+
+
 def category_by_code(code: str) -> Category:
     """The field (category) a regime is limited to, by its code, as the command line names it."""
     category = db.session.scalar(sa.select(Category).where(Category.code == code.strip().upper()))
