@@ -67,9 +67,10 @@ def _scope(kind="phan_anh", category="0", priority="") -> dict:
 
 
 def test_the_page_lists_every_regime_with_the_laws_it_follows(admin, world):
-    text = admin.get("/admin/regimes").get_data(as_text=True)
-    assert "Chế độ cơ bản" in text or "Base regime" in text
-    assert 'class="legal-source"' in text and "Luật Khiếu nại 2011" in text
+    text = admin.get("/admin/regimes?lang=en").get_data(as_text=True)
+    assert "<h1>Deadline regimes</h1>" in text and text.count(">Base regime<") == 5
+    assert text.count('<p class="legal-source"><strong>Legal source:</strong>') == 5
+    assert "Luật Khiếu nại 2011" in text
     assert "Luật Tố cáo 2018" in text
     # A base regime has no remove button; the seeded urgent ones do.
     assert text.count("/delete\"") == 2
@@ -92,13 +93,13 @@ def test_edit_a_regime_in_place_moves_open_due_times(app, admin, world, case_id)
     row = admin.get(f"/admin/regimes/{regime_id}/edit", headers=HTMX)
     assert row.get_data(as_text=True).lstrip().startswith(f'<tbody id="regime-{regime_id}"')
     assert f'name="{prefix}-resolution_amount"' in row.get_data(as_text=True)
-    response = admin.post(f"/admin/regimes/{regime_id}",
+    response = admin.post(f"/admin/regimes/{regime_id}?lang=en",
                           _terms(prefix, first="4", answer="3", answer_unit="working_days"),
                           htmx=True)
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert text.lstrip().startswith(f'<tbody id="regime-{regime_id}"')
-    assert "1 vụ việc đang mở có thời hạn mới." in text or "1 open case has new due times." in text
+    assert "Regime saved. 1 open case has new due times." in text
     # 4 working hours from Monday 09:00: 2.5 h to 11:30, then 13:00 + 1.5 h = 14:30; three
     # working days after Monday: Thursday 5 March.
     assert _due(app, case_id) == (utc(2, 14, 30), last(5))
@@ -108,20 +109,19 @@ def test_edit_a_regime_in_place_moves_open_due_times(app, admin, world, case_id)
     assert entry.before["first_step_amount"] == 8 and entry.after["first_step_amount"] == 4
     assert entry.after["resolution_unit"] == "working_days"
     # Cancel shows the row again.
-    cancel = admin.get(f"/admin/regimes/{regime_id}/row")
-    text = cancel.get_data(as_text=True)
-    assert "3 ngày làm việc" in text or "3 working days" in text
+    cancel = admin.get(f"/admin/regimes/{regime_id}/row?lang=vi")
+    assert "<td>3 ngày làm việc</td>" in cancel.get_data(as_text=True)
 
 
 def test_edit_a_regime_without_javascript(app, admin, world, case_id):
     regime_id = _base_id(app)
     page = admin.get(f"/admin/regimes/{regime_id}/edit").get_data(as_text=True)
     assert "<html" in page and "<h1>" in page
-    response = admin.post(f"/admin/regimes/{regime_id}",
+    response = admin.post(f"/admin/regimes/{regime_id}?lang=en",
                           _terms(f"regime{regime_id}", answer="5", from_acceptance=True))
     assert response.status_code == 303
     follow = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 vụ việc đang mở có thời hạn mới." in follow or "1 open case" in follow
+    assert "Regime saved. 1 open case has new due times." in follow
     with app.app_context():
         assert db.session.get(DeadlineRegime, regime_id).resolution_from_first_step
 
@@ -155,18 +155,21 @@ def test_bad_terms_are_shown_next_to_their_field(app, admin, world, case_id, cha
 
 
 def test_add_a_regime_for_a_field_and_remove_it(app, admin, world, case_id):
-    response = admin.post("/admin/regimes", {**_scope(category=str(world.tax)),
-                                             **_terms("new", answer="3", answer_unit="working_days")})
+    response = admin.post("/admin/regimes?lang=en", {
+        **_scope(category=str(world.tax)), **_terms("new", answer="3", answer_unit="working_days")})
     assert response.status_code == 303
-    assert admin.get(response.headers["Location"]).status_code == 200
+    follow = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Regime added. 1 open case has new due times." in follow
     assert _due(app, case_id) == (utc(3, 9), last(5))
     with app.app_context():
         regime_id = db.session.scalar(sa.select(DeadlineRegime.id).where(
             DeadlineRegime.category_id == world.tax))
-    listing = admin.get("/admin/regimes").get_data(as_text=True)
+    listing = admin.get("/admin/regimes?lang=vi").get_data(as_text=True)
     assert f'id="regime-{regime_id}"' in listing and "Thuế · " in listing
-    removed = admin.post(f"/admin/regimes/{regime_id}/delete")
+    removed = admin.post(f"/admin/regimes/{regime_id}/delete?lang=en")
     assert removed.status_code == 303
+    follow = admin.get(removed.headers["Location"]).get_data(as_text=True)
+    assert "Regime removed. 1 open case has new due times." in follow
     assert _due(app, case_id) == (utc(3, 9), last(12))
     entries = audit_entries(app, "deadline_regime")
     assert [(e.action, e.entity_label) for e in entries] == [
@@ -194,9 +197,10 @@ def test_a_new_regime_needs_a_new_known_scope(app, admin, world, scope, field):
 
 def test_a_base_regime_cannot_be_removed(app, admin, world):
     regime_id = _base_id(app, "khieu_nai")
-    response = admin.post(f"/admin/regimes/{regime_id}/delete")
+    response = admin.post(f"/admin/regimes/{regime_id}/delete?lang=en")
     assert response.status_code == 422
-    assert 'role="alert"' in response.get_data(as_text=True)
+    assert ('<div class="notice notice-error" role="alert">A kind&#39;s base regime cannot be '
+            'removed; change it instead.</div>') in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(DeadlineRegime, regime_id) is not None
     assert audit_entries(app) == []
