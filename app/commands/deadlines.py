@@ -1,11 +1,12 @@
 """Flask commands for deadlines: `flask sla ...`, `flask calendar ...`, `flask regimes ...`.
 
 Times are read and printed in Asia/Ho_Chi_Minh as "YYYY-MM-DD HH:MM". Calendar and
-policy changes follow the same rules as the admin console (app.deadlines.settings) and
+regime changes follow the same rules as the admin console (app.deadlines.settings) and
 are audited as made on the command line.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import NoReturn
 
@@ -21,7 +22,7 @@ from app.deadlines.calendar import LOCAL_TZ
 from app.deadlines.explanation import DueExplanation, Step, explain_amount, explain_case
 from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
-from app.models import CountUnit
+from app.models import CountUnit, DeadlineRegime
 
 sla_cli = AppGroup("sla", help="Deadlines in working time: count, explain, enforce.")
 calendar_cli = AppGroup("calendar", help="Extra days off and make-up working days.")
@@ -281,17 +282,127 @@ def _unit_label(amount: int, unit: str) -> str:
     return f"{amount} {unit.replace('_', ' ')}"
 
 
+def _terms_line(regime) -> str:
+    """A regime's terms on one line, as `list`, `set` and `add` print them."""
+    counted = " from the first step" if regime.resolution_from_first_step else ""
+    extensions = (f"{regime.max_extensions} x {_unit_label(regime.extension_amount, regime.extension_unit)}"
+                  if regime.max_extensions else "none")
+    return (f"first step {_unit_label(regime.first_step_amount, regime.first_step_unit)}; "
+            f"answer {_unit_label(regime.resolution_amount, regime.resolution_unit)}{counted}; "
+            f"extensions {extensions}")
+
+
 @regimes_cli.command("list")
 def regimes_list_command() -> None:
     """Every deadline regime: kind, field, priority, first step, answer, extensions, source."""
     for regime in settings.list_regimes():
-        scope = "/".join([regime.kind, regime.category.code if regime.category else "*",
-                          regime.priority or "*"])
-        counted = " from the first step" if regime.resolution_from_first_step else ""
-        extensions = (f"{regime.max_extensions} x {_unit_label(regime.extension_amount, regime.extension_unit)}"
-                      if regime.max_extensions else "none")
-        click.echo(f"{regime.id:>3} {scope:<28} first step {_unit_label(regime.first_step_amount, regime.first_step_unit)}; "
-                   f"answer {_unit_label(regime.resolution_amount, regime.resolution_unit)}{counted}; "
-                   f"extensions {extensions}")
+        click.echo(f"{regime.id:>3} {settings.regime_label(regime):<28} {_terms_line(regime)}")
         if regime.legal_source:
             click.echo(f"    {regime.legal_source}")
+
+
+# Where each term of a regime is given on the command line, to name it in a refusal.
+REGIME_OPTIONS = {
+    "first_step_amount": "--first-step", "first_step_unit": "--first-step-unit",
+    "resolution_amount": "--answer", "resolution_unit": "--answer-unit",
+    "resolution_from_first_step": "--from-acceptance", "max_extensions": "--extensions",
+    "extension_amount": "--extension", "extension_unit": "--extension-unit",
+    "legal_source": "--source", "kind": "KIND", "category_id": "--category",
+    "priority": "--priority", "regime": "ID",
+}
+UNITS = "working_hours, working_days or calendar_days"
+
+
+def terms_options(command):
+    """The options that change a regime's terms (shared by `set` and `add`)."""
+    options = [
+        click.option("--first-step", "first_step_amount", type=int, help="The first step's amount."),
+        click.option("--first-step-unit", help=f"How the first step is counted: {UNITS}."),
+        click.option("--answer", "resolution_amount", type=int, help="The answer's amount."),
+        click.option("--answer-unit", "resolution_unit", help=f"How the answer is counted: {UNITS}."),
+        click.option("--from-acceptance/--from-receipt", "resolution_from_first_step", default=None,
+                     help="Count the answer from the first step (acceptance) or from receipt."),
+        click.option("--extensions", "max_extensions", type=int,
+                     help="How many extensions may be granted (0 to 3)."),
+        click.option("--extension", "extension_amount", type=int,
+                     help="How long each extension may be at most."),
+        click.option("--extension-unit", help="How an extension is counted: working_days or "
+                                              "calendar_days."),
+        click.option("--source", "legal_source", help="Where the rule comes from (law, article)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _with_changes(terms: settings.Terms, changes: dict) -> settings.Terms:
+    given = {name: value for name, value in changes.items() if value is not None}
+    return replace(terms, **given)
+
+
+def _refuse_regime(err: InvalidInput) -> NoReturn:
+    _refuse(err, REGIME_OPTIONS.get(err.field, "ID"))
+
+
+def _regime(regime_id: int) -> DeadlineRegime:
+    regime = db.session.get(DeadlineRegime, regime_id)
+    if regime is None:
+        raise click.BadParameter(f"no deadline regime has the id {regime_id} "
+                                 "(see `flask regimes list`)", param_hint="ID")
+    return regime
+
+
+def _recounted(count: int) -> str:
+    return f"Due times recounted: {count} open case(s) changed."
+
+
+@regimes_cli.command("set")
+@click.argument("regime_id", metavar="ID", type=int)
+@terms_options
+def regimes_set_command(regime_id: int, **changes) -> None:
+    """Change the terms of regime ID (see `flask regimes list`); the others stay as they are."""
+    regime = _regime(regime_id)
+    if all(value is None for value in changes.values()):
+        raise click.UsageError("Give at least one term to change.")
+    try:
+        recounted = settings.update_regime(regime, _with_changes(settings.terms_of(regime), changes),
+                                           None, utcnow())
+    except InvalidInput as err:
+        _refuse_regime(err)
+    db.session.commit()
+    click.echo(f"{settings.regime_label(regime)}: {_terms_line(regime)}. {_recounted(recounted)}")
+
+
+@regimes_cli.command("add")
+@click.argument("kind")
+@click.option("--category", "category_code", metavar="CODE", help="Limit it to one field (category).")
+@click.option("--priority", help="Limit it to one priority: normal or urgent.")
+@terms_options
+def regimes_add_command(kind: str, category_code: str | None, priority: str | None,
+                        **changes) -> None:
+    """Add a regime for KIND and a field, a priority or both; unset terms are the kind's base ones."""
+    try:
+        category_id = settings.category_by_code(category_code).id if category_code else None
+        base = settings.base_regime(kind)
+        regime, recounted = settings.create_regime(
+            kind, category_id, priority, _with_changes(settings.terms_of(base), changes), None,
+            utcnow())
+    except InvalidInput as err:
+        _refuse_regime(err)
+    db.session.commit()
+    click.echo(f"{regime.id:>3} {settings.regime_label(regime)}: {_terms_line(regime)}. "
+               f"{_recounted(recounted)}")
+
+
+@regimes_cli.command("remove")
+@click.argument("regime_id", metavar="ID", type=int)
+def regimes_remove_command(regime_id: int) -> None:
+    """Remove regime ID (a kind's base regime stays: change it with `set`)."""
+    regime = _regime(regime_id)
+    label = settings.regime_label(regime)
+    try:
+        recounted = settings.delete_regime(regime, None, utcnow())
+    except InvalidInput as err:
+        _refuse_regime(err)
+    db.session.commit()
+    click.echo(f"{label} removed. {_recounted(recounted)}")

@@ -9,7 +9,8 @@ Nothing here commits: the caller does.
 
 Limits: an amount is a whole number above zero, at most 400 working hours (50 working
 days), 120 working days or 180 calendar days (about six months); at most three
-extensions. They hold any real rule and still catch hours typed where days were meant.
+extensions, each counted in days (working or calendar: an extension is granted as a
+new last day). They hold any real rule and still catch hours typed where days were meant.
 Public holidays come from ``app.deadlines.calendar`` and are shown, not edited.
 """
 from __future__ import annotations
@@ -28,6 +29,7 @@ from app.deadlines.calendar import holiday_name, public_holidays
 from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
 from app.models import (
+    DAY_UNITS,
     CalendarDay,
     CaseKind,
     Category,
@@ -86,6 +88,29 @@ def regime_label(regime: DeadlineRegime) -> str:
     return "/".join(parts)
 
 
+def is_base(regime: DeadlineRegime) -> bool:
+    """Whether this is a kind's base regime (any field, any priority): it can change, never go."""
+    return regime.category_id is None and regime.priority is None
+
+
+def base_regime(kind: str) -> DeadlineRegime:
+    """A kind's base regime (any field, any priority), where a new regime's terms start from."""
+    regime = db.session.scalar(sa.select(DeadlineRegime).where(
+        DeadlineRegime.kind == kind, DeadlineRegime.category_id.is_(None),
+        DeadlineRegime.priority.is_(None)))
+    if regime is None:
+        raise InvalidInput(_l("Choose the kind of case from the list."), "kind")
+    return regime
+
+
+def category_by_code(code: str) -> Category:
+    """The field (category) a regime is limited to, by its code, as the command line names it."""
+    category = db.session.scalar(sa.select(Category).where(Category.code == code.strip().upper()))
+    if category is None:
+        raise InvalidInput(_l("Choose a field from the list."), "category_id")
+    return category
+
+
 def _amount(value: int | None, unit: str, field: str) -> int:
     maximum = MAX_AMOUNT[_unit(unit, field + "_unit")]
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
@@ -107,6 +132,9 @@ def _apply_terms(regime: DeadlineRegime, terms: Terms) -> None:
     resolution_unit = _unit(terms.resolution_unit, "resolution_unit")
     resolution = _amount(terms.resolution_amount, resolution_unit, "resolution_amount")
     extension_unit = _unit(terms.extension_unit, "extension_unit")
+    if extension_unit not in DAY_UNITS:
+        raise InvalidInput(_l("An extension is counted in working days or in days."),
+                           "extension_unit")
     count = terms.max_extensions
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_EXTENSIONS:
         raise InvalidInput(_l("Enter a whole number from 0 to %(n)d.", n=MAX_EXTENSIONS),
@@ -121,10 +149,10 @@ def _apply_terms(regime: DeadlineRegime, terms: Terms) -> None:
 
 
 def create_regime(kind: str, category_id: int | None, priority: str | None, terms: Terms,
-                  actor: User | None, now: datetime) -> DeadlineRegime:
+                  actor: User | None, now: datetime) -> tuple[DeadlineRegime, int]:
     """Add a regime for one category, one priority or both. ``actor`` None: the command line.
 
-    Returns the regime; the open cases it now governs get new due times.
+    Returns the regime and how many open cases got new due times (those it now governs).
     """
     try:
         kind = CaseKind(kind)
@@ -154,8 +182,7 @@ def create_regime(kind: str, category_id: int | None, priority: str | None, term
     db.session.flush()
     audit.record(actor, "create", REGIME_ENTITY, regime.id, regime_label(regime), now,
                  after=regime_snapshot(regime))
-    recompute_due_times(kind=kind.value)
-    return regime
+    return regime, recompute_due_times(kind=kind.value)
 
 
 def update_regime(regime: DeadlineRegime, terms: Terms, actor: User | None, now: datetime) -> int:
@@ -175,7 +202,7 @@ def update_regime(regime: DeadlineRegime, terms: Terms, actor: User | None, now:
 
 def delete_regime(regime: DeadlineRegime, actor: User | None, now: datetime) -> int:
     """Remove a category's or a priority's regime (a kind's base regime stays); recount."""
-    if regime.category_id is None and regime.priority is None:
+    if is_base(regime):
         raise InvalidInput(_l("A kind's base regime cannot be removed; change it instead."),
                            "regime")
     audit.record(actor, "delete", REGIME_ENTITY, regime.id, regime_label(regime), now,

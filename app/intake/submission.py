@@ -203,6 +203,8 @@ def submit_case(
         received_at=now,
         clock_started_at=now,
         paused_minutes=0,
+        extensions_used=0,
+        extension_days=0,
         reopen_count=0,
     )
     queue.index_for_search(case)

@@ -1,21 +1,22 @@
-"""`flask sla due|explain|sweep`, `flask calendar ...` and `flask policies ...`.
+"""`flask sla due|explain|sweep`, `flask calendar ...` and `flask regimes ...`.
 
-Calendar and policy changes follow the console's rules and are audited as made on the
+Calendar and regime changes follow the console's rules and are audited as made on the
 command line.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
 from app.cases import lifecycle
+from app.deadlines.counting import end_of
 from app.extensions import db
 from app.jobs.periodic import PERIODIC
 from app.jobs.schedule import PERIODIC
-from app.models import AuditEntry, CalendarDay, Case, CaseEvent, Category, DeadlinePolicy, User
+from app.models import AuditEntry, CalendarDay, Case, CaseEvent, Category, DeadlineRegime, User
 from tests.factories import EMAILS, make_case
 from tests.web.admin.conftest import AdminClient
 
@@ -170,33 +171,77 @@ def test_calendar_add_refuses_a_day_that_has_an_exception_and_checks_its_input(r
     assert long_note.exit_code == 2 and "at most 200 characters" in long_note.output
 
 
-def test_policies_list_and_set(runner, app, reference):
-    listing = runner.invoke(args=["policies", "list"]).output.splitlines()
-    assert listing[0].startswith("code")
-    assert listing[1].split() == ["STD", "8", "10", "2", "3", "STD;", "BHXH,", "KHAC,", "THUE"]
-    result = runner.invoke(args=["policies", "set", "STD", "--response-days", "5",
-                                 "--urgent-ack-hours", "1"])
+def _regime_id(app, kind: str = "phan_anh", priority: str | None = None) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(DeadlineRegime.id).where(
+            DeadlineRegime.kind == kind, DeadlineRegime.category_id.is_(None),
+            DeadlineRegime.priority.is_(None) if priority is None
+            else DeadlineRegime.priority == priority))
+
+
+def test_regimes_list_set_add_remove(runner, app, reference):
+    listing = runner.invoke(args=["regimes", "list"]).output.splitlines()
+    base = _regime_id(app)
+    assert listing[0] == (f"{base:>3} phan_anh/*/*{' ' * 17}first step 8 working hours; "
+                          "answer 10 calendar days; extensions 1 x 5 calendar days")
+    assert listing[1].startswith("    Quy chế tiếp nhận")
+    result = runner.invoke(args=["regimes", "set", str(base), "--answer", "5", "--answer-unit",
+                                 "working_days", "--source", "Quyết định thử"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "STD: acknowledge within 8 h (1 h urgent), answer within 5 days (3 days urgent). "
-        "Due times recounted: 1 open case(s) changed."]
-    # Mon 9/3 09:00 + 150 paused minutes.
-    assert _response_due(app, reference) == vn(3, 9, 11, 30)
+        "phan_anh/*/*: first step 8 working hours; answer 5 working days; extensions 1 x 5 "
+        "calendar days. Due times recounted: 1 open case(s) changed."]
+    # Five working days after Monday 2 March: Monday 9 March (the pause is under half a day).
+    assert _response_due(app, reference) == end_of(date(2026, 3, 9))
     with app.app_context():
-        policy = db.session.scalar(sa.select(DeadlinePolicy).where(DeadlinePolicy.code == "STD"))
-        assert (policy.response_days, policy.urgent_ack_hours) == (5, 1)
+        regime = db.session.get(DeadlineRegime, base)
+        assert (regime.resolution_amount, regime.legal_source) == (5, "Quyết định thử")
+    added = runner.invoke(args=["regimes", "add", "phan_anh", "--category", "thue",
+                                "--answer", "3"])
+    assert added.exit_code == 0, added.output
+    assert added.output.split(": ", 1)[1] == (
+        "first step 8 working hours; answer 3 working days; extensions 1 x 5 calendar days. "
+        "Due times recounted: 1 open case(s) changed.\n")
+    assert _response_due(app, reference) == end_of(date(2026, 3, 5))
+    with app.app_context():
+        new_id = db.session.scalar(sa.select(DeadlineRegime.id).where(
+            DeadlineRegime.category_id.is_not(None)))
+    removed = runner.invoke(args=["regimes", "remove", str(new_id)])
+    assert removed.exit_code == 0, removed.output
+    assert removed.output == ("phan_anh/THUE/* removed. "
+                              "Due times recounted: 1 open case(s) changed.\n")
+    assert _response_due(app, reference) == end_of(date(2026, 3, 9))
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["STD"], "Give at least one target"),
-    (["STD", "--ack-hours", "0"], "from 1 to 400"),
-    (["NOPE", "--ack-hours", "4"], "no deadline policy with this code"),
+    (["set", "{base}"], "Give at least one term to change"),
+    (["set", "{base}", "--first-step", "0"], "Invalid value for --first-step: Enter a whole "
+                                             "number from 1 to 400."),
+    (["set", "{base}", "--answer-unit", "weeks"], "Invalid value for --answer-unit"),
+    (["set", "{base}", "--extensions", "4"], "Invalid value for --extensions"),
+    (["set", "{base}", "--extension-unit", "working_hours"],
+     "Invalid value for --extension-unit: An extension is counted in working days or in days."),
+    (["set", "999", "--answer", "4"], "Invalid value for ID: no deadline regime has the id 999"),
+    (["add", "phan_anh"], "Invalid value for --category: Every kind has its base regime"),
+    (["add", "phan_anh", "--priority", "urgent"], "Invalid value for --category: A regime for "
+                                                  "this kind, field and priority exists already."),
+    (["add", "gop_y", "--priority", "urgent"], "Invalid value for KIND"),
+    (["add", "phan_anh", "--category", "NOPE"], "Invalid value for --category"),
+    (["add", "phan_anh", "--priority", "soon"], "Invalid value for --priority"),
+    (["add", "to_cao", "--priority", "urgent", "--answer", "181"], "Invalid value for --answer"),
+    (["remove", "{base}"], "Invalid value for ID: A kind's base regime cannot be removed"),
+    (["remove", "999"], "Invalid value for ID"),
 ])
-def test_policies_set_refuses_bad_input(runner, app, world, args, message):
-    result = runner.invoke(args=["policies", "set", *args])
-    assert result.exit_code == 2 and message in result.output
+def test_regimes_refuse_bad_input_in_english(runner, app, world, args, message):
+    base = _regime_id(app)
     with app.app_context():
-        assert db.session.scalar(sa.select(DeadlinePolicy.ack_hours)) == 8
+        count = db.session.scalar(sa.select(sa.func.count(DeadlineRegime.id)))
+    result = runner.invoke(args=["regimes", *[arg.format(base=base) for arg in args]])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(DeadlineRegime.id))) == count
+        assert db.session.get(DeadlineRegime, base).resolution_amount == 10
+    assert _audit(app, "deadline_regime") == []
 
 
 @pytest.fixture
@@ -214,39 +259,42 @@ def _audit(app, entity_type: str) -> list[tuple]:
             .where(AuditEntry.entity_type == entity_type).order_by(AuditEntry.id))]
 
 
-POLICY_FORM = {"name": "STD", "ack_hours": "8", "response_days": "10", "urgent_ack_hours": "2",
-               "urgent_response_days": "3"}
+REGIME_FORM = {"first_step_amount": "8", "first_step_unit": "working_hours",
+               "resolution_amount": "10", "resolution_unit": "calendar_days",
+               "max_extensions": "1", "extension_amount": "5", "extension_unit": "calendar_days",
+               "legal_source": "Quy chế"}
+OPTION = {"first_step_amount": "--first-step", "first_step_unit": "--first-step-unit",
+          "resolution_amount": "--answer", "resolution_unit": "--answer-unit",
+          "max_extensions": "--extensions", "extension_amount": "--extension",
+          "extension_unit": "--extension-unit", "legal_source": "--source"}
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    # Urgent slower than normal (the command line used to accept this one).
-    ({"urgent_ack_hours": "300", "urgent_response_days": "100"}, "urgent_ack_hours"),
-    ({"urgent_response_days": "11"}, "urgent_response_days"),
-    ({"ack_hours": "1"}, "urgent_ack_hours"),
-    # Over the limits (the console used to accept these).
-    ({"ack_hours": "401"}, "ack_hours"),
-    ({"response_days": "121"}, "response_days"),
-    ({"response_days": "0"}, "response_days"),
+    ({"first_step_amount": "401"}, "first_step_amount"),
+    ({"resolution_amount": "121", "resolution_unit": "working_days"}, "resolution_amount"),
+    ({"resolution_amount": "0"}, "resolution_amount"),
+    ({"first_step_unit": "weeks"}, "first_step_unit"),
+    ({"max_extensions": "4"}, "max_extensions"),
+    ({"extension_unit": "working_hours"}, "extension_unit"),
+    ({"legal_source": "x" * 401}, "legal_source"),
 ])
-def test_command_line_and_console_refuse_the_same_policy_changes(runner, app, console, changes,
+def test_command_line_and_console_refuse_the_same_regime_changes(runner, app, console, changes,
                                                                  field):
-    options = [arg for name, value in changes.items()
-               for arg in (f"--{name.replace('_', '-')}", value)]
-    result = runner.invoke(args=["policies", "set", "STD", *options])
+    regime_id = _regime_id(app)
+    options = [arg for name, value in changes.items() for arg in (OPTION[name], value)]
+    result = runner.invoke(args=["regimes", "set", str(regime_id), *options])
     assert result.exit_code == 2
-    assert f"Invalid value for --{field.replace('_', '-')}" in result.output
-    with app.app_context():
-        policy_id = db.session.scalar(sa.select(DeadlinePolicy.id))
-    prefix = f"policy{policy_id}"
-    form = {f"{prefix}-{name}": value for name, value in {**POLICY_FORM, **changes}.items()}
-    response = console.post(f"/admin/policies/{policy_id}", form)
+    assert f"Invalid value for {OPTION[field]}" in result.output
+    prefix = f"regime{regime_id}"
+    form = {f"{prefix}-{name}": value for name, value in {**REGIME_FORM, **changes}.items()}
+    response = console.post(f"/admin/regimes/{regime_id}", form)
     assert response.status_code == 422
     assert f'id="{prefix}-{field}-error"' in response.get_data(as_text=True)
     with app.app_context():
-        policy = db.session.get(DeadlinePolicy, policy_id)
-        assert (policy.ack_hours, policy.response_days, policy.urgent_ack_hours,
-                policy.urgent_response_days) == (8, 10, 2, 3)
-    assert _audit(app, "deadline_policy") == []
+        regime = db.session.get(DeadlineRegime, regime_id)
+        assert (regime.first_step_amount, regime.resolution_amount, regime.max_extensions) == (
+            8, 10, 1)
+    assert _audit(app, "deadline_regime") == []
 
 
 @pytest.mark.parametrize(("day", "kind"), [
@@ -275,14 +323,19 @@ def test_a_day_with_an_exception_is_refused_by_both(runner, app, console):
 
 
 def test_command_line_changes_are_audited_without_a_user(runner, app, reference):
-    result = runner.invoke(args=["policies", "set", "STD", "--response-days", "5"])
+    regime_id = _regime_id(app)
+    result = runner.invoke(args=["regimes", "set", str(regime_id), "--answer", "5"])
     assert result.exit_code == 0, result.output
-    assert _audit(app, "deadline_policy") == [
-        ("update", None, "command line", {"response_days": 10}, {"response_days": 5})]
+    assert _audit(app, "deadline_regime") == [
+        ("update", None, "command line", {"resolution_amount": 10}, {"resolution_amount": 5})]
     # Nothing changed: nothing recounted, nothing written.
-    same = runner.invoke(args=["policies", "set", "STD", "--response-days", "5"])
+    same = runner.invoke(args=["regimes", "set", str(regime_id), "--answer", "5"])
     assert "Due times recounted: 0 open case(s) changed." in same.output
-    assert len(_audit(app, "deadline_policy")) == 1
+    assert len(_audit(app, "deadline_regime")) == 1
+    runner.invoke(args=["regimes", "add", "hoi_dap", "--priority", "urgent"])
+    created = _audit(app, "deadline_regime")[-1]
+    assert created[:4] == ("create", None, "command line", None)
+    assert created[4]["kind"] == "hoi_dap" and created[4]["first_step_amount"] == 8
     runner.invoke(args=["calendar", "add", "2026-03-11", "--day-off", "--note", "Nghỉ bù"])
     runner.invoke(args=["calendar", "remove", "2026-03-11"])
     made = {"day": "2026-03-11", "kind": "day_off", "note": "Nghỉ bù"}

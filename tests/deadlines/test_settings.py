@@ -1,8 +1,9 @@
-"""Deadline policies and the working calendar's exceptions as the console and the
+"""Deadline regimes and the working calendar's exceptions as the console and the
 command line change them (app/deadlines/settings.py): one set of rules, every change
 audited, open cases' due times counted again.
 
-The world's policy STD: 8 h / 10 days normal, 2 h / 3 days urgent.
+The base regime of phản ánh (seeded from the law): first step in 8 working hours, the
+answer in 10 days, one extension of at most 5 days.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from flask_babel import force_locale
 from app.core.audit import COMMAND_LINE
 from app.core.errors import InvalidInput
 from app.deadlines import settings
-from app.models import AuditEntry, CalendarDay, Category, DeadlinePolicy, User
+from app.deadlines.counting import last_day_of
+from app.models import AuditEntry, CalendarDay, Case, Category, DeadlineRegime, User
 from tests.factories import EMAILS, MONDAY_9AM, make_case
 
 
@@ -26,19 +28,30 @@ def admin(db, world) -> User:
 
 
 @pytest.fixture
-def std(db, world) -> DeadlinePolicy:
-    return db.session.scalar(sa.select(DeadlinePolicy).where(DeadlinePolicy.code == "STD"))
+def base(db, world) -> DeadlineRegime:
+    """The base regime of phản ánh."""
+    return db.session.scalar(sa.select(DeadlineRegime).where(
+        DeadlineRegime.kind == "phan_anh", DeadlineRegime.category_id.is_(None),
+        DeadlineRegime.priority.is_(None)))
 
 
 def _entries(db) -> list[AuditEntry]:
     return list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
 
 
-def _targets(**changes) -> settings.Targets:
-    values = dict(name="Tiêu chuẩn", ack_hours=8, response_days=10, urgent_ack_hours=2,
-                  urgent_response_days=3)
+def _terms(**changes) -> settings.Terms:
+    values = dict(first_step_amount=8, first_step_unit="working_hours", resolution_amount=10,
+                  resolution_unit="calendar_days", resolution_from_first_step=False,
+                  max_extensions=1, extension_amount=5, extension_unit="calendar_days",
+                  legal_source="Quy chế thử")
     values.update(changes)
-    return settings.Targets(**values)
+    return settings.Terms(**values)
+
+
+def _last_day(db, case: Case) -> date:
+    """The last day of a case's answer, as stored now."""
+    db.session.refresh(case)
+    return last_day_of(case.response_due_at)
 
 
 def _refused(call, field: str) -> str:
@@ -50,104 +63,163 @@ def _refused(call, field: str) -> str:
         return str(err.value.message)
 
 
-# Deadline policies -------------------------------------------------------------------
+# Deadline regimes ---------------------------------------------------------------------
 
-def test_the_limits_are_400_working_hours_and_120_working_days(db, world, admin):
-    assert (settings.MAX_ACK_HOURS, settings.MAX_RESPONSE_DAYS) == (400, 120)
-    widest = _targets(ack_hours=400, response_days=120, urgent_ack_hours=400,
-                      urgent_response_days=120)
-    policy = settings.create_policy("WIDE", widest, admin, MONDAY_9AM)
-    assert (policy.ack_hours, policy.response_days) == (400, 120)
-    error = _refused(lambda: settings.create_policy("A", _targets(ack_hours=401), admin,
-                                                    MONDAY_9AM), "ack_hours")
-    assert error == "Enter a whole number from 1 to 400."
-    error = _refused(lambda: settings.create_policy("D", _targets(response_days=121), admin,
-                                                    MONDAY_9AM), "response_days")
-    assert error == "Enter a whole number from 1 to 120."
-    _refused(lambda: settings.create_policy("UA", _targets(urgent_ack_hours=401), admin,
-                                            MONDAY_9AM), "urgent_ack_hours")
-    _refused(lambda: settings.create_policy("UD", _targets(urgent_response_days=121), admin,
-                                            MONDAY_9AM), "urgent_response_days")
+@pytest.mark.parametrize(("unit", "most"), [
+    ("working_hours", 400), ("working_days", 120), ("calendar_days", 180)])
+def test_each_unit_has_its_limit(db, world, admin, base, unit, most):
+    settings.update_regime(base, _terms(first_step_amount=most, first_step_unit=unit,
+                                        resolution_amount=most, resolution_unit=unit),
+                           admin, MONDAY_9AM)
+    assert (base.first_step_amount, base.first_step_unit) == (most, unit)
+    error = _refused(lambda: settings.update_regime(
+        base, _terms(resolution_amount=most + 1, resolution_unit=unit), admin, MONDAY_9AM),
+        "resolution_amount")
+    assert error == f"Enter a whole number from 1 to {most}."
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"ack_hours": 0}, "ack_hours"), ({"response_days": -1}, "response_days"),
-    ({"urgent_ack_hours": None}, "urgent_ack_hours"),
-    ({"urgent_response_days": True}, "urgent_response_days"),
-    ({"response_days": "3"}, "response_days"), ({"ack_hours": 1.5}, "ack_hours"),
-    ({"response_days": 366}, "response_days"),
-    ({"name": "  "}, "name"), ({"name": "x" * 121}, "name"),
-])
-def test_targets_are_whole_numbers_above_zero_and_a_name_is_required(db, world, admin,
-                                                                      changes, field):
-    _refused(lambda: settings.create_policy("NEW", _targets(**changes), admin, MONDAY_9AM), field)
-    assert _entries(db) == []
+def test_at_most_three_extensions_counted_in_days(db, world, admin, base):
+    settings.update_regime(base, _terms(max_extensions=3, extension_amount=120,
+                                        extension_unit="working_days"), admin, MONDAY_9AM)
+    assert (base.max_extensions, base.extension_amount, base.extension_unit) == (
+        3, 120, "working_days")
+    assert _refused(lambda: settings.update_regime(base, _terms(max_extensions=4), admin,
+                                                   MONDAY_9AM),
+                    "max_extensions") == "Enter a whole number from 0 to 3."
+    assert _refused(lambda: settings.update_regime(
+        base, _terms(extension_unit="working_hours", extension_amount=8), admin, MONDAY_9AM),
+        "extension_unit") == "An extension is counted in working days or in days."
+    # No extension allowed: the length typed (even none) does not matter.
+    settings.update_regime(base, _terms(max_extensions=0, extension_amount=None), admin,
+                           MONDAY_9AM)
+    assert (base.max_extensions, base.extension_amount) == (0, 0)
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"urgent_ack_hours": 9}, "urgent_ack_hours"),
-    ({"urgent_response_days": 11}, "urgent_response_days"),
-    # The normal target shortened below the urgent one is the same refusal.
-    ({"ack_hours": 1}, "urgent_ack_hours"), ({"response_days": 2}, "urgent_response_days"),
+    ({"first_step_amount": 0}, "first_step_amount"),
+    ({"resolution_amount": -1}, "resolution_amount"),
+    ({"first_step_amount": None}, "first_step_amount"),
+    ({"resolution_amount": True}, "resolution_amount"),
+    ({"resolution_amount": "3"}, "resolution_amount"),
+    ({"first_step_amount": 1.5}, "first_step_amount"),
+    ({"extension_amount": 0}, "extension_amount"),
+    ({"max_extensions": -1}, "max_extensions"),
+    ({"max_extensions": None}, "max_extensions"),
+    ({"first_step_unit": "weeks"}, "first_step_unit"),
+    ({"resolution_unit": ""}, "resolution_unit"),
+    ({"extension_unit": "months"}, "extension_unit"),
+    ({"legal_source": "x" * 401}, "legal_source"),
 ])
-def test_urgent_is_never_slower_than_normal(db, world, admin, std, changes, field):
-    _refused(lambda: settings.update_policy(std, _targets(**changes), admin, MONDAY_9AM), field)
-    db.session.rollback()
-    assert settings.targets_of(std) == _targets(name="STD")
+def test_bad_terms_are_refused_and_nothing_is_set(db, world, admin, base, changes, field):
+    before = settings.terms_of(base)
+    _refused(lambda: settings.update_regime(base, _terms(**changes), admin, MONDAY_9AM), field)
+    assert settings.terms_of(base) == before
     assert _entries(db) == []
 
 
-def test_urgent_may_equal_normal(db, world, admin, std):
-    same = _targets(ack_hours=4, urgent_ack_hours=4, response_days=3, urgent_response_days=3)
-    settings.update_policy(std, same, admin, MONDAY_9AM)
-    assert (std.urgent_ack_hours, std.urgent_response_days) == (4, 3)
-
-
-def test_a_refused_change_sets_nothing(db, world, admin, std):
-    # Valid ack_hours, invalid response_days: not even the valid one is kept.
-    _refused(lambda: settings.update_policy(std, _targets(ack_hours=4, response_days=0), admin,
-                                            MONDAY_9AM), "response_days")
-    assert (std.ack_hours, std.response_days) == (8, 10)
-
-
-def test_creating_a_policy_cleans_the_code_and_audits_it(db, world, admin):
-    policy = settings.create_policy(" fast ", _targets(name=" Rút gọn "), admin, MONDAY_9AM)
-    assert (policy.code, policy.name) == ("FAST", "Rút gọn")
+def test_a_change_recounts_the_open_cases_of_its_kind_only(db, world, admin, base):
+    feedback = make_case(db.session.get(Category, world.tax))
+    question = make_case(db.session.get(Category, world.tax), kind="hoi_dap")
+    before = question.response_due_at
+    assert _last_day(db, feedback) == date(2026, 3, 12)
+    changed = settings.update_regime(base, _terms(resolution_amount=5, legal_source=" Mới "),
+                                     admin, MONDAY_9AM)
+    assert changed == 1
+    # Five days from Monday 2 March: the last day is Saturday 7, moved to Monday 9 March.
+    assert _last_day(db, feedback) == date(2026, 3, 9)
+    db.session.refresh(question)
+    assert question.response_due_at == before
     [entry] = _entries(db)
-    assert (entry.action, entry.entity_type, entry.entity_label) == (
-        "create", "deadline_policy", "FAST")
-    assert (entry.actor_id, entry.actor_email) == (admin.id, EMAILS["admin"])
-    assert entry.after == {"code": "FAST", "name": "Rút gọn", "ack_hours": 8, "response_days": 10,
-                           "urgent_ack_hours": 2, "urgent_response_days": 3}
-    _refused(lambda: settings.create_policy("FAST", _targets(), admin, MONDAY_9AM), "code")
-    _refused(lambda: settings.create_policy("", _targets(), admin, MONDAY_9AM), "code")
+    assert (entry.action, entry.entity_type, entry.entity_label, entry.actor_id) == (
+        "update", "deadline_regime", "phan_anh/*/*", admin.id)
+    assert entry.after == {"resolution_amount": 5, "legal_source": "Mới"}
+    assert entry.before["resolution_amount"] == 10
+    # The same terms again change nothing: no case moves, no entry is written.
+    assert settings.update_regime(base, _terms(resolution_amount=5, legal_source="Mới"),
+                                  admin, MONDAY_9AM) == 0
+    assert len(_entries(db)) == 1
 
 
-def test_a_policy_change_reports_the_cases_it_moved(db, world, admin, std):
+def test_a_change_from_the_command_line_is_audited_without_a_user(db, world, base):
     make_case(db.session.get(Category, world.tax))
-    assert settings.update_policy(std, _targets(name="STD", response_days=5), admin, MONDAY_9AM) == 1
-    # The same values again change nothing: no case moves, no entry is written.
-    assert settings.update_policy(std, _targets(name="STD", response_days=5), admin, MONDAY_9AM) == 0
-    [entry] = _entries(db)
-    assert (entry.action, entry.actor_id) == ("update", admin.id)
-    assert (entry.before, entry.after) == ({"response_days": 10}, {"response_days": 5})
-    assert settings.policies_with_usage() == [(std, 3)]
-
-
-def test_a_change_from_the_command_line_is_audited_without_a_user(db, world, std):
-    make_case(db.session.get(Category, world.tax))
-    targets = replace(settings.targets_of(std), response_days=5)
-    assert settings.update_policy(std, targets, None, MONDAY_9AM) == 1
+    terms = replace(settings.terms_of(base), resolution_amount=5)
+    assert settings.update_regime(base, terms, None, MONDAY_9AM) == 1
     [entry] = _entries(db)
     assert (entry.actor_id, entry.actor_email) == (None, COMMAND_LINE)
-    assert (entry.before, entry.after) == ({"response_days": 10}, {"response_days": 5})
+    assert (entry.before, entry.after) == ({"resolution_amount": 10}, {"resolution_amount": 5})
 
 
-def test_a_policy_is_found_by_its_code(db, world, std):
-    assert settings.policy_by_code(" std ") is std
-    _refused(lambda: settings.policy_by_code("NOPE"), "code")
-    [row] = settings.list_policies()
-    assert (row.policy, row.categories) == (std, ["BHXH", "KHAC", "THUE"])
+def test_a_regime_for_a_field_governs_its_cases_and_is_audited(db, world, admin):
+    tax_case = make_case(db.session.get(Category, world.tax))
+    other_case = make_case(db.session.get(Category, world.insurance))
+    other_due = other_case.response_due_at
+    regime, changed = settings.create_regime(
+        "phan_anh", world.tax, None, _terms(resolution_amount=3, resolution_unit="working_days"),
+        admin, MONDAY_9AM)
+    assert changed == 1
+    assert (regime.kind, regime.category_id, regime.priority) == ("phan_anh", world.tax, None)
+    # Three working days after Monday 2 March: Thursday 5 March.
+    assert _last_day(db, tax_case) == date(2026, 3, 5)
+    db.session.refresh(other_case)
+    assert other_case.response_due_at == other_due
+    [entry] = _entries(db)
+    assert (entry.action, entry.entity_label) == ("create", "phan_anh/THUE/*")
+    assert entry.after["category_id"] == world.tax and entry.after["resolution_amount"] == 3
+    # Removing it: the base regime governs the case again.
+    assert settings.delete_regime(regime, admin, MONDAY_9AM) == 1
+    assert _last_day(db, tax_case) == date(2026, 3, 12)
+    assert [(e.action, e.after) for e in _entries(db)][-1] == ("delete", None)
+    assert _entries(db)[-1].before == entry.after
+
+
+def test_a_regime_for_a_priority_only(db, world, admin):
+    regime, changed = settings.create_regime("khieu_nai", None, "urgent", _terms(), admin,
+                                             MONDAY_9AM)
+    assert (regime.category_id, regime.priority, changed) == (None, "urgent", 0)
+    assert settings.regime_label(regime) == "khieu_nai/*/urgent"
+
+
+@pytest.mark.parametrize(("kind", "category", "priority", "field"), [
+    ("phan_anh", None, None, "category_id"),      # the base regime exists already
+    ("phan_anh", None, "urgent", "category_id"),  # seeded with the law's defaults
+    ("gop_y", None, "urgent", "kind"),
+    ("phan_anh", 999, None, "category_id"),
+    ("phan_anh", None, "soon", "priority"),
+])
+def test_a_scope_must_be_new_and_known(db, world, admin, kind, category, priority, field):
+    count = db.session.scalar(sa.select(sa.func.count(DeadlineRegime.id)))
+    _refused(lambda: settings.create_regime(kind, category, priority, _terms(), admin,
+                                            MONDAY_9AM), field)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(DeadlineRegime.id))) == count
+    assert _entries(db) == []
+
+
+def test_the_same_field_and_priority_twice_is_refused(db, world, admin):
+    settings.create_regime("to_cao", world.tax, "normal", _terms(), admin, MONDAY_9AM)
+    error = _refused(lambda: settings.create_regime("to_cao", world.tax, "normal", _terms(),
+                                                    admin, MONDAY_9AM), "category_id")
+    assert error == "A regime for this kind, field and priority exists already."
+    # Another kind, or the field alone, is another scope.
+    settings.create_regime("khieu_nai", world.tax, "normal", _terms(), admin, MONDAY_9AM)
+    settings.create_regime("to_cao", world.tax, None, _terms(), admin, MONDAY_9AM)
+
+
+def test_a_base_regime_cannot_be_removed(db, world, admin, base):
+    make_case(db.session.get(Category, world.tax))
+    error = _refused(lambda: settings.delete_regime(base, admin, MONDAY_9AM), "regime")
+    assert error == "A kind's base regime cannot be removed; change it instead."
+    assert settings.is_base(base)
+    assert db.session.get(DeadlineRegime, base.id) is base and _entries(db) == []
+
+
+def test_regimes_are_listed_by_kind_base_first(db, world, admin):
+    settings.create_regime("phan_anh", world.tax, None, _terms(), admin, MONDAY_9AM)
+    scopes = [settings.regime_label(r) for r in settings.list_regimes()]
+    assert scopes[:3] == ["phan_anh/*/*", "phan_anh/*/urgent", "phan_anh/THUE/*"]
+    assert scopes[-1] == "hoi_dap/*/*" and len(scopes) == 8
+    assert settings.category_by_code(" thue ").id == world.tax
+    _refused(lambda: settings.category_by_code("NOPE"), "category_id")
 
 
 # The working calendar ----------------------------------------------------------------

@@ -1,13 +1,13 @@
 """Categories as administrators change them (app/org/categories.py).
 
-Deadline policies and calendar days are tested in tests/deadlines/test_settings.py."""
+Deadline regimes and calendar days are tested in tests/deadlines/test_settings.py."""
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
 from app.core.errors import InvalidInput
-from app.models import Category, DeadlinePolicy, Unit, User
+from app.models import Category, Unit, User
 from app.org import categories
 from tests.factories import EMAILS, MONDAY_9AM, make_case
 
@@ -18,8 +18,7 @@ def admin(db, world) -> User:
 
 
 def _details(db, default_unit, **changes) -> categories.CategoryDetails:
-    values = dict(name_vi="Đất đai", name_en="Land", policy_id=db.session.scalar(sa.select(DeadlinePolicy.id)),
-                  default_unit=default_unit)
+    values = dict(name_vi="Đất đai", name_en="Land", default_unit=default_unit)
     values.update(changes)
     return categories.CategoryDetails(**values)
 
@@ -45,7 +44,6 @@ def test_an_inactive_unit_cannot_become_a_default(db, world, admin):
 
 
 @pytest.mark.parametrize(("changes", "field"), [
-    ({"policy_id": None}, "policy_id"), ({"policy_id": 999}, "policy_id"),
     ({"name_en": ""}, "name_en"), ({"position": -1}, "position"),
     ({"keywords": "x" * 300}, "keywords"),
 ])

@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -96,6 +97,37 @@ class NewCategoryForm(CategoryForm):
 
 def _target(label):
     return WholeNumberField(label, validators=[InputRequired(_l("Enter a whole number greater than zero."))])
+
+
+UNIT_CHOICES = [("working_hours", _l("working hours")), ("working_days", _l("working days")),
+                ("calendar_days", _l("days (calendar)"))]
+
+
+class RegimeForm(FlaskForm):
+    """A deadline regime's terms. The amounts' limits and the units are the domain's to check."""
+
+    first_step_amount = WholeNumberField(_l("First step within"))
+    first_step_unit = SelectField(_l("First step counted in"), choices=UNIT_CHOICES,
+                                  validate_choice=False)
+    resolution_amount = WholeNumberField(_l("Answer within"))
+    resolution_unit = SelectField(_l("Answer counted in"), choices=UNIT_CHOICES,
+                                  validate_choice=False)
+    resolution_from_first_step = BooleanField(_l("The answer is counted from acceptance"))
+    max_extensions = WholeNumberField(_l("Extensions allowed"))
+    extension_amount = WholeNumberField(_l("Each extension at most"))
+    extension_unit = SelectField(_l("Extension counted in"), choices=UNIT_CHOICES[1:],
+                                 validate_choice=False)
+    legal_source = TextAreaField(_l("Legal source"), validators=[Optional(), Length(max=400)])
+    submit = SubmitField(_l("Save"))
+
+
+class NewRegimeForm(RegimeForm):
+    """A new regime: the kind, and the field, the priority or both it is limited to."""
+
+    kind = SelectField(_l("Kind of case"), validate_choice=False)
+    category_id = SelectField(_l("Field"), coerce=database_int, validate_choice=False)
+    priority = SelectField(_l("Priority"), validate_choice=False)
+    submit = SubmitField(_l("Add regime"))
 
 
 class CalendarDayForm(FlaskForm):

@@ -1,5 +1,5 @@
 """Categories: add and edit with names, keywords, routing (a unit, or triage on purpose),
-deadline policy, flags and order; withdraw and offer again."""
+flags and order; withdraw and offer again."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Category, DeadlinePolicy
+from app.models import Category
 from tests.web.admin.conftest import audit_entries
 
 
@@ -19,15 +19,10 @@ def _category(app, code: str) -> Category | None:
         return category
 
 
-def _policy_id(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(DeadlinePolicy.id))
-
-
 def _form(app, default_unit: str, **overrides) -> dict:
     data = {"code": "DATDAI", "name_vi": "Đất đai", "name_en": "Land",
             "keywords": "Sổ đỏ,  quy hoạch ; sổ đỏ", "default_unit": default_unit,
-            "policy_id": str(_policy_id(app)), "asks_location": "y", "active": "y",
+            "asks_location": "y", "active": "y",
             "position": "3"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -41,7 +36,7 @@ def test_add_a_category_routed_to_a_unit(app, admin, world):
     assert category.keywords == "sổ đỏ, quy hoạch" and category.position == 3
     entry = audit_entries(app, "category")[-1]
     assert entry.action == "create"
-    assert entry.after["default_unit"] == "THUE" and entry.after["policy"] == "STD"
+    assert entry.after["default_unit"] == "THUE" and "policy" not in entry.after
     listing = admin.get("/admin/categories").get_data(as_text=True)
     assert "Đất đai" in listing
 
