@@ -8,19 +8,20 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
 from app.cases import lifecycle
 from app.core.timeutil import to_local, utcnow
-from app.deadlines.sla import load_calendar
+from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
 from app.intake import routing
 from app.intake.submission import Submission, submit_case
 from app.models import (
     UNIT_STAFF_ROLES,
     AttributeOption,
+    CalendarDay,
     Case,
     Category,
     CategoryAttribute,
@@ -46,6 +47,32 @@ MEMBER_UNITS = [
     ("HND", "Hội Nông dân TP HCM", "HCMC Farmers' Union"),
     ("MTTQ", "Ủy ban MTTQ Việt Nam TP HCM", "HCMC Vietnam Fatherland Front Committee"),
     ("TKE", "Thống kê TP HCM", "HCMC Statistics Office"),
+]
+
+# The government's exceptions to the civil servants' calendar in the years the demo covers
+# (2022-2026), each with its source. 2022 (Công văn 245/VPCP-KGVX) and 2023 (Công văn
+# 8056/VPCP-KGVX) had no swap for civil servants; nothing is known for 2027 yet. Where the
+# `holidays` package already lists the day, the row records the decision all the same.
+CALENDAR_EXCEPTIONS = [
+    # day, kind, note
+    (date(2024, 4, 29), "day_off",
+     "Nghỉ thứ Hai 29/4/2024, làm bù thứ Bảy 4/5/2024 (Công văn 2450/VPCP-KGVX)"),
+    (date(2024, 5, 4), "working_day",
+     "Làm bù cho thứ Hai 29/4/2024 (Công văn 2450/VPCP-KGVX)"),
+    (date(2025, 4, 26), "working_day",
+     "Làm bù cho thứ Sáu 2/5/2025 (Công văn 8726/VPCP-KGVX; Thông báo 6150/TB-BLĐTBXH)"),
+    (date(2025, 5, 2), "day_off",
+     "Nghỉ thứ Sáu 2/5/2025, làm bù thứ Bảy 26/4/2025 (Công văn 8726/VPCP-KGVX; "
+     "Thông báo 6150/TB-BLĐTBXH)"),
+    (date(2026, 1, 2), "day_off",
+     "Nghỉ thứ Sáu 2/1/2026, làm bù thứ Bảy 10/1/2026 (Công văn 12729/VPCP-KGVX ngày 25/12/2025)"),
+    (date(2026, 1, 10), "working_day",
+     "Làm bù cho thứ Sáu 2/1/2026 (Công văn 12729/VPCP-KGVX ngày 25/12/2025)"),
+    (date(2026, 8, 22), "working_day",
+     "Làm bù cho thứ Hai 31/8/2026, theo thông báo của VPCP (10/2025); chưa rõ số hiệu văn bản"),
+    (date(2026, 8, 31), "day_off",
+     "Nghỉ thứ Hai 31/8/2026, làm bù thứ Bảy 22/8/2026, theo thông báo của VPCP (10/2025); "
+     "chưa rõ số hiệu văn bản"),
 ]
 
 POLICIES = [
@@ -186,6 +213,20 @@ def _get_or_create(model, lookup: dict, values: dict):
     db.session.add(obj)
     db.session.flush()
     return obj, True
+
+
+def seed_calendar() -> None:
+    """The government's calendar exceptions of the demo's years, before any case is counted.
+
+    A date that already has a row keeps it (an admin may have set it otherwise). On a
+    database that already has cases, their due times are recounted.
+    """
+    added = 0
+    for day, kind, note in CALENDAR_EXCEPTIONS:
+        _row, created = _get_or_create(CalendarDay, {"day": day}, {"kind": kind, "note": note})
+        added += created
+    if added:
+        recompute_due_times()
 
 
 def seed_units(report: SeedReport) -> dict[str, Unit]:
@@ -358,6 +399,7 @@ def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str,
 def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedReport:
     """Create (or complete) the demo data set. The caller commits."""
     report = SeedReport()
+    seed_calendar()
     units = seed_units(report)
     categories = seed_categories(report, units)
     seed_questions(categories)
