@@ -40,7 +40,8 @@ CHANNEL_WEIGHTS = (0.55, 0.30, 0.07, 0.05, 0.03)
 OFFICE_CHANNELS = frozenset({"hotline", "walk_in"})  # a person on duty took these in
 RATINGS = (5, 4, 3, 2, 1)
 RATING_WEIGHTS = (0.40, 0.30, 0.15, 0.08, 0.07)
-REOPEN_WINDOW = 7 * 86400
+REOPEN_WINDOW = 7 * 86400  # ratings come within a week: inside the window, whatever the calendar
+REOPEN_WINDOW_DAYS = 7  # the working days of the application's default window
 HOUR = 3600
 
 
@@ -236,7 +237,8 @@ class CaseFactory:
                     answer = pick(texts.ANSWERS)
                     add("public_reply", t, assignee, "user", "in_progress", "responded", answer)
                     status, responded = "responded", t
-            t = responded + REOPEN_WINDOW + between(60, 12 * HOUR)  # the closing job's sweep
+            # The closing job's sweep, after the window of working days.
+            t = line.reopen_deadline(responded, REOPEN_WINDOW_DAYS) + between(60, 12 * HOUR)
             if t <= now:
                 add("status", t, None, "system", "responded", "closed")
                 status, closed = "closed", t
