@@ -24,6 +24,7 @@ from app.deadlines.sla import load_calendar, set_due_times
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Unit, User
 from app.notify import citizen_notices, staff_alerts
+from app.org.units import require_receiving
 from app.scoring import attribution
 
 S = CaseStatus
@@ -216,8 +217,7 @@ def _resume_clock(case: Case, now: datetime, calendar: WorkingCalendar) -> None:
 
 def route_case(case: Case, actor: Actor, unit: Unit, now: datetime) -> CaseEvent:
     """Send a new case to the unit responsible for it (new → assigned)."""
-    if not unit.active:
-        raise InvalidInput(_l("This unit is no longer active."), "unit")
+    require_receiving(unit)
     dues = attribution.arrival_dues(case, now)
     event = _move(case, Move.ROUTE, actor, now, EventKind.ROUTED, to_unit=unit)
     attribution.stamp_arrival(event, dues)
@@ -288,8 +288,7 @@ def transfer(
     reason = _text(reason, "reason", REASON_MAX, _l("Give the reason for the transfer."))
     if to_unit.id == case.unit_id:
         raise InvalidInput(_l("The case is already with this unit."), "unit")
-    if not to_unit.active:
-        raise InvalidInput(_l("This unit is no longer active."), "unit")
+    require_receiving(to_unit)
     dues = attribution.arrival_dues(case, now)
     event = _move(
         case,

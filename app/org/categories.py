@@ -20,6 +20,7 @@ from app.core.cleaning import clean_code, clean_text, require_unused
 from app.core.errors import InvalidInput
 from app.extensions import db
 from app.models import Category, DeadlinePolicy, Unit, User
+from app.org.units import require_receiving
 
 ENTITY = "category"
 TRIAGE: Literal["triage"] = "triage"
@@ -85,6 +86,8 @@ def _apply(category: Category, details: CategoryDetails) -> None:
         unit = db.session.get(Unit, details.default_unit)
         if unit is None or (not unit.active and unit.id != category.default_unit_id):
             raise InvalidInput(_l("Choose an active unit from the list."), "default_unit")
+        if not unit.handles_cases:
+            require_receiving(unit, "default_unit")
     if not 0 <= details.position <= POSITION_MAX:
         raise InvalidInput(_l("Enter a number from 0 to %(n)d.", n=POSITION_MAX), "position")
     category.name_vi, category.name_en, category.keywords = name_vi, name_en, keywords

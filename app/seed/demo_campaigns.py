@@ -78,7 +78,11 @@ def _local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def seed_sub_units(units: dict[str, Unit]) -> list[Unit]:
-    """Five party cells (chi bộ) under each member unit, to hold collective commendations."""
+    """Five party cells (chi bộ) under each member unit, to hold collective commendations.
+
+    They take part in the campaign only: no case goes to them and they are not
+    scored on cases.
+    """
     created = []
     for parent in [u for code, u in units.items() if code != "DUK"]:
         for n, (name, name_en) in enumerate(zip(SUB_UNITS, SUB_UNITS_EN), start=1):
@@ -86,8 +90,11 @@ def seed_sub_units(units: dict[str, Unit]) -> list[Unit]:
             unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
             if unit is None:
                 unit = Unit(code=code, name=f"Chi bộ {name} - {parent.name}",
-                            name_en=f"Party cell, {name_en}, {parent.name_en}", parent=parent)
+                            name_en=f"Party cell, {name_en}, {parent.name_en}", parent=parent,
+                            handles_cases=False)
                 db.session.add(unit)
+            else:
+                unit.handles_cases = False  # a database seeded before cells were told apart
             created.append(unit)
     db.session.flush()
     return created

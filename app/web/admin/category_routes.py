@@ -22,7 +22,8 @@ def _prepare(form: CategoryForm) -> CategoryForm:
     form.default_unit.choices = [
         ("", _("— Choose —")),
         (categories.TRIAGE, _("No unit: send every case to triage")),
-    ] + [(str(unit_id), name) for unit_id, name in unit_choices(locale(), include_inactive=True)]
+    ] + [(str(unit_id), name)
+         for unit_id, name in unit_choices(locale(), include_inactive=True, receiving=True)]
     form.policy_id.choices = [
         (p.id, f"{p.name} ({p.code})")
         for p in db.session.scalars(sa.select(DeadlinePolicy).order_by(DeadlinePolicy.code))
