@@ -182,7 +182,7 @@ def snapshot_rows(campaign_id: int | None, period_key: str, as_of: date, unit_id
         sa.select(ScoreSnapshot)
         .where(_scope(campaign_id), ScoreSnapshot.period_key == period_key,
                ScoreSnapshot.as_of == as_of)
-        .options(joinedload(ScoreSnapshot.unit))
+        .options(joinedload(ScoreSnapshot.unit).selectinload(Unit.former_names))
         .order_by(ScoreSnapshot.rank.is_(None), ScoreSnapshot.rank,
                   ScoreSnapshot.score.desc(), ScoreSnapshot.unit_id)
     )

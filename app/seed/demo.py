@@ -29,16 +29,18 @@ from app.models import (
     DeadlinePolicy,
     Role,
     Unit,
+    UnitName,
     User,
 )
 from app.notify import staff_alerts
 from app.seed.demo_campaigns import seed_campaigns
 
-ROOT_UNIT = ("DUK", "Đảng ủy Khối Dân - Chính - Đảng TP HCM",
-             "Party Committee of the Party, State and Mass Organisations Bloc, HCMC")
+# Today's names (the demo's cases are of 2026); FORMER_NAMES gives the 2022-2023 ones.
+ROOT_UNIT = ("DUK", "Đảng bộ các cơ quan Đảng TP. Hồ Chí Minh",
+             "Party Committee of the Party Agencies, Ho Chi Minh City")
 MEMBER_UNITS = [
-    ("THUE", "Cục Thuế TP HCM", "HCMC Tax Department"),
-    ("BHXH", "Bảo hiểm Xã hội TP HCM", "HCMC Social Insurance"),
+    ("THUE", "Thuế TP. Hồ Chí Minh", "Ho Chi Minh City Tax"),
+    ("BHXH", "Bảo hiểm xã hội Thành phố Hồ Chí Minh", "Ho Chi Minh City Social Insurance"),
     ("KBNN", "Kho bạc Nhà nước khu vực II", "State Treasury, Region II"),
     ("HQ", "Chi cục Hải quan khu vực II", "Customs Sub-department, Region II"),
     ("LDLD", "Liên đoàn Lao động TP HCM", "HCMC Labour Federation"),
@@ -74,6 +76,17 @@ CALENDAR_EXCEPTIONS = [
      "Nghỉ thứ Hai 31/8/2026, làm bù thứ Bảy 22/8/2026, theo thông báo của VPCP (10/2025); "
      "chưa rõ số hiệu văn bản"),
 ]
+
+# The names of the demo's campaign years, before the 2025 reorganisation (Đảng bộ các cơ quan
+# Đảng; QĐ 2229/QĐ-BTC for tax; QĐ 2286/QĐ-BTC for social insurance, from July 2025). The last
+# day is the end of 2024: the demo's pages need the names of 2022-2023, not each decision's date.
+FORMER_UNTIL = date(2024, 12, 31)
+FORMER_NAMES = {
+    "DUK": ("Đảng ủy Khối Dân - Chính - Đảng TP HCM",
+            "Party Committee of the Party, State and Mass Organisations Bloc, HCMC"),
+    "THUE": ("Cục Thuế TP HCM", "HCMC Tax Department"),
+    "BHXH": ("Bảo hiểm Xã hội TP HCM", "HCMC Social Insurance"),
+}
 
 POLICIES = [
     # code, name, ack hours, response days, urgent ack hours, urgent response days
@@ -144,10 +157,10 @@ CASE_TEXTS = {
     "THUE": [
         ("Chưa nhận được hoàn thuế thu nhập cá nhân",
          "Tôi nộp hồ sơ hoàn thuế TNCN năm 2025 từ tháng 3 nhưng đến nay chưa nhận được tiền."),
-        ("Không tra cứu được mã số thuế cá nhân",
-         "Trang tra cứu báo lỗi khi tôi nhập số căn cước công dân."),
-        ("Hướng dẫn quyết toán thuế cho hộ kinh doanh",
-         "Xin hướng dẫn cách kê khai thuế khoán cho hộ kinh doanh nhỏ tại chợ."),
+        ("Không tra cứu được thông tin thuế bằng số định danh cá nhân",
+         "Trang tra cứu báo lỗi khi tôi nhập số định danh cá nhân trên thẻ căn cước."),
+        ("Hướng dẫn kê khai thuế cho hộ kinh doanh",
+         "Hộ kinh doanh nhỏ tại chợ không còn nộp thuế khoán, xin hướng dẫn cách kê khai mới."),
         ("Hóa đơn điện tử bị từ chối",
          "Hóa đơn điện tử của công ty bị hệ thống từ chối cấp mã, không rõ lý do."),
     ],
@@ -229,18 +242,32 @@ def seed_calendar() -> None:
         recompute_due_times()
 
 
+def _record_former_name(unit: Unit, name: str, name_en: str) -> None:
+    """Keep the unit's name of the campaign years; a demo unit still under it takes today's."""
+    former = FORMER_NAMES.get(unit.code)
+    if former is None:
+        return
+    if unit.name == former[0]:  # seeded before the renaming
+        unit.name, unit.name_en = name, name_en
+    if not any(row.valid_until == FORMER_UNTIL for row in unit.former_names):
+        unit.former_names.append(UnitName(name=former[0], name_en=former[1], valid_until=FORMER_UNTIL))
+
+
 def seed_units(report: SeedReport) -> dict[str, Unit]:
-    """The Khối's Party committee and its member units."""
+    """The Party committee of the city's Party agencies and its member units."""
     code, name, name_en = ROOT_UNIT
     root, created = _get_or_create(Unit, {"code": code}, {"name": name, "name_en": name_en})
+    _record_former_name(root, name, name_en)
     report.created_units += created
     units = {code: root}
     for code, name, name_en in MEMBER_UNITS:
         unit, created = _get_or_create(
             Unit, {"code": code}, {"name": name, "name_en": name_en, "parent_id": root.id}
         )
+        _record_former_name(unit, name, name_en)
         report.created_units += created
         units[code] = unit
+    db.session.flush()
     return units
 
 

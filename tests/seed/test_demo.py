@@ -1,13 +1,17 @@
-"""`flask seed demo`: the government's calendar exceptions it records, each with its source."""
+"""`flask seed demo`: calendar exceptions with sources, this year's campaign, party cells, era names."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from app.cases import casework
+from app.core.timeutil import LOCAL_TZ, to_local, utcnow
 from app.deadlines.sla import load_calendar
 from app.extensions import db
-from app.models import CalendarDay
+from app.intake import hotline
+from app.models import CalendarDay, Campaign, Case, ScoreSnapshot, Unit
+from tests.conftest import Auth
 
 
 def test_demo_records_the_calendar_exceptions_with_their_sources(app, runner):
@@ -29,3 +33,29 @@ def test_demo_records_the_calendar_exceptions_with_their_sources(app, runner):
         calendar = load_calendar()
         assert not calendar.is_working_day(date(2026, 1, 2))
         assert calendar.is_working_day(date(2026, 1, 10))
+
+
+def test_this_years_campaign_party_cells_and_era_names(app, client, runner):
+    assert runner.invoke(args=["seed", "demo", "--password", "demo-password"]).exit_code == 0
+    year = to_local(utcnow()).year
+    with app.app_context():
+        current = db.session.scalar(sa.select(Campaign).where(Campaign.name == f"Dân vận khéo {year}"))
+        assert current is not None and current.is_open
+        assert (current.starts_on, current.ends_on) == (date(year, 1, 1), date(year, 12, 31))
+        ranked = db.session.scalars(sa.select(ScoreSnapshot).where(
+            ScoreSnapshot.campaign_id == current.id, ScoreSnapshot.period_key == "all")).all()
+        this_year = db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(
+            Case.received_at >= datetime(year, 1, 1, tzinfo=LOCAL_TZ), Case.unit_id.is_not(None)))
+        # Every routed case of this year counts (a transferred one at each unit it reached).
+        assert this_year > 0 and sum(r.received for r in ranked) >= this_year
+        cells = db.session.scalars(sa.select(Unit).where(Unit.name.startswith("Chi bộ"))).all()
+        assert len(cells) >= 45 and not any(c.handles_cases for c in cells)
+        assert not {c.id for c in cells} & {r.unit_id for r in ranked}
+        case = db.session.scalar(sa.select(Case).where(Case.status == "in_progress"))
+        assert not {c.id for c in cells} & {u.id for u in casework.transfer_targets(case)}
+        assert not {c.id for c in cells} & {u.id for u in hotline.active_units()}
+        c2022 = db.session.scalar(sa.select(Campaign.id).where(Campaign.name == "Dân vận khéo 2022"))
+    auth = Auth(client)
+    auth.login("committee@demo.vn", "demo-password")
+    page = client.get(f"/campaigns/{c2022}").get_data(as_text=True)
+    assert "Thuế TP. Hồ Chí Minh (khi đó: Cục Thuế TP HCM)" in page
