@@ -90,7 +90,8 @@ class Config:
     OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE = _int("OPEN311_ANONYMOUS_REQUESTS_PER_MINUTE", 120)
     REPLIES_PER_MINUTE = _int("REPLIES_PER_MINUTE", 10)
 
-    # Days a citizen has to rate or reopen an answered case.
+    # Working days (on the working calendar) a citizen has to rate or reopen an answered
+    # case: until the end of the N-th working day after the answer's day.
     REOPEN_WINDOW_DAYS = _int("REOPEN_WINDOW_DAYS", 7)
     # Contact details and files of cases closed this long ago are erased.
     RETENTION_MONTHS = _int("RETENTION_MONTHS", 24)

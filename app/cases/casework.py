@@ -19,6 +19,7 @@ from app.cases.access import CaseAction
 from app.core import errors
 from app.extensions import db
 from app.models import Case, CaseEvent, Unit, User
+from app.org.units import receiving_units
 
 
 def available_actions(case: Case, user: User) -> frozenset[str]:
@@ -45,11 +46,11 @@ def changes_since(case: Case, seen_event_id: int | None) -> list[CaseEvent]:
 
 
 def transfer_targets(case: Case) -> list[Unit]:
-    """Active units the case may be transferred to, by name."""
+    """Units the case may be transferred to (active, handling cases), by name."""
     return list(
         db.session.scalars(
             sa.select(Unit)
-            .where(Unit.active, Unit.id != case.unit_id)
+            .where(receiving_units(), Unit.id != case.unit_id)
             .order_by(Unit.name, Unit.id)
         )
     )

@@ -9,7 +9,7 @@ changes. Nothing here commits: the caller owns the transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -19,10 +19,12 @@ from app.cases.access import CaseAction
 from app.cases.attachments import publish_drafts
 from app.core.errors import DomainError, IllegalMove, InvalidInput, NotPermitted, VersionConflict
 from app.deadlines.calendar import WorkingCalendar
+from app.deadlines.reopening import reopen_deadline
 from app.deadlines.sla import load_calendar, set_due_times
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Unit, User
 from app.notify import citizen_notices, staff_alerts
+from app.org.units import require_receiving
 from app.scoring import attribution
 
 S = CaseStatus
@@ -218,8 +220,7 @@ def _resume_clock(case: Case, now: datetime, calendar: WorkingCalendar) -> None:
 
 def route_case(case: Case, actor: Actor, unit: Unit, now: datetime) -> CaseEvent:
     """Send a new case to the unit responsible for it (new → assigned)."""
-    if not unit.active:
-        raise InvalidInput(_l("This unit is no longer active."), "unit")
+    require_receiving(unit)
     dues = attribution.arrival_dues(case, now)
     event = _move(case, Move.ROUTE, actor, now, EventKind.ROUTED, to_unit=unit)
     attribution.stamp_arrival(event, dues)
@@ -293,8 +294,7 @@ def transfer(
     reason = clean_text(reason, "reason", REASON_MAX, _l("Give the reason for the transfer."))
     if to_unit.id == case.unit_id:
         raise InvalidInput(_l("The case is already with this unit."), "unit")
-    if not to_unit.active:
-        raise InvalidInput(_l("This unit is no longer active."), "unit")
+    require_receiving(to_unit)
     dues = attribution.arrival_dues(case, now)
     event = _move(
         case,
@@ -380,18 +380,24 @@ def guide(
     return event
 
 
-def within_reopen_window(case: Case, now: datetime, window_days: int) -> bool:
-    """Whether the citizen may still rate or reopen the answered case."""
-    return case.responded_at is not None and now <= case.responded_at + timedelta(
-        days=window_days
-    )
+def within_reopen_window(
+    case: Case, now: datetime, window_days: int, calendar: WorkingCalendar | None = None
+) -> bool:
+    """Whether the citizen may still rate or reopen the answered case.
+
+    ``window_days`` are working days on the calendar (loaded when not given).
+    """
+    if case.responded_at is None:
+        return False
+    return now < reopen_deadline(case.responded_at, window_days, calendar or load_calendar())
 
 
 def rate_answer(
-    case: Case, rating: int, comment: str, now: datetime, window_days: int
+    case: Case, rating: int, comment: str, now: datetime, window_days: int,
+    calendar: WorkingCalendar | None = None,
 ) -> CaseEvent:
     """The citizen rates the answer 1–5; a rating of 3 or more closes the case."""
-    if case.status != S.RESPONDED or not within_reopen_window(case, now, window_days):
+    if case.status != S.RESPONDED or not within_reopen_window(case, now, window_days, calendar):
         raise IllegalMove(_l("This answer can no longer be rated."))
     if rating not in range(1, 6):
         raise InvalidInput(_l("Choose a rating from 1 to 5."), "rating")
@@ -416,9 +422,11 @@ def close(case: Case, actor: Actor, now: datetime) -> CaseEvent:
     return event
 
 
-def close_if_window_passed(case: Case, now: datetime, window_days: int) -> CaseEvent | None:
+def close_if_window_passed(
+    case: Case, now: datetime, window_days: int, calendar: WorkingCalendar | None = None
+) -> CaseEvent | None:
     """Close an answered case whose reopen window has passed without a reply."""
-    if case.status != S.RESPONDED or within_reopen_window(case, now, window_days):
+    if case.status != S.RESPONDED or within_reopen_window(case, now, window_days, calendar):
         return None
     return close(case, SYSTEM_ACTOR, now)
 
@@ -432,8 +440,9 @@ def reopen(
 ) -> CaseEvent:
     """The citizen is not satisfied: the case goes back to the unit with a fresh response clock."""
     reason = clean_text(reason, "reason", REASON_MAX, _l("Tell us why the problem is not solved."))
+    calendar = calendar or load_calendar()
     if case.status in RULES[Move.REOPEN].sources and not within_reopen_window(
-        case, now, window_days
+        case, now, window_days, calendar
     ):
         raise IllegalMove(_l("The time to reopen this case has passed."))
     event = _move(case, Move.REOPEN, CITIZEN_ACTOR, now, body=reason)
@@ -443,7 +452,7 @@ def reopen(
     case.clock_started_at = now
     case.paused_minutes = 0
     case.extension_days = case.extensions_used = 0
-    set_due_times(case, calendar or load_calendar())
+    set_due_times(case, calendar)
     return event
 
 

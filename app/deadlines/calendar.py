@@ -7,19 +7,26 @@ instant, and to measure how much working time elapsed between two instants.
 Rules
 -----
 * A working day is Monday to Friday, except Vietnamese public holidays as
-  listed by ``holidays.country_holidays("VN")`` (Tết and observed/substitute
-  days included). ``public_holidays`` loads them, lazily and cached per year
-  and language; every other module asks it rather than the package (a test
-  checks).
+  listed by ``holidays.country_holidays("VN")`` (Tết, observed days and the
+  weekdays off of the government's swaps included). ``public_holidays`` loads
+  them, lazily and cached per year and language; every other module asks it
+  rather than the package (a test checks).
+* The package also lists the Saturdays worked in exchange for those swapped
+  weekdays off (``weekend_workdays``; e.g. Sat 4/5/2024 for Mon 29/4/2024).
+  ``package_workdays`` reads them, so that a swap the package lists is whole:
+  reading only its day off would lose a working day.
 * Extra days off (``WorkingCalendar.days_off``) and make-up working days
-  (``WorkingCalendar.makeup_days``) override that. Precedence, highest first:
-  1. an extra day off is never a working day (it wins over everything);
-  2. a make-up day is a working day with the normal shifts, even on a
-     Saturday/Sunday or on a date the ``holidays`` package lists;
-  3. a public holiday is not a working day;
-  4. otherwise Monday-Friday work, Saturday/Sunday do not.
-  Substitute *working* Saturdays published by the government are not read
-  from ``holidays``: supply them as make-up days.
+  (``WorkingCalendar.makeup_days``), the CalendarDay rows recorded by admins
+  from the government's letters, override the package. Precedence, highest
+  first:
+  1. an extra day off (CalendarDay ``day_off``) is never a working day;
+  2. a make-up day (CalendarDay ``working_day``) is a working day with the
+     normal shifts, even on a Saturday/Sunday or a date the package lists;
+  3. a Saturday/Sunday the package lists as worked is a working day;
+  4. a public holiday (package) is not a working day;
+  5. otherwise Monday-Friday work, Saturday/Sunday do not.
+  Swaps the package does not list (2/1/2026 for 10/1/2026, in release 0.109)
+  must be recorded as CalendarDay rows.
 * Office hours are the shifts (default 07:30-11:30 and 13:00-17:00), wall
   clock time in the calendar's time zone (default Asia/Ho_Chi_Minh).
 * "N working days" means N * ``MINUTES_PER_WORKING_DAY`` (480) working
@@ -40,6 +47,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from types import MappingProxyType
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -49,9 +57,11 @@ __all__ = [
     "HOLIDAY_LANGUAGES",
     "LOCAL_TZ",
     "MAX_SPAN_DAYS",
+    "HOLIDAYS_RELEASE",
     "MINUTES_PER_WORKING_DAY",
     "WorkingCalendar",
     "holiday_name",
+    "package_workdays",
     "public_holidays",
 ]
 
@@ -71,6 +81,15 @@ _ONE_MINUTE = timedelta(minutes=1)
 Period = tuple[datetime, datetime]
 # The reader's locale -> the language the `holidays` package names VN holidays in.
 HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
+HOLIDAYS_RELEASE: str = holidays.__version__
+"""The release of the `holidays` package the public holidays come from (shown to admins)."""
+
+
+class _PackageYear(NamedTuple):
+    """What the `holidays` package lists for one year in one language."""
+
+    names: Mapping[date, str]
+    workdays: frozenset[date]
 
 
 def public_holidays(year: int, locale: str = "vi") -> Mapping[date, str]:
@@ -79,7 +98,16 @@ def public_holidays(year: int, locale: str = "vi") -> Mapping[date, str]:
     Loaded once per year and language, then served from memory. An unknown
     locale gets the Vietnamese names.
     """
-    return _load_holidays(year, HOLIDAY_LANGUAGES.get(locale, "vi"))
+    return _load_holidays(year, HOLIDAY_LANGUAGES.get(locale, "vi")).names
+
+
+def package_workdays(year: int) -> frozenset[date]:
+    """Saturdays/Sundays of ``year`` the package lists as worked under a government swap.
+
+    They are the other half of the swapped weekdays off that ``public_holidays``
+    lists; read from the same cached load.
+    """
+    return _load_holidays(year, "vi").workdays
 
 
 def holiday_name(day: date, locale: str = "vi") -> str | None:
@@ -89,9 +117,12 @@ def holiday_name(day: date, locale: str = "vi") -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _load_holidays(year: int, language: str) -> Mapping[date, str]:
+def _load_holidays(year: int, language: str) -> _PackageYear:
     loaded = holidays.country_holidays("VN", years=year, language=language)
-    return MappingProxyType({day: name for day, name in loaded.items() if day.year == year})
+    return _PackageYear(
+        MappingProxyType({day: name for day, name in loaded.items() if day.year == year}),
+        frozenset(day for day in getattr(loaded, "weekend_workdays", ()) if day.year == year),
+    )
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -157,13 +188,14 @@ class WorkingCalendar:
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` (a local calendar date) has office hours.
 
-        Extra days off win over everything, then make-up days, then public
-        holidays, then the Monday-Friday rule.
+        Extra days off win over everything, then make-up days, then the
+        package's swapped working Saturdays, then public holidays, then the
+        Monday-Friday rule (see the module's docstring).
         """
         _require_plain_date(day, "day")
         if day in self.days_off:
             return False
-        if day in self.makeup_days:
+        if day in self.makeup_days or day in package_workdays(day.year):
             return True
         if day in public_holidays(day.year):
             return False

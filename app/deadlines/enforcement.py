@@ -209,8 +209,13 @@ def _escalate(case: Case, clocks: list[Clock], now: datetime) -> bool:
     return _alert(case, clocks, now, reminder=False)
 
 
-def close_answered(now: datetime, window_days: int) -> int:
-    """Close every answered case whose reopen window has passed. Returns how many."""
+def close_answered(now: datetime, window_days: int, calendar: WorkingCalendar) -> int:
+    """Close every answered case whose reopen window of working days has passed.
+
+    N working days never end before N calendar days have passed, so the query
+    skips the answers younger than that; the working-day rule decides the rest.
+    Returns how many were closed.
+    """
     stmt = sa.select(Case.id).where(
         Case.status == S.RESPONDED.value,
         Case.responded_at < now - timedelta(days=window_days),
@@ -218,6 +223,6 @@ def close_answered(now: datetime, window_days: int) -> int:
     closed = 0
     for ids in _batches(stmt):
         for case in _cases(ids):
-            if lifecycle.close_if_window_passed(case, now, window_days) is not None:
+            if lifecycle.close_if_window_passed(case, now, window_days, calendar) is not None:
                 closed += _commit_or_skip(case.id, "auto-close")
     return closed

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from app.core import audit
 from app.core.cleaning import clean_text
 from app.core.errors import InvalidInput
-from app.deadlines.calendar import holiday_name, public_holidays
+from app.deadlines.calendar import HOLIDAYS_RELEASE, holiday_name, package_workdays, public_holidays
 from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
 from app.models import (
@@ -282,6 +282,8 @@ class YearCalendar:
     year: int
     public_holidays: list[tuple[date, str]]
     exceptions: list[CalendarDay]
+    package_workdays: list[date] = ()  # Saturdays the package lists as worked under a swap
+    release: str = HOLIDAYS_RELEASE  # the `holidays` release the two lists come from
 
 
 def clamp_year(year: int | None, default: int) -> int:
@@ -301,7 +303,7 @@ def year_calendar(year: int, locale: str = "vi") -> YearCalendar:
             .order_by(CalendarDay.day)
         )
     )
-    return YearCalendar(year, public, exceptions)
+    return YearCalendar(year, public, exceptions, sorted(package_workdays(year)))
 
 
 @dataclass(frozen=True)

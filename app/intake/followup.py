@@ -7,13 +7,15 @@ everything before it changes anything; the caller commits.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.cases import attachments, lifecycle
 from app.core import errors
+from app.deadlines.calendar import WorkingCalendar
+from app.deadlines.reopening import reopen_last_day
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, EventKind, Uploader
 
@@ -48,18 +50,32 @@ def answer_question(
     return event
 
 
-def may_rate(case: Case, now: datetime, window_days: int) -> bool:
+def may_rate(
+    case: Case, now: datetime, window_days: int, calendar: WorkingCalendar | None = None
+) -> bool:
     """Whether the rating form is offered: answered, not rated, within the window."""
     return case.status == CaseStatus.RESPONDED and lifecycle.within_reopen_window(
-        case, now, window_days
+        case, now, window_days, calendar
     )
 
 
-def may_reopen(case: Case, now: datetime, window_days: int) -> bool:
+def may_reopen(
+    case: Case, now: datetime, window_days: int, calendar: WorkingCalendar | None = None
+) -> bool:
     """Whether "not solved" is offered: answered or closed by the citizen, within the window."""
     return case.status in (CaseStatus.RESPONDED, CaseStatus.CLOSED) and (
-        lifecycle.within_reopen_window(case, now, window_days)
+        lifecycle.within_reopen_window(case, now, window_days, calendar)
     )
+
+
+def last_day_to_reopen(case: Case, window_days: int, calendar: WorkingCalendar) -> date | None:
+    """The last date the citizen may rate or reopen the answer, shown on the tracking page.
+
+    None when the case has no answer or there is no window.
+    """
+    if case.responded_at is None:
+        return None
+    return reopen_last_day(case.responded_at, window_days, calendar)
 
 
 def parse_rating(raw: str | int | None) -> int:

@@ -18,6 +18,7 @@ from app.core import errors
 from app.core.text import fold
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind, Unit, User
+from app.org.units import receiving_units
 
 EARLIER_LIMIT = 10
 HOTLINE_CHANNELS = ("hotline", "walk_in", "email")
@@ -115,8 +116,8 @@ def triage_queue():
 
 
 def active_units() -> list[Unit]:
-    """The units a case can be routed to."""
-    return list(db.session.scalars(sa.select(Unit).where(Unit.active).order_by(Unit.name)))
+    """The units a case can be routed to (active, handling cases)."""
+    return list(db.session.scalars(sa.select(Unit).where(receiving_units()).order_by(Unit.name)))
 
 
 def route_from_triage(case: Case, operator: User, unit_id: int | None, now: datetime) -> CaseEvent:

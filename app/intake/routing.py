@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from app.core.text import fold
 from app.extensions import db
 from app.models import Case, Category, RoutingRule, Unit
+from app.org.units import receives_cases
 
 WARD_MAX = 100
 
@@ -44,7 +45,8 @@ def explain_choice(category: Category, ward: str | None = None) -> Choice:
     """The unit responsible for a case of this category in this ward, and why.
 
     Most specific first: the ward's rule, the category's any-ward rule, the
-    category's default unit. Rules pointing at an inactive unit are skipped.
+    category's default unit. Rules pointing at a unit that cannot receive cases
+    (inactive, or campaign-only) are skipped.
     """
     keys = {ward_key(ward), ""}
     rules = db.session.scalars(
@@ -54,11 +56,11 @@ def explain_choice(category: Category, ward: str | None = None) -> Choice:
         .order_by(RoutingRule.ward_key.desc())  # the ward's own rule before ""
     )
     for rule in rules:
-        if rule.unit.active:
+        if receives_cases(rule.unit):
             reason = REASON_WARD_RULE if rule.ward_key else REASON_ANY_WARD_RULE
             return Choice(rule.unit, reason, rule)
     unit = category.default_unit
-    if unit is not None and unit.active:
+    if receives_cases(unit):
         return Choice(unit, REASON_DEFAULT_UNIT)
     return Choice(None, REASON_TRIAGE)
 

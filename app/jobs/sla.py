@@ -19,5 +19,5 @@ def escalate_overdue() -> int:
 
 
 def close_answered() -> int:
-    """Close answered cases whose reopen window has passed."""
-    return enforcement.close_answered(utcnow(), current_app.config["REOPEN_WINDOW_DAYS"])
+    """Close answered cases whose reopen window (working days) has passed."""
+    return enforcement.close_answered(utcnow(), current_app.config["REOPEN_WINDOW_DAYS"], load_calendar())

@@ -43,7 +43,7 @@ from app.models.notifications import DeliveryStatus, Notification
 from app.models.routing import RoutingRule
 from app.models.scores import ScoreSnapshot
 from app.models.security import LinkPurpose, LoginThrottle, PasswordToken
-from app.models.units import Unit
+from app.models.units import Unit, UnitName
 from app.models.users import UNIT_STAFF_ROLES, Role, User
 
 __all__ = [
@@ -91,6 +91,7 @@ __all__ = [
     "Role",
     "RoutingRule",
     "Unit",
+    "UnitName",
     "Uploader",
     "User",
 ]

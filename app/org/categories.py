@@ -1,4 +1,6 @@
-"""Categories (lĩnh vực): names, keywords, where their cases go, and their deadline policy.
+"""Categories (lĩnh vực): names, keywords and where their cases go.
+
+Their deadlines follow the regimes of the kinds of case (app/deadlines/regimes.py).
 
 A category either names its default unit or is explicitly sent to triage (an
 operator routes each case by hand); "not chosen" is refused, so a category can
@@ -20,6 +22,7 @@ from app.core.cleaning import clean_code, clean_text, require_unused
 from app.core.errors import InvalidInput
 from app.extensions import db
 from app.models import Category, Unit, User
+from app.org.units import require_receiving
 
 ENTITY = "category"
 TRIAGE: Literal["triage"] = "triage"
@@ -80,6 +83,8 @@ def _apply(category: Category, details: CategoryDetails) -> None:
         unit = db.session.get(Unit, details.default_unit)
         if unit is None or (not unit.active and unit.id != category.default_unit_id):
             raise InvalidInput(_l("Choose an active unit from the list."), "default_unit")
+        if not unit.handles_cases:
+            require_receiving(unit, "default_unit")
     if not 0 <= details.position <= POSITION_MAX:
         raise InvalidInput(_l("Enter a number from 0 to %(n)d.", n=POSITION_MAX), "position")
     category.name_vi, category.name_en, category.keywords = name_vi, name_en, keywords
@@ -101,7 +106,7 @@ def create_category(code: str, details: CategoryDetails, actor: User, now: datet
 
 
 def update_category(category: Category, details: CategoryDetails, actor: User, now: datetime) -> None:
-    """Change a category's names, keywords, routing, policy, flags or position."""
+    """Change a category's names, keywords, routing, flags or position."""
     before = snapshot(category)
     _apply(category, details)
     db.session.flush()
@@ -121,7 +126,7 @@ def set_category_active(category: Category, active: bool, actor: User, now: date
 
 
 def all_categories() -> list[Category]:
-    """Every category in display order, with its unit and policy."""
+    """Every category in display order, with its unit."""
     return list(
         db.session.scalars(
             sa.select(Category)

@@ -19,6 +19,7 @@ from app.core.errors import InvalidInput
 from app.extensions import db
 from app.intake import routing
 from app.models import Category, RoutingRule, Unit, User
+from app.org.units import require_receiving
 
 ENTITY = "routing_rule"
 
@@ -41,9 +42,7 @@ def _active_category(category_id: int | None) -> Category:
 
 def _active_unit(unit_id: int | None) -> Unit:
     unit = db.session.get(Unit, unit_id) if unit_id else None
-    if unit is None or not unit.active:
-        raise InvalidInput(_l("Choose an active unit from the list."), "unit_id")
-    return unit
+    return require_receiving(unit, "unit_id")
 
 
 def clean_ward(raw: str | None) -> str:

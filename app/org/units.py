@@ -3,6 +3,12 @@
 A unit is never deleted: cases, users, timelines and audit entries point at it,
 and scores are kept per unit. Deactivating it takes it out of routing (new cases
 of its categories go to triage) and out of the lists to choose from.
+
+Some units only take part in the campaign (party cells, mass-organisation
+branches): ``handles_cases`` is off. Only an active unit that handles cases may
+receive a case, by routing, triage or transfer, be a default or routing-rule
+unit, and be ranked on case figures. ``receives_cases``, ``receiving_units`` and
+``require_receiving`` are that one rule, for every package that needs it.
 """
 from __future__ import annotations
 
@@ -14,19 +20,42 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import audit
 from app.core.cleaning import clean_code, clean_email, clean_text, require_unused
-from app.core.errors import InvalidInput
+from app.core.errors import IllegalMove, InvalidInput
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, Unit, User
+from app.models import OPEN_STATUSES, Case, Category, RoutingRule, Unit, User
 
 ENTITY = "unit"
-FIELDS = ("code", "name", "name_en", "email", "parent", "active")
+FIELDS = ("code", "name", "name_en", "email", "parent", "active", "handles_cases")
 
 
 def snapshot(unit: Unit) -> dict:
     """What the audit log keeps of a unit (its parent by code)."""
-    values = audit.snapshot(unit, ("code", "name", "name_en", "email", "active"))
+    values = audit.snapshot(unit, ("code", "name", "name_en", "email", "active", "handles_cases"))
     values["parent"] = unit.parent.code if unit.parent is not None else None
     return values
+
+
+def receives_cases(unit: Unit | None) -> bool:
+    """Whether a case may be sent to the unit: it is active and handles citizens' cases."""
+    return unit is not None and unit.active and unit.handles_cases
+
+
+def receiving_units():
+    """The SQL condition of ``receives_cases``, for queries of units."""
+    return sa.and_(Unit.active, Unit.handles_cases)
+
+
+def require_receiving(unit: Unit | None, field: str = "unit") -> Unit:
+    """The unit, if a case may be sent to it; else an error next to ``field`` saying why."""
+    if unit is None:
+        raise InvalidInput(_l("Choose an active unit from the list."), field)
+    if not unit.active:
+        raise InvalidInput(_l("This unit is no longer active."), field)
+    if not unit.handles_cases:
+        raise InvalidInput(
+            _l("This unit takes part in the campaign only and does not handle citizens' cases. "
+               "Choose a unit that does."), field)
+    return unit
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,7 @@ class UnitDetails:
     name_en: str | None = None
     email: str | None = None
     parent_id: int | None = None
+    handles_cases: bool = True  # False: takes part in the campaign only
 
 
 def _parents() -> dict[int, int | None]:
@@ -86,6 +116,7 @@ def create_unit(code: str, details: UnitDetails, actor: User, now: datetime) -> 
     require_unused(Unit.code, code, "code")
     unit = Unit(code=code, name="", active=True, created_at=now)
     _apply(unit, details)
+    _set_handles_cases(unit, details.handles_cases)
     db.session.add(unit)
     db.session.flush()
     audit.record(actor, "create", ENTITY, unit.id, unit.code, now, after=snapshot(unit))
@@ -93,9 +124,11 @@ def create_unit(code: str, details: UnitDetails, actor: User, now: datetime) -> 
 
 
 def update_unit(unit: Unit, details: UnitDetails, actor: User, now: datetime) -> bool:
-    """Rename a unit, set its email or move it under another parent. True if it moved."""
+    """Rename a unit, set its email, move it under another parent, or say whether it
+    handles cases (refused while cases are with it or routed to it). True if it moved."""
     before = snapshot(unit)
     _apply(unit, details)
+    _set_handles_cases(unit, details.handles_cases)
     db.session.flush()
     after = snapshot(unit)
     audit.record_update(actor, ENTITY, unit.id, unit.code, now, before, after)
@@ -112,6 +145,31 @@ def set_unit_active(unit: Unit, active: bool, actor: User, now: datetime) -> Non
         actor, ENTITY, unit.id, unit.code, now, before, snapshot(unit),
         action="reactivate" if active else "deactivate",
     )
+
+
+def _check_may_stop_handling(unit: Unit) -> None:
+    """Refuse to make a unit campaign-only while cases are with it or sent to it."""
+    held = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case).where(
+            Case.unit_id == unit.id, Case.status.in_([s.value for s in OPEN_STATUSES])))
+    if held:
+        raise IllegalMove(
+            _l("This unit still holds %(n)d open case(s). Transfer them to another unit first.",
+               n=held), "handles_cases")
+    routed_here = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Category).where(Category.default_unit_id == unit.id)
+    ) or db.session.scalar(
+        sa.select(sa.func.count()).select_from(RoutingRule).where(RoutingRule.unit_id == unit.id))
+    if routed_here:
+        raise IllegalMove(
+            _l("Categories or routing rules send new cases to this unit. Change them first."),
+            "handles_cases")
+
+
+def _set_handles_cases(unit: Unit, handles: bool) -> None:
+    if unit.id is not None and unit.handles_cases and not handles:
+        _check_may_stop_handling(unit)
+    unit.handles_cases = handles
 
 
 @dataclass
@@ -171,10 +229,16 @@ def flatten(nodes: list[UnitNode]) -> list[UnitNode]:
     return ordered
 
 
-def unit_choices(locale: str = "vi", include_inactive: bool = False) -> list[tuple[int, str]]:
-    """(id, indented name) of units in tree order, for select lists."""
+def unit_choices(
+    locale: str = "vi", include_inactive: bool = False, receiving: bool = False
+) -> list[tuple[int, str]]:
+    """(id, indented name) of units in tree order, for select lists.
+
+    ``receiving``: only the units a case may be sent to (``receives_cases``),
+    for the category and routing-rule forms.
+    """
     return [
         (node.unit.id, "\u00a0\u00a0" * node.depth + node.unit.display_name(locale))
         for node in flatten(unit_tree(counts=False))
-        if include_inactive or node.unit.active
+        if (include_inactive or node.unit.active) and (not receiving or node.unit.handles_cases)
     ]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from app.core.timeutil import LOCAL_TZ, to_local
 from app.extensions import db
 from app.models import Campaign, CampaignStatus, ScoreSnapshot, Unit
+from app.org.units import receiving_units
 from app.scoring import metrics as metric_queries
 from app.scoring.score import Settings, score_units
 
@@ -77,10 +78,17 @@ def year_period(year: int) -> Period:
 
 
 def refresh(campaign: Campaign | None, period: Period, now: datetime) -> int:
-    """Compute and store every active unit's figures (and score) for one period."""
+    """Compute and store every active unit's figures (and score) for one period.
+
+    Only units that handle citizens' cases get figures: the campaign-only
+    organisations are neither scored nor ranked on cases, and the all-unit rates
+    that every score leans on are those of the case-handling units.
+    """
     figures = metric_queries.unit_metrics(period.start, period.end, now,
                                           campaign.id if campaign else None)
-    units = db.session.scalars(sa.select(Unit.id).where(Unit.active)).all()
+    campaign_only = set(db.session.scalars(sa.select(Unit.id).where(~Unit.handles_cases)))
+    figures = {unit_id: m for unit_id, m in figures.items() if unit_id not in campaign_only}
+    units = db.session.scalars(sa.select(Unit.id).where(receiving_units())).all()
     for unit_id in units:
         figures.setdefault(unit_id, metric_queries.UnitMetrics(unit_id))
     scored = {s.unit_id: s for s in score_units(figures, Settings.of(campaign))} if campaign else {}
@@ -174,7 +182,7 @@ def snapshot_rows(campaign_id: int | None, period_key: str, as_of: date, unit_id
         sa.select(ScoreSnapshot)
         .where(_scope(campaign_id), ScoreSnapshot.period_key == period_key,
                ScoreSnapshot.as_of == as_of)
-        .options(joinedload(ScoreSnapshot.unit))
+        .options(joinedload(ScoreSnapshot.unit).selectinload(Unit.former_names))
         .order_by(ScoreSnapshot.rank.is_(None), ScoreSnapshot.rank,
                   ScoreSnapshot.score.desc(), ScoreSnapshot.unit_id)
     )

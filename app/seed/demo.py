@@ -8,20 +8,21 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
 from app.cases import lifecycle
 from app.core.timeutil import to_local, utcnow
 from app.deadlines import regimes
-from app.deadlines.sla import load_calendar
+from app.deadlines.sla import load_calendar, recompute_due_times
 from app.extensions import db
 from app.intake import routing
 from app.intake.submission import Submission, submit_case
 from app.models import (
     UNIT_STAFF_ROLES,
     AttributeOption,
+    CalendarDay,
     Case,
     CaseKind,
     Category,
@@ -31,16 +32,18 @@ from app.models import (
     DeadlineRegime,
     Role,
     Unit,
+    UnitName,
     User,
 )
 from app.notify import staff_alerts
 from app.seed.demo_campaigns import seed_campaigns
 
-ROOT_UNIT = ("DUK", "Đảng ủy Khối Dân - Chính - Đảng TP HCM",
-             "Party Committee of the Party, State and Mass Organisations Bloc, HCMC")
+# Today's names (the demo's cases are of 2026); FORMER_NAMES gives the 2022-2023 ones.
+ROOT_UNIT = ("DUK", "Đảng bộ các cơ quan Đảng TP. Hồ Chí Minh",
+             "Party Committee of the Party Agencies, Ho Chi Minh City")
 MEMBER_UNITS = [
-    ("THUE", "Cục Thuế TP HCM", "HCMC Tax Department"),
-    ("BHXH", "Bảo hiểm Xã hội TP HCM", "HCMC Social Insurance"),
+    ("THUE", "Thuế TP. Hồ Chí Minh", "Ho Chi Minh City Tax"),
+    ("BHXH", "Bảo hiểm xã hội Thành phố Hồ Chí Minh", "Ho Chi Minh City Social Insurance"),
     ("KBNN", "Kho bạc Nhà nước khu vực II", "State Treasury, Region II"),
     ("HQ", "Chi cục Hải quan khu vực II", "Customs Sub-department, Region II"),
     ("LDLD", "Liên đoàn Lao động TP HCM", "HCMC Labour Federation"),
@@ -56,6 +59,43 @@ MEMBER_UNITS = [
 FASTER = (4, 5)
 FASTER_SOURCE = ("Cam kết của đơn vị (dữ liệu mẫu): nhận xử lý trong 4 giờ làm việc, trả lời "
                  "trong 5 ngày làm việc.")
+
+# The government's exceptions to the civil servants' calendar in the years the demo covers
+# (2022-2026), each with its source. 2022 (Công văn 245/VPCP-KGVX) and 2023 (Công văn
+# 8056/VPCP-KGVX) had no swap for civil servants; nothing is known for 2027 yet. Where the
+# `holidays` package already lists the day, the row records the decision all the same.
+CALENDAR_EXCEPTIONS = [
+    # day, kind, note
+    (date(2024, 4, 29), "day_off",
+     "Nghỉ thứ Hai 29/4/2024, làm bù thứ Bảy 4/5/2024 (Công văn 2450/VPCP-KGVX)"),
+    (date(2024, 5, 4), "working_day",
+     "Làm bù cho thứ Hai 29/4/2024 (Công văn 2450/VPCP-KGVX)"),
+    (date(2025, 4, 26), "working_day",
+     "Làm bù cho thứ Sáu 2/5/2025 (Công văn 8726/VPCP-KGVX; Thông báo 6150/TB-BLĐTBXH)"),
+    (date(2025, 5, 2), "day_off",
+     "Nghỉ thứ Sáu 2/5/2025, làm bù thứ Bảy 26/4/2025 (Công văn 8726/VPCP-KGVX; "
+     "Thông báo 6150/TB-BLĐTBXH)"),
+    (date(2026, 1, 2), "day_off",
+     "Nghỉ thứ Sáu 2/1/2026, làm bù thứ Bảy 10/1/2026 (Công văn 12729/VPCP-KGVX ngày 25/12/2025)"),
+    (date(2026, 1, 10), "working_day",
+     "Làm bù cho thứ Sáu 2/1/2026 (Công văn 12729/VPCP-KGVX ngày 25/12/2025)"),
+    (date(2026, 8, 22), "working_day",
+     "Làm bù cho thứ Hai 31/8/2026, theo thông báo của VPCP (10/2025); chưa rõ số hiệu văn bản"),
+    (date(2026, 8, 31), "day_off",
+     "Nghỉ thứ Hai 31/8/2026, làm bù thứ Bảy 22/8/2026, theo thông báo của VPCP (10/2025); "
+     "chưa rõ số hiệu văn bản"),
+]
+
+# The names of the demo's campaign years, before the 2025 reorganisation (Đảng bộ các cơ quan
+# Đảng; QĐ 2229/QĐ-BTC for tax; QĐ 2286/QĐ-BTC for social insurance, from July 2025). The last
+# day is the end of 2024: the demo's pages need the names of 2022-2023, not each decision's date.
+FORMER_UNTIL = date(2024, 12, 31)
+FORMER_NAMES = {
+    "DUK": ("Đảng ủy Khối Dân - Chính - Đảng TP HCM",
+            "Party Committee of the Party, State and Mass Organisations Bloc, HCMC"),
+    "THUE": ("Cục Thuế TP HCM", "HCMC Tax Department"),
+    "BHXH": ("Bảo hiểm Xã hội TP HCM", "HCMC Social Insurance"),
+}
 
 CATEGORIES = [
     # code, Vietnamese, English, default unit, faster than the rules, keywords
@@ -120,10 +160,10 @@ CASE_TEXTS = {
     "THUE": [
         ("Chưa nhận được hoàn thuế thu nhập cá nhân",
          "Tôi nộp hồ sơ hoàn thuế TNCN năm 2025 từ tháng 3 nhưng đến nay chưa nhận được tiền."),
-        ("Không tra cứu được mã số thuế cá nhân",
-         "Trang tra cứu báo lỗi khi tôi nhập số căn cước công dân."),
-        ("Hướng dẫn quyết toán thuế cho hộ kinh doanh",
-         "Xin hướng dẫn cách kê khai thuế khoán cho hộ kinh doanh nhỏ tại chợ."),
+        ("Không tra cứu được thông tin thuế bằng số định danh cá nhân",
+         "Trang tra cứu báo lỗi khi tôi nhập số định danh cá nhân trên thẻ căn cước."),
+        ("Hướng dẫn kê khai thuế cho hộ kinh doanh",
+         "Hộ kinh doanh nhỏ tại chợ không còn nộp thuế khoán, xin hướng dẫn cách kê khai mới."),
         ("Hóa đơn điện tử bị từ chối",
          "Hóa đơn điện tử của công ty bị hệ thống từ chối cấp mã, không rõ lý do."),
     ],
@@ -191,18 +231,46 @@ def _get_or_create(model, lookup: dict, values: dict):
     return obj, True
 
 
+def seed_calendar() -> None:
+    """The government's calendar exceptions of the demo's years, before any case is counted.
+
+    A date that already has a row keeps it (an admin may have set it otherwise). On a
+    database that already has cases, their due times are recounted.
+    """
+    added = 0
+    for day, kind, note in CALENDAR_EXCEPTIONS:
+        _row, created = _get_or_create(CalendarDay, {"day": day}, {"kind": kind, "note": note})
+        added += created
+    if added:
+        recompute_due_times()
+
+
+def _record_former_name(unit: Unit, name: str, name_en: str) -> None:
+    """Keep the unit's name of the campaign years; a demo unit still under it takes today's."""
+    former = FORMER_NAMES.get(unit.code)
+    if former is None:
+        return
+    if unit.name == former[0]:  # seeded before the renaming
+        unit.name, unit.name_en = name, name_en
+    if not any(row.valid_until == FORMER_UNTIL for row in unit.former_names):
+        unit.former_names.append(UnitName(name=former[0], name_en=former[1], valid_until=FORMER_UNTIL))
+
+
 def seed_units(report: SeedReport) -> dict[str, Unit]:
-    """The Khối's Party committee and its member units."""
+    """The Party committee of the city's Party agencies and its member units."""
     code, name, name_en = ROOT_UNIT
     root, created = _get_or_create(Unit, {"code": code}, {"name": name, "name_en": name_en})
+    _record_former_name(root, name, name_en)
     report.created_units += created
     units = {code: root}
     for code, name, name_en in MEMBER_UNITS:
         unit, created = _get_or_create(
             Unit, {"code": code}, {"name": name, "name_en": name_en, "parent_id": root.id}
         )
+        _record_former_name(unit, name, name_en)
         report.created_units += created
         units[code] = unit
+    db.session.flush()
     return units
 
 
@@ -368,6 +436,7 @@ def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str,
 def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedReport:
     """Create (or complete) the demo data set. The caller commits."""
     report = SeedReport()
+    seed_calendar()
     units = seed_units(report)
     categories = seed_categories(report, units)
     seed_questions(categories)

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.cases import lifecycle
-from app.core.timeutil import LOCAL_TZ
+from app.core.timeutil import LOCAL_TZ, to_local
 from app.extensions import db
 from app.intake.submission import Submission, submit_case
 from app.models import (
@@ -43,6 +43,15 @@ FIELDS_2022 = [
     ("5KHONG", "Thực hiện nội dung “5 không”", "The “5 không” content", 25),
     ("DOTHI", "Phát triển đô thị", "Urban development", 9),
     ("VHXH", "Văn hóa - xã hội", "Culture and society", 12),
+]
+# The fields of the current year's round: invented for the demo, in the style of 2022's.
+FIELDS_CURRENT = [
+    ("CHUDE", "Thực hiện chủ đề năm {year}", "The {year} annual theme"),
+    ("CQHAICAP", "Vận hành chính quyền địa phương hai cấp", "Two-tier local government at work"),
+    ("CDS", "Chuyển đổi số, cải cách thủ tục hành chính",
+     "Digital transformation and administrative-procedure reform"),
+    ("5KHONG", "Thực hiện nội dung “5 không”", "The “5 không” content"),
+    ("ANSINH", "An sinh xã hội, chăm lo người dân", "Social security and care for residents"),
 ]
 PUBLISHED_2022 = {"works": 95, ("city", "collective"): 3, ("city", "individual"): 3,
                   ("khoi", "collective"): 46, ("khoi", "individual"): 72}
@@ -78,7 +87,11 @@ def _local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def seed_sub_units(units: dict[str, Unit]) -> list[Unit]:
-    """Five party cells (chi bộ) under each member unit, to hold collective commendations."""
+    """Five party cells (chi bộ) under each member unit, to hold collective commendations.
+
+    They take part in the campaign only: no case goes to them and they are not
+    scored on cases.
+    """
     created = []
     for parent in [u for code, u in units.items() if code != "DUK"]:
         for n, (name, name_en) in enumerate(zip(SUB_UNITS, SUB_UNITS_EN), start=1):
@@ -86,8 +99,11 @@ def seed_sub_units(units: dict[str, Unit]) -> list[Unit]:
             unit = db.session.scalar(sa.select(Unit).where(Unit.code == code))
             if unit is None:
                 unit = Unit(code=code, name=f"Chi bộ {name} - {parent.name}",
-                            name_en=f"Party cell, {name_en}, {parent.name_en}", parent=parent)
+                            name_en=f"Party cell, {name_en}, {parent.name_en}", parent=parent,
+                            handles_cases=False)
                 db.session.add(unit)
+            else:
+                unit.handles_cases = False  # a database seeded before cells were told apart
             created.append(unit)
     db.session.flush()
     return created
@@ -102,10 +118,12 @@ def _people(rng: random.Random, count: int) -> list[str]:
     return names
 
 
-def _campaign(name: str, year: int, status: CampaignStatus, theme: str) -> Campaign:
+def _campaign(name: str, year: int, status: CampaignStatus, theme: str,
+              fields: list[tuple[str, str, str]] | None = None) -> Campaign:
     campaign = Campaign(name=name, starts_on=date(year, 1, 1), ends_on=date(year, 12, 31),
                         status=status.value, prior_strength=20, min_cases=5, works_target=2)
-    for position, (code, name_vi, name_en, _n) in enumerate(FIELDS_2022):
+    chosen = fields or [(code, vi, en) for code, vi, en, _n in FIELDS_2022]
+    for position, (code, name_vi, name_en) in enumerate(chosen):
         if code == "CHUDE":
             name_vi, name_en = f"Thực hiện chủ đề năm {year}", theme
         campaign.fields.append(CampaignField(code=code, name_vi=name_vi, name_en=name_en,
@@ -229,11 +247,37 @@ def seed_2023(units: dict[str, Unit], categories: dict[str, Category]) -> Campai
     return campaign
 
 
+def seed_current(units: dict[str, Unit], now: datetime) -> Campaign | None:
+    """This year's open round, covering the demo's recent cases, with a few registered works.
+
+    The year is ``now``'s (local time), as the demo's cases are dated relative to
+    ``now``: seeded in 2027, the demo gets "Dân vận khéo 2027". The years 2022 and
+    2023 have rounds of their own.
+    """
+    year = to_local(now).year
+    name = f"Dân vận khéo {year}"
+    if year <= 2023 or db.session.scalar(sa.select(Campaign.id).where(Campaign.name == name)):
+        return None
+    fields = [(code, vi.format(year=year), en.format(year=year)) for code, vi, en in FIELDS_CURRENT]
+    campaign = _campaign(name, year, CampaignStatus.OPEN, f"The {year} annual theme", fields)
+    start = date(year, 1, 1)
+    for i, code in enumerate(DILIGENCE):
+        f = campaign.fields[i % len(campaign.fields)]
+        registered = min(_local(start + timedelta(days=20 + 9 * i), 9), now)
+        db.session.add(CampaignWork(
+            campaign=campaign, field=f, unit=units[code], status=WorkStatus.IN_PROGRESS.value,
+            registered_at=registered, title=f"Mô hình “Dân vận khéo” năm {year} ({code})",
+            description="Công trình mẫu (dữ liệu minh họa)."))
+    db.session.flush()
+    return campaign
+
+
 def seed_campaigns(units: dict[str, Unit], categories: dict[str, Category], now: datetime) -> None:
-    """Both demo campaigns, then their score snapshots and this year's public figures."""
+    """The demo campaigns, then their score snapshots and this year's public figures."""
     cells = seed_sub_units(units)
     seed_2022(units, cells)
     seed_2023(units, categories)
+    seed_current(units, now)
     # Enough for the pages: whole periods and 2023's months (the nightly job does the rest).
     for campaign in db.session.scalars(sa.select(Campaign)):
         for period in snapshots.campaign_periods(campaign, now.date()):

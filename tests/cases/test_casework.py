@@ -141,3 +141,14 @@ def test_bulk_assignment_needs_a_selection(db, desk):
     with pytest.raises(errors.InvalidInput) as err:
         casework.bulk_assign(user("head_thue"), user("officer_thue").id, [], MONDAY_9AM)
     assert err.value.field == "cases"
+
+
+def test_a_campaign_only_unit_is_no_transfer_target_and_cannot_be_sent_a_case(db, desk):
+    """Party cells take part in the campaign only: not listed, and a posted transfer is refused."""
+    case = case_by_ref(desk.thue)
+    unit("BHXH").handles_cases = False
+    assert [u.code for u in casework.transfer_targets(case)] == ["DUK"]
+    with pytest.raises(errors.InvalidInput) as err:
+        casework.transfer_case(case, staff("officer_thue"), unit("BHXH").id, "Lý do.", MONDAY_9AM)
+    assert err.value.field == "unit" and "campaign only" in str(err.value.message)
+    assert case.unit.code == "THUE"

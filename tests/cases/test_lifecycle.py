@@ -1,7 +1,8 @@
 """The case lifecycle, move by move, illegal moves included."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from tests.factories import EMAILS, MONDAY_9AM, make_case
 
 HOUR = timedelta(hours=1)
 WINDOW = 7
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def user(db, key: str) -> User:
@@ -175,10 +177,11 @@ def test_good_rating_closes_bad_rating_does_not(db, world):
 
 def test_unanswered_answer_closes_after_the_window(db, case):
     to_responded(db, case)
-    answered = case.responded_at
-    assert lifecycle.close_if_window_passed(case, answered + timedelta(days=WINDOW), WINDOW) is None
+    # Answered Mon 2/3/2026: seven working days run to the end of Wed 11/3 (local midnight).
+    closes = datetime(2026, 3, 12, 0, 0, tzinfo=VN)
+    assert lifecycle.close_if_window_passed(case, closes - timedelta(seconds=1), WINDOW) is None
     assert case.status == CaseStatus.RESPONDED
-    lifecycle.close_if_window_passed(case, answered + timedelta(days=WINDOW, seconds=1), WINDOW)
+    lifecycle.close_if_window_passed(case, closes, WINDOW)
     assert case.status == CaseStatus.CLOSED
     assert case.events[-1].actor_kind == "system"
 
@@ -198,7 +201,7 @@ def test_reopen_within_the_window_restarts_the_response_clock(db, case):
 
 def test_reopen_after_the_window_is_refused(db, case):
     to_responded(db, case)
-    late = case.responded_at + timedelta(days=WINDOW + 1)
+    late = datetime(2026, 3, 12, 0, 0, tzinfo=VN)  # midnight after the 7th working day
     with pytest.raises(errors.IllegalMove):
         lifecycle.reopen(case, "Muộn", late, WINDOW)
     assert case.status == CaseStatus.RESPONDED and case.reopen_count == 0

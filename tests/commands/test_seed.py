@@ -25,13 +25,13 @@ def test_seed_demo_creates_the_demo_world_once(app, runner):
         emails = set(db.session.scalars(sa.select(User.email)))
         assert {email for email, *_ in DEMO_ACCOUNTS} <= emails
         thue = db.session.scalar(sa.select(User).where(User.email == "officer.thue@demo.vn"))
-        assert thue.unit.name == "Cục Thuế TP HCM" and thue.check_password("demo-password")
+        assert thue.unit.name == "Thuế TP. Hồ Chí Minh" and thue.check_password("demo-password")
         bhxh = db.session.scalar(sa.select(User).where(User.email == "officer.bhxh@demo.vn"))
-        assert bhxh.unit.name == "Bảo hiểm Xã hội TP HCM"
+        assert bhxh.unit.name == "Bảo hiểm xã hội Thành phố Hồ Chí Minh"
         tax = db.session.scalar(sa.select(Category).where(Category.name_vi == "Thuế"))
         assert tax.default_unit.code == "THUE"
         root = db.session.scalar(sa.select(Unit).where(Unit.parent_id.is_(None)))
-        assert root.name.startswith("Đảng ủy Khối") and len(root.children) >= 8
+        assert root.name.startswith("Đảng bộ các cơ quan Đảng") and len(root.children) >= 8
         statuses = set(db.session.scalars(sa.select(Case.status)))
         assert {CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_CITIZEN,
                 CaseStatus.RESPONDED, CaseStatus.CLOSED, CaseStatus.REJECTED,

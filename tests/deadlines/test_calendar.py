@@ -1,7 +1,7 @@
 """Tests for app.deadlines.calendar (working time in Vietnamese office hours).
 
 Expected values are worked out by hand against the `holidays` package (pinned
-0.84): Tết 2027 is Thu 4 Feb - Wed 10 Feb 2027; 30/4 and 1/5 2026 are Thu/Fri;
+0.109): Tết 2027 is Thu 4 Feb - Wed 10 Feb 2027; 30/4 and 1/5 2026 are Thu/Fri;
 in 2027 30/4 is a Friday, 1/5 a Saturday, observed on Monday 3/5.
 Asia/Ho_Chi_Minh is UTC+07:00 all year, so local 07:30 is 00:30 UTC.
 """
@@ -24,6 +24,7 @@ from app.deadlines.calendar import (
     MINUTES_PER_WORKING_DAY,
     WorkingCalendar,
     holiday_name,
+    package_workdays,
     public_holidays,
 )
 
@@ -197,6 +198,40 @@ def test_day_off_wins_over_makeup_day() -> None:
     assert both.is_working_day(date(2026, 3, 14)) is False
 
 
+def test_the_package_swaps_are_whole() -> None:
+    """Release 0.109 lists both halves of three swaps: the weekday off and the Saturday worked."""
+    for day_off, saturday in [(date(2024, 4, 29), date(2024, 5, 4)), (date(2025, 5, 2), date(2025, 4, 26)),
+                              (date(2026, 8, 31), date(2026, 8, 22))]:
+        assert day_off in public_holidays(day_off.year)
+        assert saturday in package_workdays(saturday.year)
+        assert DEFAULT.is_working_day(day_off) is False
+        assert DEFAULT.is_working_day(saturday) is True
+
+
+def test_the_2026_new_year_swap_is_not_in_the_package() -> None:
+    """Fri 2/1/2026 off for Sat 10/1/2026 (CV 12729/VPCP-KGVX) must come from CalendarDay rows."""
+    assert DEFAULT.is_working_day(date(2026, 1, 2)) is True
+    assert DEFAULT.is_working_day(date(2026, 1, 10)) is False
+    recorded = WorkingCalendar(days_off={date(2026, 1, 2)}, makeup_days={date(2026, 1, 10)})
+    assert recorded.is_working_day(date(2026, 1, 2)) is False
+    assert recorded.is_working_day(date(2026, 1, 10)) is True
+
+
+def test_calendar_rows_win_over_the_package_swaps() -> None:
+    """A day_off row beats a package Saturday worked; a working_day row beats a package day off."""
+    overridden = WorkingCalendar(days_off={date(2024, 5, 4)}, makeup_days={date(2024, 4, 29)})
+    assert overridden.is_working_day(date(2024, 5, 4)) is False
+    assert overridden.is_working_day(date(2024, 4, 29)) is True
+
+
+def test_culture_day_is_a_public_holiday_from_2026() -> None:
+    """24/11 (Ngày Văn hóa Việt Nam, 80-NQ/TW) is listed by the package from 2026 and kept."""
+    assert date(2026, 11, 24) in public_holidays(2026)
+    assert DEFAULT.is_working_day(date(2026, 11, 24)) is False
+    assert date(2025, 11, 24) not in public_holidays(2025)
+    assert WorkingCalendar(makeup_days={date(2026, 11, 24)}).is_working_day(date(2026, 11, 24))
+
+
 def test_holiday_name() -> None:
     assert DEFAULT.holiday_name(date(2027, 2, 6))
     assert DEFAULT.holiday_name(date(2026, 4, 30))
@@ -318,11 +353,16 @@ def _vn_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year))
 
 
+@lru_cache(maxsize=None)
+def _vn_weekend_workdays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("VN", years=year).weekend_workdays)
+
+
 def oracle_is_working(calendar: WorkingCalendar, day: date) -> bool:
     """Independent restatement of the working-day rule."""
     if day in calendar.days_off:
         return False
-    if day in calendar.makeup_days:
+    if day in calendar.makeup_days or day in _vn_weekend_workdays(day.year):
         return True
     return day.weekday() < 5 and day not in _vn_holidays(day.year)
 

@@ -143,6 +143,22 @@ def test_an_overdue_case_in_triage_goes_to_the_committee(db, world):
     assert recipients(db, "deadline_escalation") == [EMAILS["committee"]]
 
 
+def test_an_answer_before_tet_stays_open_until_seven_working_days_after_tet(db, world):
+    """Answered Fri 13/2/2026; Tết is 14-22/2: the window runs to the end of Tue 3/3."""
+    case = make_case(db.session.get(Category, world.tax), now=datetime(2026, 2, 12, 9, tzinfo=VN))
+    lifecycle.acknowledge(case, officer(db), datetime(2026, 2, 12, 10, tzinfo=VN))
+    lifecycle.respond(case, officer(db), "Đã xử lý.", datetime(2026, 2, 13, 16, tzinfo=VN))
+    db.session.commit()
+    calendar = load_calendar()
+    # Seven calendar days, then the whole of Tết, are not enough to close it.
+    assert enforcement.close_answered(datetime(2026, 2, 23, 9, tzinfo=VN), 7, calendar) == 0
+    assert enforcement.close_answered(datetime(2026, 3, 3, 23, 59, tzinfo=VN), 7, calendar) == 0
+    assert lifecycle.within_reopen_window(case, datetime(2026, 3, 3, 20, tzinfo=VN), 7, calendar)
+    assert enforcement.close_answered(datetime(2026, 3, 4, 0, 7, tzinfo=VN), 7, calendar) == 1
+    db.session.refresh(case)
+    assert case.status == CaseStatus.CLOSED
+
+
 def test_running_twice_at_once_sends_once(db, case):
     # A second run that saw no timeline entry yet still collides on the dedupe keys.
     assert escalate(vn(3, 9)) == 1
@@ -157,10 +173,13 @@ def test_answered_cases_close_after_the_reopen_window(db, case):
     lifecycle.acknowledge(case, officer(db), vn(2, 9, 30))
     lifecycle.respond(case, officer(db), "Đã xử lý.", vn(2, 10))
     db.session.commit()
-    assert enforcement.close_answered(vn(9, 10), 7) == 0
-    assert enforcement.close_answered(vn(9, 10) + timedelta(seconds=1), 7) == 1
-    assert enforcement.close_answered(vn(10, 10), 7) == 0
+    # Answered Mon 2/3: seven working days run to the end of Wed 11/3.
+    calendar = load_calendar()
+    assert enforcement.close_answered(vn(9, 10) + timedelta(seconds=1), 7, calendar) == 0
+    assert enforcement.close_answered(vn(11, 23, 59), 7, calendar) == 0
+    assert enforcement.close_answered(vn(12, 0), 7, calendar) == 1
+    assert enforcement.close_answered(vn(12, 10), 7, calendar) == 0
     db.session.refresh(case)
-    assert case.status == CaseStatus.CLOSED and case.closed_at == vn(9, 10) + timedelta(seconds=1)
+    assert case.status == CaseStatus.CLOSED and case.closed_at == vn(12, 0)
     last = case.events[-1]
     assert (last.actor_kind, last.from_status, last.to_status) == ("system", "responded", "closed")

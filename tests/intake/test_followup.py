@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -72,7 +73,9 @@ def test_rating_and_reopening_are_offered_within_the_window(db, asked, staff):
     followup.answer_question(asked, "Số 123.", [], MONDAY_9AM + 3 * HOUR)
     answered_at = MONDAY_9AM + 4 * HOUR
     lifecycle.respond(asked, staff, "Đã xong.", answered_at)
-    inside, outside = answered_at + timedelta(days=WINDOW), answered_at + timedelta(days=WINDOW, seconds=1)
+    # Answered Mon 2/3/2026: seven working days, to the end of Wed 11/3 local time.
+    outside = datetime(2026, 3, 12, 0, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    inside = outside - timedelta(seconds=1)
     assert followup.may_rate(asked, inside, WINDOW) and followup.may_reopen(asked, inside, WINDOW)
     assert not followup.may_rate(asked, outside, WINDOW)
     assert not followup.may_reopen(asked, outside, WINDOW)

@@ -113,3 +113,14 @@ def test_triage_lists_new_cases_and_routes_them(db, world):
     db.session.commit()
     assert list(db.session.scalars(hotline.triage_queue())) == []
     assert db.session.get(Case, waiting.id).events[-1].kind == EventKind.ROUTED
+
+
+def test_triage_neither_offers_nor_routes_to_campaign_only_units(db, world):
+    waiting = make_case(db.session.get(Category, world.other), "Đèn đường hư")
+    bhxh = db.session.scalar(sa.select(Unit).where(Unit.code == "BHXH"))
+    bhxh.handles_cases = False
+    assert bhxh not in hotline.active_units()
+    with pytest.raises(errors.InvalidInput) as err:
+        hotline.route_from_triage(waiting, user(db, "operator"), bhxh.id, MONDAY_9AM)
+    assert err.value.field == "unit"
+    assert waiting.status == CaseStatus.NEW

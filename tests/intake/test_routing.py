@@ -74,3 +74,14 @@ def test_demo_seeds_its_rules_once(db):
     seed_demo()
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoutingRule)) == len(ROUTING_RULES)
+
+
+def test_rules_and_default_units_that_handle_no_case_are_skipped(db, world):
+    tax = db.session.get(Category, world.tax)
+    thue = db.session.get(Unit, world.thue)
+    bhxh = db.session.get(Unit, world.bhxh)
+    routing.set_rule(tax, "", bhxh)
+    bhxh.handles_cases = False
+    assert routing.choose_unit(tax) == thue  # the rule is skipped, the default unit takes it
+    thue.handles_cases = False
+    assert routing.explain_choice(tax).reason == routing.REASON_TRIAGE

@@ -82,13 +82,14 @@ def test_english_citizen_gets_english_email(mail_app, db, world, smtp_server):
     assert mails[1][1] == f"A question about your case {case.reference}"
     assert "needs more information" in mails[1][2]
     assert mails[2][1] == f"Your case {case.reference} has been answered"
-    assert "within 7 days" in mails[2][2]
+    assert "within 7 working days" in mails[2][2]
 
 
 def test_closing_by_the_periodic_job_emails_the_citizen(mail_app, db, world, smtp_server):
     case = new_case(db, world, locale="en")
     answer(db, case)
-    assert lifecycle.close_if_window_passed(case, MONDAY_9AM + timedelta(days=WINDOW, hours=5),
+    # Seven working days after Monday 2/3: the window closes at midnight after Wed 11/3.
+    assert lifecycle.close_if_window_passed(case, MONDAY_9AM + timedelta(days=9, hours=15),
                                            WINDOW) is not None
     db.session.commit()
     subject, body = bodies(smtp_server)[-1][1:]

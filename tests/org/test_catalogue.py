@@ -55,3 +55,10 @@ def test_bad_category_details(db, world, admin, changes, field):
 
 def test_keywords_are_tidied():
     assert categories.clean_keywords(" Sổ Đỏ ;quy  hoạch,, sổ đỏ ") == "sổ đỏ, quy hoạch"
+
+
+def test_a_campaign_only_unit_cannot_become_a_default(db, world, admin):
+    db.session.get(Unit, world.bhxh).handles_cases = False
+    with pytest.raises(InvalidInput) as err:
+        categories.create_category("DATDAI", _details(db, world.bhxh), admin, MONDAY_9AM)
+    assert err.value.field == "default_unit"

@@ -140,3 +140,11 @@ def test_rules_are_listed_by_category_then_ward(db, world, admin):
     expected_tax = [("THUE", ""), ("THUE", "Phường Sài Gòn")]
     expected = expected_tax + [("BHXH", "")] if tax_first else [("BHXH", "")] + expected_tax
     assert listed == expected
+
+
+def test_a_rule_cannot_send_cases_to_a_campaign_only_unit(db, world, admin):
+    db.session.get(Unit, world.bhxh).handles_cases = False
+    with pytest.raises(InvalidInput) as err:
+        rules.add_rule(world.tax, "", world.bhxh, admin, MONDAY_9AM)
+    assert err.value.field == "unit_id"
+    assert _entries(db) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.core.errors import InvalidInput
+from app.core.errors import IllegalMove, InvalidInput
 from app.models import AuditEntry, Category, Role, Unit, User
 from app.org import units
 from tests.factories import EMAILS, MONDAY_9AM, make_case
@@ -85,3 +85,36 @@ def test_the_tree_counts_staff_and_open_cases(db, world, admin):
     assert [n.unit.code for n in units.flatten([root])] == ["DUK", "BHXH", "THUE"]
     assert units.unit_choices()[1] == (world.bhxh, "\u00a0\u00a0Bảo hiểm Xã hội TP HCM")
     assert db.session.scalar(sa.select(User.role).where(User.unit_id == world.root)) == Role.COMMITTEE
+
+
+def _details(unit: Unit, handles: bool) -> units.UnitDetails:
+    return units.UnitDetails(unit.name, unit.name_en, unit.email, unit.parent_id, handles_cases=handles)
+
+
+def test_a_unit_stops_handling_cases_only_once_nothing_is_with_it_or_routed_to_it(db, world, admin):
+    bhxh = db.session.get(Unit, world.bhxh)
+    case = make_case(db.session.get(Category, world.insurance))
+    assert case.unit_id == bhxh.id
+    with pytest.raises(IllegalMove) as err:
+        units.update_unit(bhxh, _details(bhxh, False), admin, MONDAY_9AM)
+    assert err.value.field == "handles_cases" and "Transfer them" in str(err.value.message)
+    case.status = "closed"
+    with pytest.raises(IllegalMove) as err:  # the insurance category still sends cases there
+        units.update_unit(bhxh, _details(bhxh, False), admin, MONDAY_9AM)
+    assert "Change them first" in str(err.value.message)
+    db.session.get(Category, world.insurance).default_unit = None
+    db.session.flush()
+    units.update_unit(bhxh, _details(bhxh, False), admin, MONDAY_9AM)
+    assert not bhxh.handles_cases and not units.receives_cases(bhxh)
+    entry = _entries(db)[-1]
+    assert (entry.action, entry.before, entry.after) == (
+        "update", {"handles_cases": True}, {"handles_cases": False})
+
+
+def test_a_new_campaign_only_unit(db, world, admin):
+    cell = units.create_unit("CB1", units.UnitDetails("Chi bộ Văn phòng", parent_id=world.thue,
+                                                       handles_cases=False), admin, MONDAY_9AM)
+    assert not cell.handles_cases
+    assert _entries(db)[-1].after["handles_cases"] is False
+    assert cell.id not in {unit_id for unit_id, _name in units.unit_choices(receiving=True)}
+    assert cell.id in {unit_id for unit_id, _name in units.unit_choices()}

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.core.timeutil import LOCAL_TZ
 from app.extensions import db as _db
-from app.models import Campaign, CampaignStatus, Category, ScoreSnapshot
+from app.models import Campaign, CampaignStatus, Category, ScoreSnapshot, Unit
 from app.scoring import metrics, snapshots
 from app.scoring.snapshots import SNAPSHOT_FIELDS, Period
 from tests.factories import make_case, make_unit
@@ -265,3 +265,14 @@ def test_quarters_and_the_whole_campaign_are_not_months(db, campaign, march):
     db.session.commit()
     assert _keys(campaign.id) == {"all", "2026-Q1"}
     assert snapshots.monthly_series(campaign.id) == {}
+
+
+def test_campaign_only_units_are_neither_scored_nor_ranked(db, campaign, march):
+    world, _ = march
+    cell = make_unit("THUE-CB", "Chi bộ Văn phòng - Cục Thuế", db.session.get(Unit, world.thue))
+    cell.handles_cases = False
+    db.session.commit()
+    assert snapshots.refresh(campaign, MARCH_PERIOD, LATER) == UNITS
+    rows = {r.unit_id: r for r in _rows(campaign.id, "2026-03")}
+    assert cell.id not in rows
+    assert sorted(r.rank for r in rows.values() if r.rank is not None) == [1, 2]

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from app.cases import access, lifecycle
 from app.cases.lifecycle import CITIZEN, RULES, SYSTEM, Actor, Move
+from app.deadlines.calendar import WorkingCalendar
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind, Unit, User
 from app.seed.bulk import seed_bulk
 from tests.factories import EMAILS, MONDAY_9AM, make_case
@@ -44,7 +45,8 @@ NON_MOVE_ACTORS = {
     EventKind.REMINDER: {SYSTEM},
     EventKind.ESCALATION: {SYSTEM},
 }
-WINDOW_DAYS = 7  # REOPEN_WINDOW_DAYS, as the generator assumes
+WINDOW_DAYS = 7  # REOPEN_WINDOW_DAYS (working days), as the generator assumes
+CALENDAR = WorkingCalendar()  # the test database records no calendar exception
 SEEDS = (1, 2, 3, 4)
 CASES_PER_SEED = 750
 
@@ -66,7 +68,7 @@ def _role(event, users: dict[int, User]) -> str | None:
 
 def _within_window(when, answered_at) -> bool:
     answered = SimpleNamespace(responded_at=answered_at)
-    return lifecycle.within_reopen_window(answered, when, WINDOW_DAYS)
+    return lifecycle.within_reopen_window(answered, when, WINDOW_DAYS, CALENDAR)
 
 
 def _in_time(move: Move, role: str, when, answered_at) -> bool:
@@ -189,7 +191,7 @@ def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
     lifecycle.rate_answer(answered, 1, "Chưa đúng.", now + timedelta(hours=7), 7)
     lifecycle.reopen(answered, "Chưa nhận được tiền.", now + timedelta(hours=8), 7)
     lifecycle.respond(answered, officer, "Đã chuyển khoản.", now + timedelta(hours=9))
-    lifecycle.close(answered, lifecycle.SYSTEM_ACTOR, now + timedelta(days=9))
+    lifecycle.close(answered, lifecycle.SYSTEM_ACTOR, now + timedelta(days=10))
     moved = make_case(db.session.get(Category, world.tax), now=now)
     lifecycle.transfer(moved, officer, db.session.get(Unit, world.bhxh),
                        "Thuộc BHXH.", now + timedelta(hours=1))
@@ -208,6 +210,7 @@ def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
     assert made == set(Move)
 
 
+# Answered on Monday 2/3/2026: the seven working days run to the end of Wednesday 11/3.
 def _step(kind, before, after, actor_kind="user", actor_id=None, to_unit=None, from_unit=None,
           days=0):
     return SimpleNamespace(kind=kind, from_status=before, to_status=after, actor_kind=actor_kind,
@@ -245,13 +248,13 @@ ANSWERED = _step("public_reply", "in_progress", "responded", actor_id=10)
      "ends in in_progress but the case is responded"),
     ([ROUTED, ACKNOWLEDGED], "in_progress", "does not start with the receipt"),
     ([RECEIVED, ROUTED, ACKNOWLEDGED, ANSWERED, _step("status", "responded", "closed", SYSTEM,
-                                                      days=8)], "closed", None),
+                                                      days=10)], "closed", None),
     ([RECEIVED, ROUTED, ACKNOWLEDGED, ANSWERED, _step("status", "responded", "closed", SYSTEM,
                                                       days=6)], "closed", "at that time"),
     ([RECEIVED, ROUTED, ACKNOWLEDGED, ANSWERED, _step("status", "responded", "in_progress",
-                                                      CITIZEN, days=8)], "in_progress",
+                                                      CITIZEN, days=10)], "in_progress",
      "at that time"),
-    ([RECEIVED, ROUTED, ACKNOWLEDGED, ANSWERED, _step("rating", None, None, CITIZEN, days=8)],
+    ([RECEIVED, ROUTED, ACKNOWLEDGED, ANSWERED, _step("rating", None, None, CITIZEN, days=10)],
      "responded", "a rating after the reopen window"),
     ([RECEIVED, ROUTED, _step("transferred", "assigned", "assigned", actor_id=10, to_unit=2,
                               from_unit=2)], "assigned", "leaves unit 2, the case is at 1"),

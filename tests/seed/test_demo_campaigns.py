@@ -60,4 +60,4 @@ def test_demo_campaigns(app, client, runner):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CampaignWork)) == \
             95 + db.session.scalar(sa.select(sa.func.count()).select_from(CampaignWork)
                                    .where(CampaignWork.campaign_id != c2022_id))
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 3

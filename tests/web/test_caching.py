@@ -20,7 +20,7 @@ from app.models import (
     Campaign,
     Case,
     Category,
-    DeadlinePolicy,
+    DeadlineRegime,
     ExportJob,
     RoutingRule,
     Unit,
@@ -34,7 +34,7 @@ from tests.workspace import make_desk
 
 ROLES = ("operator", "officer_thue", "head_thue", "officer_bhxh", "committee", "admin")
 EXAMPLE = {"rule_id": RoutingRule, "unit_id": Unit, "user_id": User, "category_id": Category,
-           "policy_id": DeadlinePolicy, "campaign_id": Campaign, "job_id": ExportJob,
+           "regime_id": DeadlineRegime, "campaign_id": Campaign, "job_id": ExportJob,
            "attachment_id": Attachment}
 
 # A page that needs a question to answer.

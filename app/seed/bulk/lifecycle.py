@@ -55,7 +55,8 @@ KINDS = (CaseKind.PHAN_ANH, CaseKind.HOI_DAP, CaseKind.KIEN_NGHI, CaseKind.KHIEU
          CaseKind.TO_CAO)
 KIND_WEIGHTS = (0.42, 0.30, 0.16, 0.08, 0.04)
 GUIDED_SHARE = 0.03  # not the unit's to settle: the citizen is told where to go
-REOPEN_WINDOW = 7 * 86400
+REOPEN_WINDOW = 7 * 86400  # ratings come within a week: inside the window, whatever the calendar
+REOPEN_WINDOW_DAYS = 7  # the working days of the application's default window
 HOUR = 3600
 
 
@@ -266,7 +267,8 @@ class CaseFactory:
                     answer = pick(texts.ANSWERS)
                     add("public_reply", t, assignee, "user", "in_progress", "responded", answer)
                     status, responded = "responded", t
-            t = responded + REOPEN_WINDOW + between(60, 12 * HOUR)  # the closing job's sweep
+            # The closing job's sweep, after the window of working days.
+            t = line.reopen_deadline(responded, REOPEN_WINDOW_DAYS) + between(60, 12 * HOUR)
             if t <= now:
                 add("status", t, None, "system", "responded", "closed")
                 status, closed = "closed", t

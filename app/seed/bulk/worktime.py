@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta, timezone
 
 from app.deadlines.calendar import WorkingCalendar
+from app.deadlines.reopening import reopen_deadline
 from app.models import CountUnit
 
 DAY = 86400
@@ -31,6 +32,8 @@ class WorkingTimeLine:
         self.starts: list[int] = []
         self.before: list[int] = []  # working seconds before each period
         self.after: list[int] = []  # working seconds up to the end of each period
+        self.calendar = calendar
+        self._reopen_deadlines: dict[tuple[int, int], int] = {}
         total = 0
         for begin, finish in calendar.periods(start, end):
             length = int((finish - begin).total_seconds())
@@ -58,6 +61,19 @@ class WorkingTimeLine:
         if j == len(self.after):
             raise ValueError("the working time line is too short for this due time")
         return self.starts[j] + position - self.before[j]
+
+    def reopen_deadline(self, answered: int, window_days: int) -> int:
+        """When the reopen window of an answer given at ``answered`` closes (epoch seconds).
+
+        The rule of ``app.deadlines.reopening``; it depends only on the answer's
+        local date, so each date is worked out once.
+        """
+        moment = datetime.fromtimestamp(answered, timezone.utc)
+        key = (moment.astimezone(self.calendar.tz).toordinal(), window_days)
+        if key not in self._reopen_deadlines:
+            self._reopen_deadlines[key] = int(
+                reopen_deadline(moment, window_days, self.calendar).timestamp())
+        return self._reopen_deadlines[key]
 
     def add_minutes(self, instant: int, minutes: int) -> int:
         """``instant`` plus ``minutes`` working minutes (the instant itself for 0)."""

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 from app.deadlines import regimes
 from app.extensions import db
 from app.models import UNIT_STAFF_ROLES, CaseKind, Category, Priority, Role, Unit, User
+from app.org.units import receiving_units
 from app.seed.bulk import texts
 from app.seed.bulk.dues import Terms
 from app.seed.bulk.lifecycle import Category as CategorySpec
@@ -36,7 +37,7 @@ def ensure_units(wanted: int) -> int:
     missing = wanted - existing
     parents = list(db.session.scalars(
         sa.select(Unit).join(Category, Category.default_unit_id == Unit.id)
-        .where(Category.active, Unit.active).distinct().order_by(Unit.id)
+        .where(Category.active, receiving_units()).distinct().order_by(Unit.id)
     ))
     if missing <= 0 or not parents:
         return 0
@@ -59,8 +60,11 @@ def ensure_units(wanted: int) -> int:
 
 
 def _unit_pools() -> tuple[dict[int, list[int]], list[int]]:
-    """Per category, its default unit then that unit's active branches; and every working unit."""
-    units = db.session.execute(sa.select(Unit.id, Unit.parent_id).where(Unit.active)).all()
+    """Per category, its default unit then that unit's active branches; and every working unit.
+
+    Only units that handle cases: party cells under a unit are not its branches.
+    """
+    units = db.session.execute(sa.select(Unit.id, Unit.parent_id).where(receiving_units())).all()
     children: dict[int, list[int]] = {}
     for unit_id, parent_id in units:
         children.setdefault(parent_id, []).append(unit_id)

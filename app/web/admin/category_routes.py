@@ -21,7 +21,8 @@ def _prepare(form: CategoryForm) -> CategoryForm:
     form.default_unit.choices = [
         ("", _("— Choose —")),
         (categories.TRIAGE, _("No unit: send every case to triage")),
-    ] + [(str(unit_id), name) for unit_id, name in unit_choices(locale(), include_inactive=True)]
+    ] + [(str(unit_id), name)
+         for unit_id, name in unit_choices(locale(), include_inactive=True, receiving=True)]
     return form
 
 

@@ -33,6 +33,7 @@ class UnitForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
     email = EmailField(_l("Email of the unit"), validators=[Optional(), Length(max=254)])
     parent_id = SelectField(_l("Parent unit"), coerce=database_int, validate_choice=False)
+    handles_cases = BooleanField(_l("Handles citizens' cases"), default=True)
     submit = SubmitField(_l("Save"))
 
 

@@ -30,7 +30,7 @@ def _categories(offered_only: bool) -> list[tuple[int, str]]:
 
 
 def _units() -> list[tuple[int, str]]:
-    return [(CHOOSE, _("— Choose —")), *unit_choices(locale())]
+    return [(CHOOSE, _("— Choose —")), *unit_choices(locale(), receiving=True)]
 
 
 def _new_form(formdata=None) -> RoutingRuleForm:

@@ -38,6 +38,7 @@ def _details(form: UnitForm) -> units.UnitDetails:
         name_en=form.name_en.data,
         email=form.email.data,
         parent_id=unit_id_or_none(form.parent_id.data),
+        handles_cases=bool(form.handles_cases.data),
     )
 
 

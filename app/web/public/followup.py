@@ -56,15 +56,16 @@ def render_case_page(case: Case, status: int = 200, forms: dict[str, FlaskForm] 
                      error: str | None = None):
     """The citizen's view of their case, with the follow-up forms its state allows."""
     forms = forms or {}
-    now, window = utcnow(), current_app.config["REOPEN_WINDOW_DAYS"]
+    now, window, calendar = utcnow(), current_app.config["REOPEN_WINDOW_DAYS"], load_calendar()
     context = {
         "case": case,
         "events": [e for e in case.events if e.is_public],
-        "deadline": countdown(case, now, load_calendar()),
+        "deadline": countdown(case, now, calendar),
         "question": followup.pending_question(case),
         "files": attachments.for_citizen(case),
-        "may_rate": followup.may_rate(case, now, window),
-        "may_reopen": followup.may_reopen(case, now, window),
+        "may_rate": followup.may_rate(case, now, window, calendar),
+        "may_reopen": followup.may_reopen(case, now, window, calendar),
+        "reopen_until": followup.last_day_to_reopen(case, window, calendar),
         "has_contact": privacy.has_contact(case),
         "reply_form": forms.get("reply") or ReplyForm(formdata=None),
         "rate_form": forms.get("rate") or RateForm(formdata=None),

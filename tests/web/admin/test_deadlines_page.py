@@ -269,3 +269,9 @@ def test_the_same_day_twice_is_refused(app, admin, world):
     response = admin.post("/admin/calendar", {"day": "2026-03-03", "kind": "day_off", "note": ""})
     assert response.status_code == 422
     assert len(audit_entries(app, "calendar_day")) == 1
+
+
+def test_calendar_names_its_source_and_the_package_swaps(admin, world):
+    text = admin.get("/admin/calendar?year=2026").get_data(as_text=True)
+    assert "0.109" in text and "official list" not in text
+    assert "22/08/2026" in text and "31/08/2026" in text  # the swap the package lists, both halves

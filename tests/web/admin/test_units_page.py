@@ -6,7 +6,8 @@ import re
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Unit
+from app.models import Category, Unit
+from tests.factories import make_case
 from tests.web.admin.conftest import audit_entries
 
 
@@ -18,8 +19,11 @@ def _unit(app, code: str) -> Unit:
 
 
 def _new(code: str, name: str, parent: int = 0, **extra) -> dict:
-    return {"new-code": code, "new-name": name, "new-name_en": extra.get("name_en", ""),
+    form = {"new-code": code, "new-name": name, "new-name_en": extra.get("name_en", ""),
             "new-email": extra.get("email", ""), "new-parent_id": str(parent)}
+    if extra.get("handles_cases", True):
+        form["new-handles_cases"] = "y"  # a ticked checkbox; an unticked one is not sent
+    return form
 
 
 def test_the_tree_nests_units_under_their_parent(admin, world):
@@ -42,7 +46,8 @@ def test_add_a_unit_under_a_parent(app, admin, world):
     entry = audit_entries(app, "unit")[-1]
     assert entry.action == "create" and entry.entity_id == unit.id
     assert entry.after == {"code": "Q1", "name": "UBND Quận 1", "name_en": "District 1",
-                           "email": "q1@example.vn", "active": True, "parent": "DUK"}
+                           "email": "q1@example.vn", "active": True, "handles_cases": True,
+                           "parent": "DUK"}
     assert entry.actor_email == "admin@test.vn"
 
 
@@ -68,7 +73,7 @@ def test_edit_in_place_with_htmx(app, admin, world):
     assert 'hx-target="this"' in text and 'value="Cục Thuế TP HCM"' in text
     prefix = f"unit{world.thue}"
     response = admin.post(f"/admin/units/{world.thue}", {
-        f"{prefix}-name": "Thuế TP HCM", f"{prefix}-name_en": "HCMC Tax",
+        f"{prefix}-handles_cases": "y", f"{prefix}-name": "Thuế TP HCM", f"{prefix}-name_en": "HCMC Tax",
         f"{prefix}-email": "", f"{prefix}-parent_id": str(world.root)}, htmx=True)
     assert response.status_code == 200
     row = response.get_data(as_text=True)
@@ -85,7 +90,7 @@ def test_edit_without_javascript_redirects(app, admin, world):
     assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
     prefix = f"unit{world.bhxh}"
     response = admin.post(f"/admin/units/{world.bhxh}", {
-        f"{prefix}-name": "BHXH TP HCM", f"{prefix}-parent_id": "0"})
+        f"{prefix}-handles_cases": "y", f"{prefix}-name": "BHXH TP HCM", f"{prefix}-parent_id": "0"})
     assert response.status_code == 303
     unit = _unit(app, "BHXH")
     assert unit.name == "BHXH TP HCM" and unit.parent_id is None
@@ -94,7 +99,8 @@ def test_edit_without_javascript_redirects(app, admin, world):
 def test_moving_a_unit_redraws_the_tree(app, admin, world):
     prefix = f"unit{world.bhxh}"
     response = admin.post(f"/admin/units/{world.bhxh}", {
-        f"{prefix}-name": "Bảo hiểm Xã hội TP HCM", f"{prefix}-name_en": "Bảo hiểm Xã hội TP HCM (en)",
+        f"{prefix}-handles_cases": "y", f"{prefix}-name": "Bảo hiểm Xã hội TP HCM",
+        f"{prefix}-name_en": "Bảo hiểm Xã hội TP HCM (en)",
         f"{prefix}-parent_id": str(world.thue)},
         htmx=True)
     assert response.status_code == 200
@@ -110,7 +116,8 @@ def test_a_unit_cannot_move_under_its_own_child(app, admin, world):
     prefix = f"unit{world.root}"
     for target in (world.thue, world.root):
         response = admin.post(f"/admin/units/{world.root}", {
-            f"{prefix}-name": "Đảng ủy Khối", f"{prefix}-parent_id": str(target)}, htmx=True)
+            f"{prefix}-handles_cases": "y", f"{prefix}-name": "Đảng ủy Khối",
+            f"{prefix}-parent_id": str(target)}, htmx=True)
         assert response.status_code == 422
         text = response.get_data(as_text=True)
         assert f'id="{prefix}-parent_id-error"' in text
@@ -124,7 +131,8 @@ def test_deeper_descendants_are_refused_too(app, admin, world):
     grandchild = _unit(app, "THUE-Q1")
     prefix = f"unit{world.root}"
     response = admin.post(f"/admin/units/{world.root}", {
-        f"{prefix}-name": "Đảng ủy Khối", f"{prefix}-parent_id": str(grandchild.id)})
+        f"{prefix}-handles_cases": "y", f"{prefix}-name": "Đảng ủy Khối",
+        f"{prefix}-parent_id": str(grandchild.id)})
     assert response.status_code == 422
     assert "<html" in response.get_data(as_text=True)  # a full page without htmx
 
@@ -149,3 +157,17 @@ def test_no_unit_can_be_deleted(admin, world):
     text = admin.get("/admin/units").get_data(as_text=True)
     assert "/delete" not in text
     assert admin.post(f"/admin/units/{world.thue}/delete").status_code in (404, 405)
+
+
+def test_a_unit_with_open_cases_keeps_handling_them(app, admin, world):
+    with app.app_context():
+        make_case(db.session.get(Category, world.insurance))
+        db.session.commit()
+    prefix = f"unit{world.bhxh}"
+    response = admin.post(f"/admin/units/{world.bhxh}", {
+        f"{prefix}-name": "Bảo hiểm xã hội Thành phố Hồ Chí Minh", f"{prefix}-parent_id": str(world.root)},
+        htmx=True)  # the checkbox unticked
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert f'id="{prefix}-handles_cases-error"' in text and "1" in text
+    assert _unit(app, "BHXH").handles_cases

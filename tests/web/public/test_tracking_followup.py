@@ -14,6 +14,8 @@ from app.cases.attachments import Upload
 from app.cases.lifecycle import Actor
 from app.config import TestingConfig
 from app.core.timeutil import utcnow
+from app.deadlines.reopening import reopen_last_day
+from app.deadlines.sla import load_calendar
 from app.extensions import db
 from app.models import Attachment, Case, CaseStatus, Category, User
 from tests import uploads
@@ -208,3 +210,12 @@ def test_looking_codes_up_through_the_erase_page_is_rate_limited(tmp_path, datab
     client = app.test_client()
     codes = [client.get(f"/track/{'2' * 12}/erase").status_code for _ in range(3)]
     assert codes == [404, 404, 429]
+
+
+def test_the_page_shows_the_last_day_to_reopen(app, client, world):
+    code = _case(app, world, "responded")
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.tracking_code == code))
+        last = reopen_last_day(case.responded_at, app.config["REOPEN_WINDOW_DAYS"], load_calendar())
+    page = client.get(f"/track/{code}").get_data(as_text=True)
+    assert last.strftime("%d/%m/%Y") in page
