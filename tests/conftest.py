@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.config import TestingConfig, normalise_database_url
+from app.deadlines import regimes
 from app.extensions import db as _db
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,6 +80,9 @@ def app(database_url, tmp_path):
     app = create_app(
         TestingConfig, instance_path=str(tmp_path / "instance"), SQLALCHEMY_DATABASE_URI=database_url
     )
+    with app.app_context():  # what the migrations seed, as every test starts from it
+        regimes.ensure_defaults()
+        _db.session.commit()
     yield app
     with app.app_context():
         _db.session.remove()

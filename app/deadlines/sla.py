@@ -92,12 +92,12 @@ def due_times(case, regime: DeadlineRegime, calendar: WorkingCalendar) -> DueTim
     unit = regime.resolution_unit
     if counting.is_day_count(unit):
         response = counting.due(start, regime.resolution_amount, unit, calendar)
-        response = counting.extend(response, counting.paused_days(case.paused_minutes),
+        response = counting.extend(response, counting.paused_days(case.paused_minutes or 0),
                                    CountUnit.WORKING_DAYS, calendar)
     else:
         response = calendar.add_working_minutes(
-            start, regime.resolution_amount * 60 + case.paused_minutes)
-    extended = counting.extend(response, case.extension_days, regime.extension_unit, calendar)
+            start, regime.resolution_amount * 60 + (case.paused_minutes or 0))
+    extended = counting.extend(response, case.extension_days or 0, regime.extension_unit, calendar)
     return DueTimes(ack_due, regime.first_step_unit, extended, unit, response)
 
 
