@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.cases import access
 from app.cases.access import CaseAction
@@ -57,6 +58,7 @@ def history(case: Case) -> list[CaseExtension]:
     """Every extension asked for on the case, oldest first."""
     return list(db.session.scalars(
         sa.select(CaseExtension).where(CaseExtension.case_id == case.id)
+        .options(joinedload(CaseExtension.requested_by), joinedload(CaseExtension.decided_by))
         .order_by(CaseExtension.requested_at, CaseExtension.id)))
 
 
@@ -84,17 +86,37 @@ def allowance(case: Case, calendar: WorkingCalendar | None = None,
     return Allowance(counting.last_day_of(case.response_due_at), counting.last_day_of(latest))
 
 
+@dataclass(frozen=True)
+class ExtensionView:
+    """What the case page shows of extensions to a user, from one look at the case's requests."""
+
+    history: list[CaseExtension]
+    pending: CaseExtension | None
+    limits: Allowance | None  # set when the user may ask for one now
+    may_decide: bool
+
+    @property
+    def may_request(self) -> bool:
+        return self.limits is not None
+
+
+def view(case: Case, user, calendar: WorkingCalendar | None = None) -> ExtensionView:
+    """The extensions of the case, and whether the user may ask for one or decide the pending one."""
+    asked = history(case)
+    pending = next((e for e in asked if e.status == ExtensionStatus.REQUESTED), None)
+    extendable = case.status in EXTENDABLE_STATUSES
+    limits = None
+    if (extendable and pending is None
+            and access.may_act(user, case, CaseAction.REQUEST_EXTENSION)):
+        limits = allowance(case, calendar)
+    may_decide = (extendable and pending is not None
+                  and access.may_act(user, case, CaseAction.DECIDE_EXTENSION))
+    return ExtensionView(asked, pending, limits, may_decide)
+
+
 def may_request(case: Case, user) -> bool:
-    """Whether the extension form is offered: the user may ask, the case may be extended now."""
-    return (access.may_act(user, case, CaseAction.REQUEST_EXTENSION)
-            and case.status in EXTENDABLE_STATUSES and pending_extension(case) is None
-            and allowance(case) is not None)
-
-
-def may_decide(case: Case, user) -> bool:
-    """Whether the user may decide the pending request (the unit head, while it is pending)."""
-    return (access.may_act(user, case, CaseAction.DECIDE_EXTENSION)
-            and case.status in EXTENDABLE_STATUSES and pending_extension(case) is not None)
+    """Whether the user may ask for an extension of the case now."""
+    return view(case, user).may_request
 
 
 def _check_extendable(case: Case) -> None:

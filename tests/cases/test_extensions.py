@@ -124,8 +124,8 @@ def test_who_may_ask_and_decide(db, world):
     extension = ask(db, case, 2)
     with pytest.raises(errors.NotPermitted):
         extensions.decide_extension(extension, staff(db, "officer_thue"), True, "", MONDAY_9AM)
-    assert extensions.may_decide(case, staff(db, "head_thue").user)
-    assert not extensions.may_decide(case, staff(db, "officer_thue").user)
+    assert extensions.view(case, staff(db, "head_thue").user).may_decide
+    assert not extensions.view(case, staff(db, "officer_thue").user).may_decide
 
 
 def test_the_unit_head_is_told_of_a_request(db, world):
