@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.cases import access, lifecycle
+from app.cases import access, extensions, lifecycle
 from app.cases.access import CaseAction
 from app.core import errors
 from app.extensions import db
@@ -22,8 +22,12 @@ from app.models import Case, CaseEvent, Unit, User
 from app.org.units import receiving_units
 
 
-def available_actions(case: Case, user: User) -> frozenset[str]:
-    """The actions the user can take on the case now (its state and access agree)."""
+def available_actions(case: Case, user: User,
+                      extension_view: extensions.ExtensionView | None = None) -> frozenset[str]:
+    """The actions the user can take on the case now (its state and access agree).
+
+    ``extension_view``: the page's look at the case's extensions, when it has one already.
+    """
     moves = lifecycle.allowed_moves(case, lifecycle.Actor.staff(user))
     # A staff member's moves are exactly those whose rule names an action.
     actions = {lifecycle.RULES[move].action.value for move in moves}
@@ -31,6 +35,11 @@ def available_actions(case: Case, user: User) -> frozenset[str]:
         actions.add(CaseAction.NOTE.value)
     if case.is_open and access.may_act(user, case, CaseAction.ASSIGN):
         actions.add(CaseAction.ASSIGN.value)
+    extension_view = extension_view or extensions.view(case, user)
+    if extension_view.may_request:
+        actions.add(CaseAction.REQUEST_EXTENSION.value)
+    if extension_view.may_decide:
+        actions.add(CaseAction.DECIDE_EXTENSION.value)
     return frozenset(actions)
 
 

@@ -1,4 +1,5 @@
-"""Emails to the citizen about their case: received, question asked, answered, closed.
+"""Emails to the citizen about their case: received, question asked, deadline extended,
+answered, closed.
 
 Sent only when the citizen gave an email and asked for updates, in the language
 they used (Case.locale). Each is written to the outbox in the transaction of the
@@ -17,10 +18,11 @@ RECEIVED = "case_received"
 QUESTION = "case_question"
 ANSWERED = "case_answered"
 CLOSED = "case_closed"
+EXTENDED = "case_extended"
 
 
 # The emails that go to the citizen (staff alerts about the same case are not theirs).
-KINDS = (RECEIVED, QUESTION, ANSWERED, CLOSED)
+KINDS = (RECEIVED, QUESTION, ANSWERED, CLOSED, EXTENDED)
 
 
 def wants_email(case: Case) -> bool:
@@ -58,3 +60,8 @@ def case_answered(case: Case, event: CaseEvent, now: datetime):
 def case_closed(case: Case, event: CaseEvent, now: datetime):
     """The case is closed, by the citizen's rating or because the reopen window passed."""
     return _send(CLOSED, case, now, event)
+
+
+def deadline_extended(case: Case, event: CaseEvent, now: datetime):
+    """The unit head extended the answer deadline: the new date and the reason."""
+    return _send(EXTENDED, case, now, event)

@@ -136,3 +136,14 @@ def notify_unit_of_move(case: Case, event: CaseEvent, now: datetime) -> int:
         event=event,
         transferred=transferred,
     )
+
+
+def extension_requested(case: Case, event: CaseEvent, extension, now: datetime) -> int:
+    """Ask the unit heads of the holding unit to decide an officer's extension request."""
+    if db.session.info.get(_SILENT):
+        return 0
+    db.session.flush()
+    return send_to_staff(
+        unit_heads(case.unit), kind="extension_requested", key=f"extension:{extension.id}",
+        template="extension_requested", case=case, now=now, event=event, extension=extension,
+    )

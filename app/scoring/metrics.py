@@ -36,6 +36,10 @@ in app/scoring/labels.py (COMPONENT_RULE):
   case's response due time. A late transfer counts against the unit that made
   it; the receiving unit is measured from the transfer.
 * **Rejected** — cases the unit rejected in the period (spam, duplicate, out of scope).
+* **Guided** — cases the unit guided in the period to the competent agency: neither an
+  answer nor a rejection.
+* **Extensions used** — extensions of the answer deadline approved in the period on the
+  cases the unit holds.
 """
 from __future__ import annotations
 
@@ -48,7 +52,16 @@ from sqlalchemy.orm import aliased
 from app.cases.holding import arrival_filter
 from app.deadlines.clocks import ANSWERED_STATUSES, Deadline, statuses_running
 from app.extensions import db
-from app.models import CampaignWork, Case, CaseEvent, CaseStatus, EventKind, WorkStatus
+from app.models import (
+    CampaignWork,
+    Case,
+    CaseEvent,
+    CaseExtension,
+    CaseStatus,
+    EventKind,
+    ExtensionStatus,
+    WorkStatus,
+)
 
 ANSWERED = tuple(status.value for status in ANSWERED_STATUSES)
 # Cases still owing an answer: their response deadline runs or is paused.
@@ -76,6 +89,8 @@ class UnitMetrics:
     transfers_out: int = 0
     late_transfers: int = 0
     rejected: int = 0
+    guided: int = 0
+    extensions_used: int = 0
     works_registered: int = 0
     works_completed: int = 0
     extra: dict = field(default_factory=dict)
@@ -309,16 +324,29 @@ def transfers(start: datetime, end: datetime):
     return sa.select(made.c.unit_id, sa.func.count(), _count_if(late)).group_by(made.c.unit_id)
 
 
-def rejections(start: datetime, end: datetime):
-    """Per unit: cases it rejected in the period."""
+def endings(start: datetime, end: datetime):
+    """Per unit and outcome: cases it rejected, cases it guided elsewhere, extensions approved.
+
+    One statement: (unit, "rejected" | "guided" | "extensions", count) rows.
+    """
     e = CaseEvent
-    return (
-        sa.select(Case.unit_id, sa.func.count(sa.distinct(e.case_id)))
-        .join(Case, Case.id == e.case_id)
-        .where(e.to_status == CaseStatus.REJECTED.value, Case.unit_id.is_not(None),
+    ended = (
+        sa.select(Case.unit_id, e.to_status, sa.func.count(sa.distinct(e.case_id)))
+        .select_from(e).join(Case, Case.id == e.case_id)
+        .where(e.to_status.in_([CaseStatus.REJECTED.value, CaseStatus.GUIDED.value]),
+               Case.unit_id.is_not(None),
                e.created_at >= start, e.created_at < end)
+        .group_by(Case.unit_id, e.to_status)
+    )
+    x = CaseExtension
+    extended = (
+        sa.select(Case.unit_id, sa.literal("extensions"), sa.func.count())
+        .select_from(x).join(Case, Case.id == x.case_id)
+        .where(x.status == ExtensionStatus.APPROVED.value, Case.unit_id.is_not(None),
+               x.decided_at >= start, x.decided_at < end)
         .group_by(Case.unit_id)
     )
+    return sa.union_all(ended, extended)
 
 
 def works(campaign_id: int, end: datetime):
@@ -362,8 +390,9 @@ def unit_metrics(
         unit(unit_id).answered, unit(unit_id).reopened = count, reopened
     for unit_id, count, late in run(transfers(start, end)):
         unit(unit_id).transfers_out, unit(unit_id).late_transfers = count, late
-    for unit_id, count in run(rejections(start, end)):
-        unit(unit_id).rejected = count
+    for unit_id, outcome, count in run(endings(start, end)):
+        field_name = {"rejected": "rejected", "guided": "guided"}.get(outcome, "extensions_used")
+        setattr(unit(unit_id), field_name, count)
     if campaign_id is not None:
         for unit_id, registered, completed in run(works(campaign_id, end)):
             unit(unit_id).works_registered, unit(unit_id).works_completed = registered, completed

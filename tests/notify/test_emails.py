@@ -2,6 +2,7 @@
 grouped tracking codes and absolute links."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,7 +26,9 @@ def context(db, world):
     officer = db.session.scalar(sa.select(User).where(User.email == EMAILS["officer_thue"]))
     return dict(case=case, event=case.events[-1], recipient_name=officer.name, user=officer,
                 clocks=[SimpleNamespace(kind="ack", due=case.ack_due_at)], transferred=False,
-                purpose="invite", link="https://example.vn/set", expires_at=MONDAY_9AM)
+                purpose="invite", link="https://example.vn/set", expires_at=MONDAY_9AM,
+                extension=SimpleNamespace(requested_by=officer, new_last_day=date(2026, 3, 20),
+                                          reason="Cần xác minh tại chỗ."))
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

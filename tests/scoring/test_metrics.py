@@ -201,3 +201,30 @@ def test_backfill_recomputes_the_same_facts(db, march):
     changed = {k for k, v in vars(after[world.thue]).items() if vars(before[world.thue])[k] != v}
     assert changed == {"response_due"}
     assert (after[world.thue].response_due, after[world.thue].response_on_time) == (2, 1)
+
+
+def test_guided_cases_and_extensions_are_counted_apart(db, world):
+    from datetime import timedelta
+
+    from app.cases import extensions
+    from app.deadlines import counting
+    from tests.factories import MONDAY_9AM
+
+    tax = db.session.get(Category, world.tax)
+    officer = lifecycle.Actor.staff(db.session.scalar(
+        sa.select(User).where(User.email == EMAILS["officer_thue"])))
+    head = lifecycle.Actor.staff(db.session.scalar(
+        sa.select(User).where(User.email == EMAILS["head_thue"])))
+    guided = make_case(tax, now=MONDAY_9AM)
+    lifecycle.guide(guided, officer, "Tòa án nhân dân Quận 1", "Nộp đơn tại tòa.", MONDAY_9AM)
+    extended = make_case(tax, now=MONDAY_9AM)
+    lifecycle.acknowledge(extended, officer, MONDAY_9AM)
+    request = extensions.request_extension(
+        extended, officer, counting.last_day_of(extended.response_due_at) + timedelta(days=3),
+        "Phức tạp.", MONDAY_9AM)
+    extensions.decide_extension(request, head, True, "", MONDAY_9AM + timedelta(hours=1))
+    db.session.commit()
+    thue = metrics.unit_metrics(MONDAY_9AM - timedelta(days=1), MONDAY_9AM + timedelta(days=30),
+                                MONDAY_9AM + timedelta(days=2))[world.thue]
+    assert (thue.guided, thue.rejected, thue.extensions_used) == (1, 0, 1)
+    assert thue.answered == 0

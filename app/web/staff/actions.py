@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 
-from app.cases import access, casework, lifecycle, queries
+from app.cases import access, casework, extensions, lifecycle, queries
 from app.cases.access import CaseAction
 from app.core import errors
 from app.core.timeutil import utcnow
@@ -76,15 +76,18 @@ def _forms(case: Case, actions, active, keep_drafts: bool, fresh: str | None):
 def _panel_context(
     case: Case, active=None, keep_drafts: bool = False, fresh: str | None = None, **extra
 ) -> dict:
-    actions = casework.available_actions(case, current_user)
+    calendar = load_calendar()
+    extension_view = extensions.view(case, current_user, calendar)
+    actions = casework.available_actions(case, current_user, extension_view)
     return {
         "case": case,
         "actions": actions,
         "forms": _forms(case, actions, active, keep_drafts, fresh),
-        "deadline": countdown(case, utcnow(), load_calendar()),
+        "deadline": countdown(case, utcnow(), calendar),
         "may_see_contact": access.may_see_contact(current_user, case),
         "transferred_away": access.transferred_away(current_user, case),
         "files_form": AnswerFilesForm(formdata=None),
+        "extensions": extension_view,
         **extra,
     }
 
@@ -255,3 +258,44 @@ def note(reference: str):
         lambda case, actor, form: lifecycle.add_note(case, actor, form.note.data, utcnow()),
         _("Note added. Only staff can see it."),
     )
+
+
+@bp.post("/<reference>/guide")
+@login_required
+def guide(reference: str):
+    """Not ours to settle: guide the citizen to the competent agency."""
+    return _perform(
+        reference,
+        "guide",
+        lambda case, actor, form: lifecycle.guide(case, actor, form.guided_to.data,
+                                                  form.guidance.data, utcnow()),
+        _("The citizen was guided to the competent agency. They can read the guidance on their "
+          "tracking page."),
+    )
+
+
+@bp.post("/<reference>/extension")
+@login_required
+def request_extension(reference: str):
+    """An officer asks the unit head to extend the answer deadline."""
+    return _perform(
+        reference,
+        "request_extension",
+        lambda case, actor, form: extensions.request_extension(
+            case, actor, form.new_last_day.data, form.reason.data, utcnow()),
+        _("Extension asked for. The unit head decides it."),
+    )
+
+
+@bp.post("/<reference>/extension/decide")
+@login_required
+def decide_extension(reference: str):
+    """The unit head approves or refuses the pending extension."""
+    def decide(case, actor, form):
+        pending = extensions.pending_extension(case)
+        if pending is None:
+            raise errors.IllegalMove(_("No extension is awaiting a decision."))
+        return extensions.decide_extension(pending, actor, not form.refuse.data, form.note.data,
+                                           utcnow())
+
+    return _perform(reference, "decide_extension", decide, _("Decision recorded."))

@@ -9,13 +9,14 @@ from wtforms import (
     HiddenField,
     SearchField,
     SelectField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.cases.labels import CHANNEL, DEADLINE, STATUS
-from app.cases.lifecycle import ANSWER_MAX, REASON_MAX
+from app.cases.lifecycle import ANSWER_MAX, GUIDED_TO_MAX, REASON_MAX
 from app.cases.queue import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
@@ -166,6 +167,43 @@ class NoteForm(VersionedForm):
     submit = SubmitField(_l("Add the note"))
 
 
+class GuideForm(VersionedForm):
+    """Not ours: the competent agency and the guidance the citizen reads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="guide", **kwargs)
+
+    guided_to = StringField(_l("Competent agency"), validators=[
+        DataRequired(_l("Name the competent agency.")), Length(max=GUIDED_TO_MAX)])
+    guidance = _text_field(_l("Guidance, shown to the citizen"),
+                           _l("Write the guidance the citizen will read."), ANSWER_MAX)
+    submit = SubmitField(_l("Guide the citizen"))
+
+
+class RequestExtensionForm(VersionedForm):
+    """An officer asks the unit head for a later last day for the answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="extend", **kwargs)
+
+    new_last_day = LocalDateField(_l("New last day for the answer"),
+                                  validators=[InputRequired(_l("Choose the new last day for the answer."))])
+    reason = _text_field(_l("Reason for the extension"), _l("Give the reason for the extension."),
+                         REASON_MAX)
+    submit = SubmitField(_l("Ask for the extension"))
+
+
+class DecideExtensionForm(VersionedForm):
+    """The unit head approves or refuses the pending extension (a refusal needs the note)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="decide", **kwargs)
+
+    note = TextAreaField(_l("Note on the decision"), validators=[Length(max=REASON_MAX)])
+    submit = SubmitField(_l("Approve the extension"))
+    refuse = SubmitField(_l("Refuse the extension"))
+
+
 CASE_FORMS: dict[str, type[VersionedForm]] = {
     "acknowledge": AcknowledgeForm,
     "ask_citizen": AskCitizenForm,
@@ -175,6 +213,9 @@ CASE_FORMS: dict[str, type[VersionedForm]] = {
     "reject": RejectForm,
     "assign": AssignForm,
     "note": NoteForm,
+    "guide": GuideForm,
+    "request_extension": RequestExtensionForm,
+    "decide_extension": DecideExtensionForm,
 }
 
 
