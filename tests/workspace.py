@@ -139,7 +139,7 @@ def make_secret_desk(world: World) -> SecretDesk:
     secret = make_case(tax, title="Cán bộ thu tiền ngoài quy định", kind="to_cao",
                        description="Tố cáo việc thu tiền không có biên lai.",
                        citizen_name=SECRET.name, citizen_phone=SECRET.phone,
-                       citizen_email=SECRET.email, contact_consent=True)
+                       citizen_email=SECRET.email, contact_consent=True, public_consent=True)
     lifecycle.assign(secret, staff("head_thue"), user("officer_thue"), MONDAY_9AM + HOUR)
     moved = submit_case(
         Submission(category=insurance, title="Tố cáo chốt sổ sai", kind="to_cao",
@@ -151,6 +151,6 @@ def make_secret_desk(world: World) -> SecretDesk:
     lifecycle.transfer(moved, staff("officer_bhxh"), thue, "Nội dung thuộc lĩnh vực thuế.",
                        MONDAY_9AM + HOUR)
     plain = make_case(tax, title="Hỏi về hoàn thuế", citizen_name=PLAIN.name,
-                      citizen_phone=PLAIN.phone, citizen_email=PLAIN.email)
+                      citizen_phone=PLAIN.phone, citizen_email=PLAIN.email, public_consent=True)
     db.session.flush()
     return SecretDesk(secret.reference, moved.reference, plain.reference)
