@@ -6,20 +6,29 @@ cases (they configure the system) but do not work them; operators work the hotli
 desk and the triage queue and see the cases they took in. Unit heads read their
 units' scorecards, the committee and admins every unit's; every role but the
 operator's reads the campaigns. Admins run the console and edit campaigns.
+
+A citizen's contact details (name, phone, email) show in full to the unit holding the
+case, the committee and admins. A tố cáo's reporter is kept confidential (Luật Tố cáo
+2018): only the head of the unit holding it and the officer assigned to it see who sent
+it; to everyone else it shows no trace of the reporter, not even masked, nor is found by
+the reporter's name or number (``contact_visible_filter``, ``contact_match_filter``).
 """
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 import sqlalchemy as sa
 
 from app.core.phone import normalise_phone
+from app.core.text import fold
 from app.models import (
     UNIT_STAFF_ROLES,
     Campaign,
     CampaignWork,
     Case,
     CaseEvent,
+    CaseKind,
     CaseStatus,
     EventKind,
     ExportJob,
@@ -33,6 +42,10 @@ READ_ALL_ROLES = (Role.COMMITTEE, Role.ADMIN)
 QUEUE_ROLES = (*UNIT_STAFF_ROLES, Role.COMMITTEE, Role.ADMIN, Role.OPERATOR)
 SCORECARD_ROLES = (Role.UNIT_HEAD, *READ_ALL_ROLES)
 CAMPAIGN_ROLES = (*UNIT_STAFF_ROLES, *READ_ALL_ROLES)
+# Kinds whose sender's identity is confidential (kinds.py re-exports this set).
+CONFIDENTIAL_KINDS = frozenset({CaseKind.TO_CAO})
+# Runs of digits that may be a phone number, with the spaces, dots and dashes people type.
+PHONE_LIKE = re.compile(r"\+?\d[\d .\-()]{6,}\d")
 
 
 def _signed_in(user: User | None) -> bool:
@@ -142,11 +155,33 @@ def may_view_case(user: User | None, case: Case) -> bool:
     )
 
 
+def is_confidential(case: Case) -> bool:
+    """Whether the case's sender is a reporter whose identity the law keeps secret."""
+    return case.kind in CONFIDENTIAL_KINDS
+
+
+def _keeps_reporter(user: User, case: Case) -> bool:
+    """Whether the user is one of the two who handle a tố cáo's reporter: the head of the
+    unit holding the case, or the officer assigned to it."""
+    return _holds_case(user, case) and (
+        user.role == Role.UNIT_HEAD or case.assignee_id == user.id
+    )
+
+
 def may_see_contact(user: User | None, case: Case) -> bool:
     """Whether the citizen's name, phone and email may be shown to the user in full."""
     if not may_view_case(user, case):
         return False
+    if is_confidential(case):
+        return _keeps_reporter(user, case)
     return user.role in READ_ALL_ROLES or _holds_case(user, case)
+
+
+def contact_is_secret(user: User | None, case: Case) -> bool:
+    """Whether the page must show no trace of the contact at all, not even masked: a tố
+    cáo's reporter, to anyone but the two who handle them (a few digits of a number or
+    the domain of an address can be enough to tell who sent it)."""
+    return is_confidential(case) and not may_see_contact(user, case)
 
 
 def may_act(user: User | None, case: Case, action: CaseAction | str) -> bool:
@@ -167,14 +202,46 @@ def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
+def _confidential_filter() -> sa.ColumnElement[bool]:
+    return Case.kind.in_([kind.value for kind in CONFIDENTIAL_KINDS])
+
+
 def contact_visible_filter(user: User) -> sa.ColumnElement[bool]:
     """A WHERE clause: among the cases the user may open, those whose contact
     may_see_contact() shows them in full (what the queue's search may match it on)."""
+    confidential = _confidential_filter()
     if user.role in READ_ALL_ROLES:
-        return sa.true()
-    if is_unit_staff(user):
-        return Case.unit_id == user.unit_id
-    return sa.false()
+        return sa.not_(confidential)
+    if not is_unit_staff(user):
+        return sa.false()
+    holds = Case.unit_id == user.unit_id
+    if user.role == Role.UNIT_HEAD:
+        return holds
+    return sa.and_(holds, sa.or_(sa.not_(confidential), Case.assignee_id == user.id))
+
+
+def contact_match_filter(user: User) -> sa.ColumnElement[bool]:
+    """SQL: the cases a caller's number may find for the user at the hotline desk (which
+    matches numbers it does not show): any but a tố cáo whose reporter is kept from them."""
+    return sa.or_(sa.not_(_confidential_filter()), contact_visible_filter(user))
+
+
+def reveals_reporter(case: Case, text: str | None) -> bool:
+    """Whether staff's text about a tố cáo names its reporter or gives their number.
+
+    Such text travels where the reporter is kept secret (the timeline the committee
+    reads, the email to the next unit), so it is refused. Names are compared with
+    accents folded, as whole words; numbers whatever their spacing or prefix.
+    """
+    if not is_confidential(case) or not text:
+        return False
+    name = fold(case.citizen_name)
+    if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", fold(text)):
+        return True
+    if not case.citizen_phone:
+        return False
+    return any(normalise_phone(candidate) == case.citizen_phone
+               for candidate in PHONE_LIKE.findall(text))
 
 
 def transferred_away_filter(unit_id: int | None) -> sa.ColumnElement[bool]:
@@ -234,11 +301,15 @@ def may_link_call(user: User | None, case: Case, caller_phone: str | None = None
     if not may_take_calls(user) or case.status in (CaseStatus.CLOSED, CaseStatus.REJECTED):
         return False
     phone = normalise_phone(caller_phone)
-    return (phone is not None and phone == case.citizen_phone) or may_view_case(user, case)
+    callers_own = phone is not None and phone == case.citizen_phone and not contact_is_secret(
+        user, case
+    )
+    return callers_own or may_view_case(user, case)
 
 
 def may_see_attachments(user: User | None, case: Case) -> bool:
-    """Whether the user may open the case's files: its unit, the committee, admins."""
+    """Whether the user may open the case's files: those who see the contact in full (a
+    tố cáo's files may be the reporter's handwriting)."""
     return may_see_contact(user, case)
 
 

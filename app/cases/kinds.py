@@ -14,7 +14,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from app.cases import access, lifecycle
-from app.cases.access import CaseAction
+from app.cases.access import CONFIDENTIAL_KINDS, CaseAction, is_confidential
 from app.cases.lifecycle import Actor
 from app.core.errors import IllegalMove, InvalidInput, NotPermitted
 from app.deadlines.sla import load_calendar, set_due_times
@@ -22,10 +22,12 @@ from app.models import Case, CaseEvent, CaseKind, EventKind
 
 # Kinds the law handles only when the sender gives their name.
 NAMED_KINDS = frozenset({CaseKind.KHIEU_NAI, CaseKind.TO_CAO})
-# Kinds whose sender's identity is confidential.
-CONFIDENTIAL_KINDS = frozenset({CaseKind.TO_CAO})
 # Taken as information, an unnamed complaint or denunciation becomes this kind.
 INFORMATION_KIND = CaseKind.PHAN_ANH
+# CONFIDENTIAL_KINDS and is_confidential are defined with who may see what (access.py) and
+# named here with the other kinds.
+__all__ = ["CONFIDENTIAL_KINDS", "INFORMATION_KIND", "NAMED_KINDS", "intake_kind",
+           "is_confidential", "parse_kind", "reclassify"]
 
 
 def parse_kind(value: str | None, field: str = "kind") -> CaseKind:
@@ -45,11 +47,6 @@ def intake_kind(kind: CaseKind, named: bool) -> tuple[CaseKind, bool]:
     if kind in NAMED_KINDS and not named:
         return INFORMATION_KIND, True
     return kind, False
-
-
-def is_confidential(case: Case) -> bool:
-    """Whether the case's sender is a reporter whose identity the law keeps secret."""
-    return case.kind in CONFIDENTIAL_KINDS
 
 
 def reclassify(case: Case, actor: Actor, kind: str, reason: str, now: datetime,

@@ -147,6 +147,18 @@ def clean_text(value: str | None, field: str, limit: int, message) -> str:
     return text
 
 
+def check_keeps_reporter(case: Case, text: str, field: str) -> str:
+    """Refuse staff's text about a tố cáo that names its reporter or gives their number
+    (it would reach people from whom the reporter is kept secret); the text otherwise."""
+    if access.reveals_reporter(case, text):
+        raise InvalidInput(
+            _l("The identity of the person who made this denunciation is confidential: "
+               "remove their name and phone number from the text."),
+            field,
+        )
+    return text
+
+
 def record_event(
     case: Case,
     kind: EventKind,
@@ -292,6 +304,7 @@ def transfer(
 ) -> CaseEvent:
     """Hand the case to another unit. The citizen's clock keeps running."""
     reason = clean_text(reason, "reason", REASON_MAX, _l("Give the reason for the transfer."))
+    check_keeps_reporter(case, reason, "reason")
     if to_unit.id == case.unit_id:
         raise InvalidInput(_l("The case is already with this unit."), "unit")
     require_receiving(to_unit)
@@ -462,7 +475,8 @@ def add_note(
     """An internal note, seen by staff only."""
     if actor.user is None or not access.may_act(actor.user, case, CaseAction.NOTE):
         raise NotPermitted(_l("You are not allowed to do this."))
-    text = clean_text(text, "note", REASON_MAX, _l("Write the note."))
+    text = check_keeps_reporter(case, clean_text(text, "note", REASON_MAX, _l("Write the note.")),
+                                "note")
     return record_event(case, EventKind.INTERNAL_NOTE, actor, now, body=text, is_public=False)
 
 

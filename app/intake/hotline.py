@@ -71,14 +71,17 @@ def title_from(description: str) -> str:
     return first_line[:TITLE_FROM_DESCRIPTION].rsplit(" ", 1)[0] + "…"
 
 
-def earlier_cases(phone: str | None, limit: int = EARLIER_LIMIT) -> list[Case]:
-    """The caller's earlier cases by normalised phone number, newest first."""
+def earlier_cases(phone: str | None, operator: User, limit: int = EARLIER_LIMIT) -> list[Case]:
+    """The caller's earlier cases by normalised phone number, newest first.
+
+    A tố cáo is left out: finding it by the number would tell the operator who sent it.
+    """
     if not phone:
         return []
     return list(
         db.session.scalars(
             sa.select(Case)
-            .where(Case.citizen_phone == phone)
+            .where(Case.citizen_phone == phone, access.contact_match_filter(operator))
             .options(joinedload(Case.category), joinedload(Case.unit))
             .order_by(Case.received_at.desc(), Case.id.desc())
             .limit(limit)

@@ -69,8 +69,18 @@ def test_earlier_cases_by_normalised_phone_newest_first(db, world):
                        now=MONDAY_9AM.replace(day=3))
     make_case(tax, "Người khác", citizen_phone="0907654321")
     db.session.commit()
-    assert [c.id for c in hotline.earlier_cases("+84901234567")] == [second.id, first.id]
-    assert hotline.earlier_cases(None) == []
+    operator = user(db, "operator")
+    assert [c.id for c in hotline.earlier_cases("+84901234567", operator)] == [second.id, first.id]
+    assert hotline.earlier_cases(None, operator) == []
+
+
+def test_a_denunciation_is_not_found_by_its_reporters_number(db, world):
+    """Finding a tố cáo by the caller's number would tell the operator who made it."""
+    tax = db.session.get(Category, world.tax)
+    plain = make_case(tax, "Phản ánh", citizen_phone="0901234567")
+    make_case(tax, "Tố cáo", citizen_phone="0901234567", citizen_name="Lê Văn Tố", kind="to_cao")
+    db.session.commit()
+    assert [c.id for c in hotline.earlier_cases("+84901234567", user(db, "operator"))] == [plain.id]
 
 
 def test_a_call_about_an_earlier_case_is_added_to_it(db, world):

@@ -34,7 +34,7 @@ def _desk(form: CallForm, status: int = 200, saved: Case | None = None):
     phone = normalise_phone(form.caller_phone.data)
     page = render_template(
         "hotline/new.html", form=form, saved=saved, categories=categories,
-        chosen=_chosen_category(form, categories), earlier=hotline.earlier_cases(phone),
+        chosen=_chosen_category(form, categories), earlier=hotline.earlier_cases(phone, current_user),
         phone_checked=phone is not None, caller_phone=phone,
     )
     return page, status
@@ -114,7 +114,7 @@ def earlier():
     """The caller's earlier cases, once the number typed is a valid one (htmx)."""
     _require_operator()
     phone = normalise_phone(request.args.get("caller_phone"))
-    return render_template("hotline/_earlier.html", earlier=hotline.earlier_cases(phone),
+    return render_template("hotline/_earlier.html", earlier=hotline.earlier_cases(phone, current_user),
                            phone_checked=phone is not None, caller_phone=phone)
 
 
