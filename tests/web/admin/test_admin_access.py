@@ -35,7 +35,7 @@ ADMIN_ROUTES = _admin_routes()
 def test_the_console_has_routes_for_every_screen():
     paths = {path for _method, path in ADMIN_ROUTES}
     for expected in ("/admin", "/admin/units", "/admin/users", "/admin/categories",
-                     "/admin/policies", "/admin/calendar", "/admin/audit"):
+                     "/admin/regimes", "/admin/calendar", "/admin/audit"):
         assert expected in paths
     assert len(ADMIN_ROUTES) >= 25
 

@@ -39,7 +39,7 @@ def _pages(world, officer_id: int) -> list[str]:
     return [
         "/admin", "/admin/units", f"/admin/units/{world.thue}/edit", "/admin/users",
         f"/admin/users/{officer_id}/edit", "/admin/categories", "/admin/categories/new",
-        f"/admin/categories/{world.tax}/edit", "/admin/policies", "/admin/policies/1/edit",
+        f"/admin/categories/{world.tax}/edit", "/admin/regimes", "/admin/regimes/1/edit",
         "/admin/calendar?year=2026", "/admin/audit", "/account/password",
     ]
 
@@ -67,6 +67,6 @@ def test_admin_pages_are_well_formed(app, admin, world, lang):
 
 def test_in_place_partials_carry_no_page_chrome(admin, world):
     for path in (f"/admin/units/{world.thue}/edit", f"/admin/units/{world.thue}/row",
-                 "/admin/policies/1/edit", "/admin/policies/1/row", "/admin/calendar"):
+                 "/admin/regimes/1/edit", "/admin/regimes/1/row", "/admin/calendar"):
         text = admin.get(path, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "<html" not in text and "<h1" not in text, path
