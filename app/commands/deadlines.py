@@ -166,8 +166,9 @@ def explain_command(reference: str) -> None:
                        "(the due time moves when the case resumes)")
         else:
             click.echo(f"  {_local(pause.start)} - {_local(pause.end)}  {pause.minutes} min")
-    if found.paused_days:
-        click.echo(f"  = {found.paused_days} working day(s) given back")
+    if found.pauses and found.response.by_date:
+        click.echo(f"  = {found.paused_days} working day(s) given back (whole days: half a "
+                   "working day or more counts as one)")
     if case.extension_days:
         click.echo(f"extensions approved: {case.extensions_used}, "
                    f"{case.extension_days} {regime.extension_unit.replace('_', ' ')}")

@@ -58,14 +58,14 @@ def test_available_actions_follow_the_state_and_the_policy(db, desk):
     thue = case_by_ref(desk.thue)
     officer, head = user("officer_thue"), user("head_thue")
     assert casework.available_actions(thue, officer) == {
-        "acknowledge", "transfer", "reject", "guide", "note"}
+        "acknowledge", "transfer", "reject", "guide", "note", "request_extension"}
     assert casework.available_actions(thue, head) == {
-        "acknowledge", "transfer", "reject", "guide", "note", "assign"}
+        "acknowledge", "transfer", "reject", "guide", "note", "assign", "request_extension"}
     lifecycle.acknowledge(thue, staff("officer_thue"), MONDAY_9AM + HOUR)
     assert casework.available_actions(thue, officer) == {
-        "ask_citizen", "transfer", "respond", "guide", "note"}
+        "ask_citizen", "transfer", "respond", "guide", "note", "request_extension"}
     lifecycle.ask_citizen(thue, staff("officer_thue"), "?", MONDAY_9AM + HOUR)
-    assert casework.available_actions(thue, officer) == {"resume", "note"}
+    assert casework.available_actions(thue, officer) == {"resume", "note", "request_extension"}
     assert casework.available_actions(case_by_ref(desk.moved), officer) == frozenset()
     assert casework.available_actions(thue, user("committee")) == frozenset()
     assert casework.available_actions(case_by_ref(desk.triage), user("operator")) == {
@@ -150,5 +150,5 @@ def test_a_campaign_only_unit_is_no_transfer_target_and_cannot_be_sent_a_case(db
     assert [u.code for u in casework.transfer_targets(case)] == ["DUK"]
     with pytest.raises(errors.InvalidInput) as err:
         casework.transfer_case(case, staff("officer_thue"), unit("BHXH").id, "Lý do.", MONDAY_9AM)
-    assert err.value.field == "unit" and "campaign only" in str(err.value.message)
+    assert err.value.field == "unit" and "chỉ tham gia phong trào" in str(err.value.message)
     assert case.unit.code == "THUE"

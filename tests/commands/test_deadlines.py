@@ -46,39 +46,45 @@ def _response_due(app, reference: str) -> datetime:
         return db.session.scalar(sa.select(Case.response_due_at).where(Case.reference == reference))
 
 
-def test_due_prints_the_due_time_first_then_the_periods(runner, app):
+def test_due_counts_working_days_as_dates_skipping_tet(runner, app):
     result = runner.invoke(args=["sla", "due", "--from", "2027-02-03 14:00", "--days", "2"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "due: 2027-02-12 14:00"
-    assert lines[1] == "from: 2027-02-03 14:00 + 960 working minutes"
-    assert lines[2:8] == [
-        "working periods counted:",
-        "  2027-02-03 Wed 14:00-17:00  180 min",
-        "  2027-02-11 Thu 07:30-11:30  240 min",
-        "  2027-02-11 Thu 13:00-17:00  240 min",
-        "  2027-02-12 Fri 07:30-11:30  240 min",
-        "  2027-02-12 Fri 13:00-14:00   60 min",
-    ]
-    assert "  total 960 min" in lines
+    assert lines[0] == "due: 2027-02-12"
+    assert lines[1].startswith("from: 2027-02-03 14:00 + 2 working days (the day of the event")
+    assert lines[2] == "days counted:"
+    assert "  2027-02-04 Thu  not counted (no office hours)" in lines
+    assert lines.index("  2027-02-11 Thu  day 1") + 1 == lines.index("  2027-02-12 Fri  day 2")
+    assert "  last day 2027-02-12 Fri" in lines
     assert any(line.startswith("  2027-02-04 Thu  not worked (public holiday: ") for line in lines)
+
+
+def test_due_counts_calendar_days_and_moves_a_last_day_off(runner, app):
+    result = runner.invoke(args=["sla", "due", "--from", "2026-03-04 09:00",
+                                 "--calendar-days", "10"])
+    lines = result.output.splitlines()
+    assert lines[0] == "due: 2026-03-16"
+    assert "  2026-03-14 Sat  day 10" in lines
+    assert "  2026-03-16 Mon  last day was a day off: moved on" in lines
 
 
 def test_due_in_hours_across_lunch(runner, app):
     result = runner.invoke(args=["sla", "due", "--from", "2026-03-10 10:00", "--hours", "3"])
     assert result.output.splitlines()[0] == "due: 2026-03-10 14:30"
+    assert "  total 180 min" in result.output
 
 
 def test_due_uses_the_calendar_days_of_the_database(runner, app):
     assert runner.invoke(args=["calendar", "add", "2026-03-14", "--working-day"]).exit_code == 0
     result = runner.invoke(args=["sla", "due", "--from", "2026-03-13 15:00", "--days", "1"])
-    assert result.output.splitlines()[0] == "due: 2026-03-14 15:00"
+    assert result.output.splitlines()[0] == "due: 2026-03-14"
     assert "  2026-03-14 Sat  worked (make-up working day)" in result.output
 
 
 @pytest.mark.parametrize("args", [
     ["--from", "2026-03-10 10:00"],
     ["--from", "2026-03-10 10:00", "--hours", "1", "--days", "1"],
+    ["--from", "2026-03-10 10:00", "--days", "1", "--calendar-days", "1"],
     ["--from", "10/03/2026 10:00", "--hours", "1"],
     ["--from", "2026-03-10 10:00", "--hours", "-1"],
 ])
@@ -87,23 +93,24 @@ def test_due_refuses_bad_arguments(runner, app, args):
     assert result.exit_code == 2 and not result.output.startswith("due:")
 
 
-def test_explain_a_case_recounts_both_due_times(runner, app, reference):
+def test_explain_a_case_recounts_both_due_times_day_by_day(runner, app, reference):
     result = runner.invoke(args=["sla", "explain", reference])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    # 10 working days from Mon 2/3 09:00 plus 150 paused minutes: Mon 16/3 11:30.
-    assert lines[0] == "due: 2026-03-16 11:30"
-    assert lines[1] == f"case: {reference}, status in_progress, priority normal"
+    # Ten days from Mon 2/3 (not counted): Thu 12/3; 150 paused minutes give no day back.
+    assert lines[0] == "due: 2026-03-12"
+    assert lines[1] == f"case: {reference}, kind phan_anh, status in_progress, priority normal"
     assert "received: 2026-03-02 09:00" in lines
-    assert "acknowledgment due: 2026-03-03 09:00 = received + 480 working minutes" in lines
+    assert lines[3].startswith("regime: phan_anh/any field/any priority; source: Quy chế")
+    assert "first step due: 2026-03-03 09:00 = start + 480 working minutes" in lines
     assert "  2026-03-02 10:00 - 2026-03-02 14:00  150 min" in lines
-    assert ("response due: 2026-03-16 11:30 = clock start + 4800 + 150 paused "
-            "= 4950 working minutes") in lines
-    assert "  2026-03-02 Mon 13:00-14:00   60 min  (paused: awaiting the citizen)" in lines
+    assert any(line.startswith("  = 0 working day(s) given back") for line in lines)
+    assert "answer due: 2026-03-12 (end of day), 10 calendar days" in lines
+    assert lines.index("  2026-03-03 Tue  day 1") + 9 == lines.index("  2026-03-12 Thu  day 10")
     assert any(line.startswith("  THUE Cục Thuế TP HCM: 2026-03-02 09:00 - now, ")
                for line in lines)
     assert lines[-1] == "stored due times: the same to the minute"
-    assert _response_due(app, reference) == vn(3, 16, 11, 30)
+    assert _response_due(app, reference) == end_of(date(2026, 3, 12))
 
 
 def test_explain_an_unknown_reference(runner, app):
@@ -133,15 +140,16 @@ def test_sweep_runs_every_periodic_job_once(runner, app, reference):
 
 
 def test_calendar_add_list_remove(runner, app, reference):
-    added = runner.invoke(args=["calendar", "add", "2026-03-11", "--day-off",
+    # The answer's last day, Thu 12/3, becomes a day off: it moves to Fri 13/3.
+    added = runner.invoke(args=["calendar", "add", "2026-03-12", "--day-off",
                                 "--note", "Nghỉ bù theo quyết định"])
     assert added.exit_code == 0, added.output
     assert added.output.splitlines() == [
-        "2026-03-11 Wed is now an extra day off. Due times recounted: 1 open case(s) changed."]
-    assert _response_due(app, reference) == vn(3, 17, 11, 30)
+        "2026-03-12 Thu is now an extra day off. Due times recounted: 1 open case(s) changed."]
+    assert _response_due(app, reference) == end_of(date(2026, 3, 13))
     listing = runner.invoke(args=["calendar", "list", "--year", "2026"]).output.splitlines()
     assert listing[0].startswith("2026: Monday to Friday, 07:30-11:30 and 13:00-17:00")
-    assert "2026-03-11 Wed  day off      extra day off: Nghỉ bù theo quyết định" in listing
+    assert "2026-03-12 Thu  day off      extra day off: Nghỉ bù theo quyết định" in listing
     assert "2026-04-30 Thu  day off      public holiday: Ngày Chiến thắng" in listing
     assert listing.index("2026-01-01 Thu  day off      public holiday: Tết Dương lịch") == 1
     # A make-up day on a public holiday overrides it and says so.
@@ -149,10 +157,10 @@ def test_calendar_add_list_remove(runner, app, reference):
     listing = runner.invoke(args=["calendar", "list", "--year", "2026"]).output.splitlines()
     assert ("2026-04-30 Thu  working day  public holiday: Ngày Chiến thắng; make-up working day"
             in listing)
-    removed = runner.invoke(args=["calendar", "remove", "2026-03-11"])
+    removed = runner.invoke(args=["calendar", "remove", "2026-03-12"])
     assert removed.exit_code == 0 and "1 open case(s) changed" in removed.output
-    assert _response_due(app, reference) == vn(3, 16, 11, 30)
-    again = runner.invoke(args=["calendar", "remove", "2026-03-11"])
+    assert _response_due(app, reference) == end_of(date(2026, 3, 12))
+    again = runner.invoke(args=["calendar", "remove", "2026-03-12"])
     assert again.exit_code == 1 and "no day off or make-up day" in again.output
 
 
