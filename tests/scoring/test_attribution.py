@@ -26,6 +26,8 @@ from tests.factories import make_case
 from tests.scoring.test_metrics import LATER, MARCH, at
 from tests.workspace import staff, unit
 
+pytestmark = pytest.mark.usefixtures("hour_regimes")
+
 RECEIVED = at(2, 9)
 
 

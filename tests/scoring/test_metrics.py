@@ -20,6 +20,8 @@ from app.models import Category, Unit, User
 from app.scoring import metrics
 from tests.factories import EMAILS, make_case
 
+pytestmark = pytest.mark.usefixtures("hour_regimes")
+
 
 def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=LOCAL_TZ)

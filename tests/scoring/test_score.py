@@ -13,6 +13,8 @@ from app.scoring.metrics import UnitMetrics
 from app.scoring.score import Settings, score_units, shrink, works_value
 from tests.scoring.test_metrics import LATER, MARCH, at, march  # noqa: F401 - fixture
 
+pytestmark = pytest.mark.usefixtures("hour_regimes")
+
 WEIGHTS = {"ack": 15, "response": 35, "satisfaction": 20, "reopen": 10, "transfer": 5,
            "works": 15}
 

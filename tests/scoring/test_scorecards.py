@@ -15,6 +15,8 @@ from tests.factories import make_unit
 from tests.scoring.test_metrics import LATER, at, march  # noqa: F401 - fixture
 from tests.workspace import user
 
+pytestmark = pytest.mark.usefixtures("hour_regimes")
+
 # Monday 20 April 2026, noon in Ho Chi Minh City: March is over, April is running.
 NOW = LATER
 FIRST_COMPUTATION = date(2026, 4, 1)

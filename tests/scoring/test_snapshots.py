@@ -17,6 +17,8 @@ from tests.factories import make_case, make_unit
 from tests.scoring.test_metrics import LATER, MARCH, at, march  # noqa: F401 - fixture
 from tests.scoring.test_score import campaign  # noqa: F401 - fixture
 
+pytestmark = pytest.mark.usefixtures("hour_regimes")
+
 MARCH_PERIOD = Period("2026-03", date(2026, 3, 1), date(2026, 4, 1))
 UNITS = 3  # Đảng ủy Khối, Cục Thuế, Bảo hiểm Xã hội
 
