@@ -34,13 +34,7 @@ def vn(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> da
     return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
-@pytest.fixture(autouse=True)
-def hour_regimes(db, world):
-    """Phản ánh answered in working hours (the arithmetic this module checks)."""
-    make_regime("phan_anh", first=(8, "working_hours"), resolution=(80, "working_hours"))
-    make_regime("phan_anh", priority="urgent", first=(2, "working_hours"),
-                resolution=(24, "working_hours"))
-    db.session.commit()
+pytestmark = pytest.mark.usefixtures("hour_regimes")
 
 
 def officer(db) -> lifecycle.Actor:

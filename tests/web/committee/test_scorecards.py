@@ -17,6 +17,8 @@ from tests.factories import EMAILS, make_case, make_unit
 from tests.scoring.test_metrics import LATER, march  # noqa: F401 - fixture
 from tests.scoring.test_score import campaign  # noqa: F401 - fixture
 
+pytestmark = pytest.mark.usefixtures("hour_regimes")
+
 
 @pytest.fixture
 def scored(db, campaign, march):
