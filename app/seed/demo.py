@@ -156,48 +156,61 @@ DEMO_ACCOUNTS = [
 WARDS = ["Phường Sài Gòn", "Phường Bến Thành", "Phường Tân Định", "Phường Bình Thạnh",
          "Phường Gia Định", "Phường Thủ Đức", "Phường Chợ Lớn", "Xã Củ Chi", "Phường Gò Vấp"]
 
+# kind, title, description. Many questions citizens send are in fact requests for guidance.
 CASE_TEXTS = {
     "THUE": [
-        ("Chưa nhận được hoàn thuế thu nhập cá nhân",
+        ("phan_anh", "Chưa nhận được hoàn thuế thu nhập cá nhân",
          "Tôi nộp hồ sơ hoàn thuế TNCN năm 2025 từ tháng 3 nhưng đến nay chưa nhận được tiền."),
-        ("Không tra cứu được thông tin thuế bằng số định danh cá nhân",
+        ("phan_anh", "Không tra cứu được thông tin thuế bằng số định danh cá nhân",
          "Trang tra cứu báo lỗi khi tôi nhập số định danh cá nhân trên thẻ căn cước."),
-        ("Hướng dẫn kê khai thuế cho hộ kinh doanh",
+        ("hoi_dap", "Hướng dẫn kê khai thuế cho hộ kinh doanh",
          "Hộ kinh doanh nhỏ tại chợ không còn nộp thuế khoán, xin hướng dẫn cách kê khai mới."),
-        ("Hóa đơn điện tử bị từ chối",
+        ("phan_anh", "Hóa đơn điện tử bị từ chối",
          "Hóa đơn điện tử của công ty bị hệ thống từ chối cấp mã, không rõ lý do."),
+        ("khieu_nai", "Khiếu nại quyết định xử phạt chậm nộp tờ khai",
+         "Tôi không đồng ý với quyết định xử phạt chậm nộp tờ khai quý III vì đã nộp đúng hạn "
+         "qua cổng điện tử; đề nghị xem xét lại quyết định."),
+        ("hoi_dap", "Hỏi về giảm trừ gia cảnh cho người phụ thuộc",
+         "Xin hỏi mẹ tôi đã nghỉ hưu có được đăng ký là người phụ thuộc để giảm trừ gia cảnh không."),
     ],
     "BHXH": [
-        ("Chậm chốt sổ bảo hiểm xã hội",
+        ("phan_anh", "Chậm chốt sổ bảo hiểm xã hội",
          "Công ty cũ chưa chốt sổ BHXH cho tôi sau 3 tháng nghỉ việc."),
-        ("Thẻ BHYT của con chưa được gia hạn",
+        ("phan_anh", "Thẻ BHYT của con chưa được gia hạn",
          "Thẻ bảo hiểm y tế học sinh của con tôi hết hạn nhưng chưa được cấp thẻ mới."),
-        ("Hỏi về mức lương hưu",
+        ("hoi_dap", "Hỏi về mức lương hưu",
          "Tôi đóng BHXH 22 năm, xin hỏi cách tính lương hưu khi nghỉ năm 2027."),
+        ("to_cao", "Tố cáo cán bộ gợi ý chi tiền để giải quyết nhanh",
+         "Khi nộp hồ sơ hưởng trợ cấp một lần, tôi được một cán bộ tiếp nhận gợi ý chi tiền để "
+         "hồ sơ được giải quyết nhanh; tôi có ghi lại thời gian, địa điểm."),
     ],
     "KHOBAC": [
-        ("Chậm thanh toán tiền bồi thường",
+        ("phan_anh", "Chậm thanh toán tiền bồi thường",
          "Khoản bồi thường giải phóng mặt bằng đã duyệt nhưng kho bạc chưa chi."),
     ],
     "HAIQUAN": [
-        ("Hàng nhập khẩu bị giữ lâu",
+        ("phan_anh", "Hàng nhập khẩu bị giữ lâu",
          "Lô hàng linh kiện của doanh nghiệp bị giữ tại cảng hơn 10 ngày chưa thông quan."),
+        ("hoi_dap", "Hỏi thủ tục nhập khẩu quà biếu",
+         "Người thân gửi quà từ nước ngoài về, xin hỏi giá trị bao nhiêu thì được miễn thuế."),
     ],
     "LAODONG": [
-        ("Công ty nợ lương công nhân",
+        ("phan_anh", "Công ty nợ lương công nhân",
          "Công ty may nơi tôi làm nợ lương 2 tháng, công đoàn cơ sở chưa lên tiếng."),
-        ("Không được ký hợp đồng lao động",
-         "Tôi làm việc 8 tháng mà công ty vẫn chưa ký hợp đồng lao động."),
+        ("hoi_dap", "Không được ký hợp đồng lao động",
+         "Tôi làm việc 8 tháng mà công ty vẫn chưa ký hợp đồng lao động, xin hỏi tôi cần làm gì."),
     ],
     "PHUNU": [
-        ("Đề nghị hỗ trợ phụ nữ đơn thân",
+        ("hoi_dap", "Đề nghị hỗ trợ phụ nữ đơn thân",
          "Xin thông tin về chương trình hỗ trợ vốn cho phụ nữ đơn thân nuôi con nhỏ."),
     ],
     "KHAC": [
-        ("Ngập nước kéo dài sau mưa",
+        ("phan_anh", "Ngập nước kéo dài sau mưa",
          "Đoạn đường trước nhà tôi ngập nước sâu mỗi khi mưa lớn, xe máy chết máy."),
-        ("Đèn đường hư hỏng",
+        ("phan_anh", "Đèn đường hư hỏng",
          "Đèn đường trong hẻm tối om gần một tháng nay, người dân đi lại nguy hiểm."),
+        ("kien_nghi", "Kiến nghị bố trí thêm chỗ ngồi chờ tại bộ phận một cửa",
+         "Người cao tuổi phải đứng chờ lâu khi làm thủ tục; kiến nghị bố trí thêm ghế và số thứ tự."),
     ],
 }
 
@@ -408,7 +421,7 @@ def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str,
     index = 0
     for round_ in range(3):
         for code, texts in CASE_TEXTS.items():
-            for title, description in texts:
+            for kind, title, description in texts:
                 index += 1
                 full_title = title if round_ == 0 else f"{title} ({round_ + 1})"
                 exists = db.session.scalar(sa.select(Case.id).where(Case.title == full_title))
@@ -418,7 +431,7 @@ def seed_cases(report: SeedReport, units: dict[str, Unit], categories: dict[str,
                 anonymous = index % 5 == 0
                 hotline = index % 3 == 0
                 sub = Submission(
-                    category=categories[code], title=full_title, description=description,
+                    category=categories[code], title=full_title, description=description, kind=kind,
                     address=f"{rng.randint(1, 300)} đường số {rng.randint(1, 30)}",
                     ward=rng.choice(WARDS), anonymous=anonymous,
                     citizen_name=rng.choice(CITIZEN_NAMES),

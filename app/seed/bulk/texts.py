@@ -99,4 +99,5 @@ BRANCH_PREFIX = {
 
 def texts_for(category_code: str) -> list[tuple[str, str]]:
     """Title and description pairs that fit a category (generic ones for unknown categories)."""
-    return CASE_TEXTS.get(category_code, []) + GENERIC_TEXTS
+    own = [(title, description) for _kind, title, description in CASE_TEXTS.get(category_code, [])]
+    return own + GENERIC_TEXTS
