@@ -8,6 +8,7 @@ from functools import cache
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from app.deadlines.regimes import ensure_defaults
 from app.extensions import db
 from app.intake.submission import Submission, submit_case
 from app.models import Case, Category, Channel, DeadlineRegime, Role, Unit, User
@@ -99,7 +100,9 @@ EMAILS = {
 
 
 def make_world() -> World:
-    """Root committee, two member units, three categories (one unroutable), six accounts."""
+    """Root committee, two member units, three categories (one unroutable), six accounts,
+    and the default deadline regimes (the tests empty every table between them)."""
+    ensure_defaults()
     root = make_unit("DUK", "Đảng ủy Khối")
     thue = make_unit("THUE", "Cục Thuế TP HCM", root)
     bhxh = make_unit("BHXH", "Bảo hiểm Xã hội TP HCM", root)

@@ -204,6 +204,8 @@ def submit_case(
         clock_started_at=now,
         paused_minutes=0,
         reopen_count=0,
+        extensions_used=0,
+        extension_days=0,
     )
     queue.index_for_search(case)
     set_due_times(case, calendar)
