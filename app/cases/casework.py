@@ -30,6 +30,8 @@ def available_actions(case: Case, user: User) -> frozenset[str]:
         actions.add(CaseAction.NOTE.value)
     if case.is_open and access.may_act(user, case, CaseAction.ASSIGN):
         actions.add(CaseAction.ASSIGN.value)
+    if case.is_open and access.may_act(user, case, CaseAction.RECLASSIFY):
+        actions.add(CaseAction.RECLASSIFY.value)
     return frozenset(actions)
 
 

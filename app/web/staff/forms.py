@@ -166,6 +166,19 @@ class NoteForm(VersionedForm):
     submit = SubmitField(_l("Add the note"))
 
 
+class ReclassifyForm(VersionedForm):
+    """Change the kind of the case, with the reason; its deadlines follow the new kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="reclassify", **kwargs)
+
+    kind = SelectField(_l("New kind"), validate_choice=False,
+                       choices=[(k.value, name) for k, name in KIND.items()])
+    reason = _text_field(_l("Reason for the new kind"), _l("Give the reason for the new kind."),
+                         REASON_MAX)
+    submit = SubmitField(_l("Change the kind"))
+
+
 CASE_FORMS: dict[str, type[VersionedForm]] = {
     "acknowledge": AcknowledgeForm,
     "ask_citizen": AskCitizenForm,
@@ -175,6 +188,7 @@ CASE_FORMS: dict[str, type[VersionedForm]] = {
     "reject": RejectForm,
     "assign": AssignForm,
     "note": NoteForm,
+    "reclassify": ReclassifyForm,
 }
 
 
