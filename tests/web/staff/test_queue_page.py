@@ -169,7 +169,7 @@ def test_counts_per_status_follow_the_other_filters(officer, queue_cases):
         r'status=(\w+)[^"]*"[^>]*>[^<]*<span class="count">(\d+)</span>', text))
     counts["open"] = re.search(r'href="/cases"[^>]*>[^<]*<span class="count">(\d+)', text).group(1)
     assert counts == {"open": "6", "new": "0", "assigned": "4", "in_progress": "1",
-                      "awaiting_citizen": "1", "responded": "1", "closed": "0", "rejected": "0",
+                      "awaiting_citizen": "1", "responded": "1", "closed": "0", "rejected": "0", "guided": "0",
                       "all": "7"}
     assert "6 hồ sơ" in text
     text = officer.get("/cases?channel=hotline").get_data(as_text=True)
