@@ -8,6 +8,7 @@ from functools import cache
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from app.deadlines.regimes import ensure_defaults
 from app.extensions import db
 from app.intake.submission import Submission, submit_case
 from app.models import Case, Category, Channel, DeadlineRegime, Role, Unit, User

@@ -40,6 +40,8 @@ def available_actions(case: Case, user: User,
         actions.add(CaseAction.REQUEST_EXTENSION.value)
     if extension_view.may_decide:
         actions.add(CaseAction.DECIDE_EXTENSION.value)
+    if case.is_open and access.may_act(user, case, CaseAction.RECLASSIFY):
+        actions.add(CaseAction.RECLASSIFY.value)
     return frozenset(actions)
 
 

@@ -48,6 +48,7 @@ class QueueFilters:
     deadline: str = ""
     assignee: str = ""
     channel: str = ""
+    kind: str = ""
     received_from: date | None = None
     received_to: date | None = None
     scope: str = ""
@@ -186,6 +187,8 @@ def _conditions(
         conditions.append(Case.assignee_id == int(filters.assignee))
     if filters.channel:
         conditions.append(Case.channel == filters.channel)
+    if filters.kind:
+        conditions.append(Case.kind == filters.kind)
     if filters.received_from is not None:
         conditions.append(Case.received_at >= _local_midnight(filters.received_from))
     if filters.received_to is not None:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app.cases import kinds, labels
 from app.core.errors import DomainError, InvalidInput
 from app.core.timeutil import LOCAL_TZ
 from app.extensions import db
@@ -53,21 +54,34 @@ class NotFound(DomainError):
 
 # --- services ------------------------------------------------------------------------------
 
+# Every service asks the kind of case as one more attribute, answered with a CaseKind value.
+KIND_ATTRIBUTE = "KIND"
 
-def service_list() -> list[tuple[Category, bool]]:
-    """The active categories, in display order, each with whether it has extra questions."""
-    has_questions = (
-        sa.select(CategoryAttribute.id)
-        .where(CategoryAttribute.category_id == Category.id)
-        .exists()
-    )
-    rows = db.session.execute(
-        sa.select(Category, has_questions)
+
+def kind_values() -> list[tuple[str, str]]:
+    """(key, name) of each kind an Open311 client may choose, in the reader's language."""
+    return [(kind.value, str(name)) for kind, name in labels.KIND.items()]
+
+
+def kind_of(raw: Mapping[str, list[str]]) -> str:
+    """The kind a client asked for as attribute[KIND] (phản ánh when absent); checked."""
+    values = [v.strip() for v in raw.get(KIND_ATTRIBUTE, ()) if v and v.strip()]
+    if not values:
+        return kinds.INFORMATION_KIND.value
+    if len(values) > 1:
+        raise InvalidInput(_l("attribute[KIND] takes one value."), f"attribute[{KIND_ATTRIBUTE}]")
+    return kinds.parse_kind(values[0], f"attribute[{KIND_ATTRIBUTE}]").value
+
+
+
+def service_list() -> list[Category]:
+    """The active categories, in display order (each has questions: at least the kind)."""
+    return list(db.session.scalars(
+        sa.select(Category)
         .where(Category.active)
         .options(joinedload(Category.default_unit))
         .order_by(Category.position, Category.code)
-    ).all()
-    return [(category, bool(flag)) for category, flag in rows]
+    ))
 
 
 def service_by_code(code: str) -> Category:

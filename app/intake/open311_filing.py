@@ -20,7 +20,7 @@ from app.core.errors import InvalidInput
 from app.core.phone import normalise_phone
 from app.extensions import db
 from app.intake import attributes
-from app.intake.open311 import service_by_code
+from app.intake.open311 import kind_of, service_by_code
 from app.intake.submission import DESCRIPTION_MAX, Submission, submit_case
 from app.models import ApiKey, ApiSubmission, Case, Channel
 
@@ -161,6 +161,7 @@ def file_request(key: ApiKey, data: NewRequest, now: datetime) -> Case:
     answers = attributes.check_answers(attributes.questions_of(category.id), data.attributes)
     submission = Submission(
         category=category,
+        kind=kind_of(data.attributes),
         title=title_from(description, category.display_name(data.locale)),
         description=description,
         address=address,

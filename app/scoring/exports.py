@@ -110,8 +110,8 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
         stmt = stmt.where(Case.status.in_([s.value for s in OPEN_STATUSES]))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     header = [gettext("Reference"), gettext("Received"), gettext("Title"), gettext("Field"),
-              gettext("Unit"), gettext("Status"), gettext("Channel"), gettext("Acknowledge by"),
-              gettext("Answer by"), gettext("Answered"), gettext("Rating"),
+              gettext("Kind of case"), gettext("Unit"), gettext("Status"), gettext("Channel"),
+              gettext("Acknowledge by"), gettext("Answer by"), gettext("Answered"), gettext("Rating"),
               gettext("Citizen"), gettext("Phone"), gettext("Email")]
     ordered = stmt.options(joinedload(Case.category), joinedload(Case.unit)).order_by(Case.id)
 
@@ -119,7 +119,8 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
         for case in db.session.scalars(ordered.execution_options(yield_per=CHUNK)):
             contact = access.may_see_contact(user, case)
             yield [case.reference, _fmt_time(case.received_at), case.title,
-                   case.category.name_vi, case.unit.name if case.unit else "",
+                   case.category.name_vi, str(labels.KIND[case.kind]),
+                   case.unit.name if case.unit else "",
                    str(labels.STATUS[case.status]), str(labels.CHANNEL[case.channel]),
                    _fmt_time(case.ack_due_at), _fmt_time(case.response_due_at),
                    _fmt_time(case.responded_at), case.satisfaction,

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField
+from wtforms import DateField, IntegerField, RadioField
 from wtforms.validators import ValidationError
 
-from app.core.errors import DomainError
+from app.cases import kinds, labels
+from app.core.errors import DomainError, InvalidInput
 from app.core.phone import normalise_phone
 from app.web.input import DATABASE_INT_MAX, DATABASE_INT_MIN
 
@@ -29,6 +30,27 @@ def show_on_form(form: FlaskForm, err: DomainError, fallback: str | None = None)
         return None
     form[name].errors = [*form[name].errors, str(err.message)]
     return name
+
+
+class KindChoice:
+    """A field holding one of the legal kinds of case, judged by the domain's own parser."""
+
+    def __call__(self, form, field) -> None:
+        try:
+            kinds.parse_kind(field.data)
+        except InvalidInput as err:
+            raise ValidationError(str(err.message)) from None
+
+
+def kind_field(label=_l("Kind of case")) -> RadioField:
+    """The required choice of the kind of case, one option per kind, phản ánh by default.
+
+    The options' help sentences are labels.KIND_HELP; templates/_kind_field.html shows them.
+    """
+    return RadioField(
+        label, choices=[(kind.value, name) for kind, name in labels.KIND.items()],
+        default=kinds.INFORMATION_KIND.value, validate_choice=False, validators=[KindChoice()],
+    )
 
 
 class PhoneNumber:

@@ -114,6 +114,11 @@ def zip_with(first, second):
     return zip(list(first), list(second))
 
 
+def local_date(day, fmt: str = "dd/MM/yyyy") -> str:
+    """A calendar date (already local: no time zone to convert) in the reader's language."""
+    return format_date(day, fmt)
+
+
 def lang_url(lang: str) -> str:
     """The current page in another language."""
     view_args = request.view_args or {}
@@ -129,6 +134,7 @@ def register(app: Flask) -> None:
     """Install the filters and globals on the Jinja environment."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
+        local_date=local_date,
         working_duration=working_duration,
         tracking=format_tracking_code,
         mask_phone=mask_phone,

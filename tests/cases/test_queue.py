@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from app.cases import queue
 from app.cases.queue import QueueFilters, QueuePage
+from app.deadlines.sla import load_calendar
 from app.models import Case, Category
-from tests.factories import make_case
+from tests.factories import MONDAY_9AM, make_case
 from tests.workspace import user
 
 
@@ -70,3 +71,18 @@ def test_page_arithmetic():
     assert (page.pages, page.has_prev, page.has_next) == (3, False, True)
     assert page.count("open") == 51 and page.count("all") == 54 and page.count("closed") == 3
     assert QueuePage([], 1, 25, 0).pages == 1
+
+
+def test_the_kind_filter_narrows_the_list_and_its_counts(db, world):
+    tax = db.session.get(Category, world.tax)
+    make_case(tax, title="Phản ánh")
+    make_case(tax, title="Khiếu nại", kind="khieu_nai", citizen_name="Trần Văn An")
+    make_case(tax, title="Khiếu nại ẩn danh", kind="khieu_nai")  # taken as information
+    db.session.commit()
+    officer = user("officer_thue")
+    page = queue.load_queue(officer, QueueFilters(kind="khieu_nai"), 1, 25, MONDAY_9AM,
+                            load_calendar())
+    assert [c.title for c in page.items] == ["Khiếu nại"] and page.total == 1
+    assert QueueFilters(kind="khieu_nai").to_args() == {"kind": "khieu_nai"}
+    everything = queue.load_queue(officer, QueueFilters(), 1, 25, MONDAY_9AM, load_calendar())
+    assert everything.total == 3

@@ -293,6 +293,8 @@ def test_filing_without_location_details_or_answers(db, key, world):
     ({"description": "nul \x00 byte"}, "description"),
     ({"attributes": {}}, "attribute[LOAI]"),
     ({"attributes": {"LOAI": ["XYZ"]}}, "attribute[LOAI]"),
+    ({"attributes": {"LOAI": ["TNCN"], "KIND": ["gop_y"]}}, "attribute[KIND]"),
+    ({"attributes": {"LOAI": ["TNCN"], "KIND": ["phan_anh", "hoi_dap"]}}, "attribute[KIND]"),
 ])
 def test_bad_requests_are_refused_and_nothing_is_kept(db, key, fields, field):
     with pytest.raises(InvalidInput) as err:
@@ -322,3 +324,9 @@ def test_answers_from_form_reads_both_spellings():
     pairs = [("attribute[A]", "1"), ("attribute[B][]", "x"), ("attribute[B][]", "y"),
              ("attribute[]", "no"), ("attributes[C]", "no"), ("service_code", "THUE")]
     assert answers_from_form(pairs) == {"A": ["1"], "B": ["x", "y"]}
+
+
+def test_the_kind_is_an_attribute_of_every_request(db, key):
+    assert file_request(key, _new(), MONDAY_9AM).kind == "phan_anh"
+    asked = file_request(key, _new(attributes={"LOAI": ["TNCN"], "KIND": [" hoi_dap "]}), MONDAY_9AM)
+    assert asked.kind == "hoi_dap"

@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 
+from app.cases import labels
 from app.extensions import db as _db
 from app.models import Category, ExportJob, ExportStatus
 from app.scoring import exports
@@ -22,7 +24,7 @@ from tests.factories import EMAILS, make_case
 @pytest.fixture
 def cases(app, world):
     with app.app_context():
-        make_case(_db.session.get(Category, world.tax), title="=HYPERLINK(\"x\")",
+        make_case(_db.session.get(Category, world.tax), title="=HYPERLINK(\"x\")", kind="khieu_nai",
                   citizen_name="Trần Thị Bình", citizen_phone="+84901234567")
         make_case(_db.session.get(Category, world.insurance), title="Sổ BHXH chưa chốt",
                   citizen_name="Lê Văn Cường", citizen_phone="+84907654321")
@@ -54,6 +56,9 @@ def test_case_list_export_inline_csv(client, auth, cases):
     assert len(rows) == 2  # header + the unit's one case: Bảo hiểm Xã hội's is not theirs
     assert rows[1][2] == "'=HYPERLINK(\"x\")"  # no formula injection
     assert "+84901234567" in rows[1] and "Trần Thị Bình" in rows[1]
+    with client.application.test_request_context(), force_locale("vi"):
+        assert rows[0][4] == gettext("Kind of case")
+        assert rows[1][4] == str(labels.KIND["khieu_nai"])
 
 
 def test_contact_details_only_for_roles_allowed(client, auth, cases):

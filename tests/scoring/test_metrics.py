@@ -13,6 +13,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from app.cases import lifecycle
 from app.core.timeutil import LOCAL_TZ
@@ -218,7 +219,7 @@ def test_guided_cases_and_extensions_are_counted_apart(db, world):
     head = lifecycle.Actor.staff(db.session.scalar(
         sa.select(User).where(User.email == EMAILS["head_thue"])))
     guided = make_case(tax, now=MONDAY_9AM)
-    lifecycle.guide(guided, officer, "Tòa án nhân dân Quận 1", "Nộp đơn tại tòa.", MONDAY_9AM)
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1 - Thành phố Hồ Chí Minh", "Nộp đơn tại tòa.", MONDAY_9AM)
     extended = make_case(tax, now=MONDAY_9AM)
     lifecycle.acknowledge(extended, officer, MONDAY_9AM)
     request = extensions.request_extension(
@@ -230,3 +231,32 @@ def test_guided_cases_and_extensions_are_counted_apart(db, world):
                                 MONDAY_9AM + timedelta(days=2))[world.thue]
     assert (thue.guided, thue.rejected, thue.extensions_used) == (1, 0, 1)
     assert thue.answered == 0
+
+
+def test_figures_per_kind_in_one_grouped_query(db, world):
+    """Cục Thuế receives in March a feedback answered on time, a feedback answered after its
+    10 days, a named complaint still unanswered and a question; BHXH's case is not theirs."""
+    tax, insurance = db.session.get(Category, world.tax), db.session.get(Category, world.insurance)
+    officer = _staff(db, "officer_thue")
+    quick = make_case(tax, title="Nhanh", now=at(2, 9))
+    slow = make_case(tax, title="Chậm", now=at(2, 9))
+    make_case(tax, title="Khiếu nại", kind="khieu_nai", citizen_name="Trần Văn An", now=at(3, 9))
+    make_case(tax, title="Hỏi", kind="hoi_dap", now=at(4, 9))
+    make_case(insurance, title="BHXH", now=at(4, 9))
+    for case, when in ((quick, at(5, 9)), (slow, at(16, 9))):
+        lifecycle.acknowledge(case, officer, at(2, 10))
+        lifecycle.respond(case, officer, "Đã trả lời.", when)
+    db.session.commit()
+    thue = db.session.scalar(sa.select(Unit.id).where(Unit.code == "THUE"))
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        figures = metrics.by_kind(thue, *MARCH, LATER)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1
+    assert [(f.kind, f.received, f.answered, f.answered_on_time) for f in figures] == [
+        ("phan_anh", 2, 2, 1), ("khieu_nai", 1, 0, 0), ("hoi_dap", 1, 0, 0)]
+    assert figures[0].on_time_rate == 0.5 and figures[1].on_time_rate is None
+    assert metrics.by_kind(thue, at(1, 0, month=4), at(1, 0, month=5), LATER) == []

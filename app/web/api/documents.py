@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from app.cases import kinds
 from app.core.timeutil import to_local
 from app.intake import open311
 from app.models import Case, Category, CategoryAttribute
@@ -47,7 +48,7 @@ def discovery(base_url: str) -> dict:
     }
 
 
-def service(category: Category, has_questions: bool, locale: str) -> dict:
+def service(category: Category, locale: str) -> dict:
     """One entry of the service list."""
     unit = category.default_unit
     return {
@@ -60,7 +61,8 @@ def service(category: Category, has_questions: bool, locale: str) -> dict:
             _("Feedback about %(name)s; an operator sends it to the responsible unit.",
               name=category.display_name(locale))
         ),
-        "metadata": has_questions,
+        # Every service asks at least the kind of case (open311.KIND_ATTRIBUTE).
+        "metadata": True,
         "type": "realtime",
         "keywords": category.keywords or None,
         "group": unit.display_name(locale) if unit else None,
@@ -80,11 +82,28 @@ def _attribute(attribute: CategoryAttribute, locale: str) -> dict:
     }
 
 
+def _kind_attribute(order: int) -> dict:
+    """The question every service asks last: the kind of case, phản ánh when unanswered."""
+    return {
+        "variable": True,
+        "code": open311.KIND_ATTRIBUTE,
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": _("One of the keys; %(default)s when left out.",
+                                  default=kinds.INFORMATION_KIND.value),
+        "order": order,
+        "description": _("Kind of case. A complaint or a denunciation sent without the "
+                         "sender's first and last name is taken as information (phan_anh)."),
+        "values": [{"key": key, "name": name} for key, name in open311.kind_values()],
+    }
+
+
 def service_definition(category: Category, questions: list[CategoryAttribute], locale: str) -> dict:
-    """The service definition: the category's extra questions in order."""
+    """The service definition: the category's extra questions in order, then the kind."""
+    order = max((a.position for a in questions), default=0) + 1
     return {
         "service_code": category.code,
-        "attributes": [_attribute(a, locale) for a in questions],
+        "attributes": [_attribute(a, locale) for a in questions] + [_kind_attribute(order)],
     }
 
 
@@ -113,6 +132,8 @@ def service_request(row: open311.RequestRow, locale: str) -> dict:
         "lat": case.latitude,
         "long": case.longitude,
         "media_url": submission.media_url if submission else None,
+        # An extra field (GeoReport v2 allows them): the kind the case is handled as.
+        "kind": case.kind,
     }
 
 

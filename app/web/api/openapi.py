@@ -9,8 +9,10 @@ from __future__ import annotations
 from copy import deepcopy
 
 from app.intake.open311 import MAX_ROWS
+from app.models import CaseKind
 
 NULLABLE_STRING = {"type": "string", "nullable": True}
+KIND_KEYS = [kind.value for kind in CaseKind]
 W3C_DATETIME = {"type": "string", "format": "date-time"}
 
 SCHEMAS = {
@@ -110,7 +112,7 @@ SCHEMAS = {
         "required": ["service_request_id", "status", "status_notes", "service_name",
                      "service_code", "description", "agency_responsible", "service_notice",
                      "requested_datetime", "updated_datetime", "expected_datetime", "address",
-                     "address_id", "zipcode", "lat", "long", "media_url"],
+                     "address_id", "zipcode", "lat", "long", "media_url", "kind"],
         "properties": {
             "service_request_id": {"type": "string", "description": "The case reference."},
             "status": {"type": "string", "enum": ["open", "closed"], "description": (
@@ -131,6 +133,9 @@ SCHEMAS = {
             "lat": {"type": "number", "nullable": True, "description": "Private."},
             "long": {"type": "number", "nullable": True, "description": "Private."},
             "media_url": {**NULLABLE_STRING, "description": "Private."},
+            "kind": {"type": "string", "enum": KIND_KEYS, "description": (
+                "An extra field: the kind of case (the values of the KIND attribute) it is "
+                "handled as.")},
         },
     },
     "ServiceRequests": {

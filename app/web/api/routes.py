@@ -155,7 +155,7 @@ def services(fmt: str):
     """GET Service List: the active categories."""
     locale = api_locale()
     with force_locale(locale):
-        items = [documents.service(c, q, locale) for c, q in open311.service_list()]
+        items = [documents.service(c, locale) for c in open311.service_list()]
     return render(fmt, "services", "service", items)
 
 

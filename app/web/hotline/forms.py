@@ -18,7 +18,7 @@ from app.cases import labels
 from app.intake.hotline import HOTLINE_CHANNELS
 from app.intake.submission import DESCRIPTION_MAX, TITLE_MAX
 from app.models import Channel, Priority
-from app.web.forms import PhoneNumber, WholeNumberField, database_int
+from app.web.forms import PhoneNumber, WholeNumberField, database_int, kind_field
 
 
 class CallForm(FlaskForm):
@@ -30,6 +30,7 @@ class CallForm(FlaskForm):
     caller_name = StringField(_l("Caller's name"), validators=[Optional(), Length(max=120)])
     category_search = StringField(_l("Field"), validators=[Optional(), Length(max=100)])
     category = WholeNumberField(validators=[Optional()])
+    kind = kind_field()
     title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
     description = TextAreaField(
         _l("What the caller reports"),

@@ -73,6 +73,7 @@ def new_call():
         category = hotline.resolve_category(form.category_search.data, form.category.data)
         submission = Submission(
             category=category,
+            kind=form.kind.data,
             title=form.title.data or hotline.title_from(form.description.data),
             description=form.description.data,
             address=form.address.data or "",

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from app.cases.lifecycle import REASON_MAX
 from app.intake.submission import DESCRIPTION_MAX, TITLE_MAX
 from app.web.attachments import ACCEPT
-from app.web.forms import PhoneNumber
+from app.web.forms import PhoneNumber, kind_field
 
 
 def optional_int(value) -> int | None:
@@ -30,6 +30,7 @@ def optional_int(value) -> int | None:
 class FeedbackForm(FlaskForm):
     """What a citizen fills in on /feedback/new."""
 
+    kind = kind_field(_l("What kind of feedback is this?"))
     category = SelectField(
         _l("Field"), coerce=optional_int, validate_choice=True,
         validators=[DataRequired(_l("Choose a field from the list."))],

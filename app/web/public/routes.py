@@ -54,6 +54,7 @@ def feedback_new():
     if form.validate_on_submit():
         submission = Submission(
             category=categories[form.category.data],
+            kind=form.kind.data,
             title=form.title.data,
             description=form.description.data,
             address=form.address.data or "",

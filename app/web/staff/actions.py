@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 
-from app.cases import access, casework, extensions, lifecycle, queries
+from app.cases import access, casework, extensions, kinds, lifecycle, queries
 from app.cases.access import CaseAction
 from app.core import errors
 from app.core.timeutil import utcnow
@@ -55,6 +55,8 @@ def _set_choices(name: str, form: VersionedForm, case: Case, actions) -> None:
         form.officer.choices = [("", _("Choose an officer"))] + [
             (officer.id, officer.name) for officer in casework.unit_officers(case.unit_id)
         ]
+    elif name == "reclassify" and form.kind.data is None:
+        form.kind.data = case.kind  # the list opens on the kind the case has now
 
 
 def _forms(case: Case, actions, active, keep_drafts: bool, fresh: str | None):
@@ -299,3 +301,16 @@ def decide_extension(reference: str):
                                            utcnow())
 
     return _perform(reference, "decide_extension", decide, _("Decision recorded."))
+
+
+@bp.post("/<reference>/reclassify")
+@login_required
+def reclassify(reference: str):
+    """Change the kind of the case, with the reason; its deadlines are recounted."""
+    return _perform(
+        reference,
+        "reclassify",
+        lambda case, actor, form: kinds.reclassify(case, actor, form.kind.data, form.reason.data,
+                                                   utcnow()),
+        _("Kind of case changed. Its deadlines now follow the new kind."),
+    )

@@ -8,10 +8,12 @@ from flask_login import current_user, login_required
 from app.cases import access, queries
 from app.core.timeutil import utcnow
 from app.deadlines import settings
-from app.deadlines.explanation import explain_case
+from app.deadlines.explanation import Step, explain_case
 from app.deadlines.sla import load_calendar
 from app.web.htmx import render_page_or_partial
 from app.web.staff.blueprint import bp
+
+OFF_STEPS = (Step.SKIPPED, Step.MOVED)
 
 
 @bp.get("/<reference>/deadlines")
@@ -24,8 +26,11 @@ def deadline_explanation(reference: str):
     if case is None or not access.may_view_case(current_user, case):
         abort(404)
     found = explain_case(case, load_calendar(), utcnow())
-    days = sorted({note.day for due in (found.acknowledgment, found.response)
-                   for note in due.notes})
+    counts = (found.acknowledgment, found.response)
+    # The days worth a reason: calendar exceptions on the way, and the days a count of
+    # days passed over or moved past (a holiday's name tells why).
+    days = sorted({note.day for due in counts for note in due.notes}
+                  | {d.day for due in counts for d in due.days if d.step in OFF_STEPS})
     context = {
         "case": case,
         "found": found,

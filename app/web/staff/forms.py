@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.cases.labels import CHANNEL, DEADLINE, STATUS
+from app.cases.labels import CHANNEL, DEADLINE, KIND, STATUS
 from app.cases.lifecycle import ANSWER_MAX, GUIDED_TO_MAX, REASON_MAX
 from app.cases.queue import (
     ASSIGNEE_ME,
@@ -204,6 +204,19 @@ class DecideExtensionForm(VersionedForm):
     refuse = SubmitField(_l("Refuse the extension"))
 
 
+class ReclassifyForm(VersionedForm):
+    """Change the kind of the case, with the reason; its deadlines follow the new kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="reclassify", **kwargs)
+
+    kind = SelectField(_l("New kind"), validate_choice=False,
+                       choices=[(k.value, name) for k, name in KIND.items()])
+    reason = _text_field(_l("Reason for the new kind"), _l("Give the reason for the new kind."),
+                         REASON_MAX)
+    submit = SubmitField(_l("Change the kind"))
+
+
 CASE_FORMS: dict[str, type[VersionedForm]] = {
     "acknowledge": AcknowledgeForm,
     "ask_citizen": AskCitizenForm,
@@ -216,6 +229,7 @@ CASE_FORMS: dict[str, type[VersionedForm]] = {
     "guide": GuideForm,
     "request_extension": RequestExtensionForm,
     "decide_extension": DecideExtensionForm,
+    "reclassify": ReclassifyForm,
 }
 
 
@@ -249,6 +263,7 @@ class QueueFilterForm(Form):
     deadline = SelectField(_l("Deadline"), validate_choice=False)
     assignee = SelectField(_l("Assigned to"), validate_choice=False)
     channel = SelectField(_l("Channel"), validate_choice=False)
+    kind = SelectField(_l("Kind of case"), validate_choice=False)
     received_from = LocalDateField(_l("Received from"), validators=[Optional()])
     received_to = LocalDateField(_l("Received until"), validators=[Optional()])
     scope = SelectField(_l("Cases"), validate_choice=False)
@@ -271,6 +286,7 @@ class QueueFilterForm(Form):
             assignees.insert(1, (ASSIGNEE_ME, _l("Me")))
         self.assignee.choices = assignees + [(str(o.id), o.name) for o in officers]
         self.channel.choices = [("", _l("Any channel"))] + [(c.value, CHANNEL[c]) for c in Channel]
+        self.kind.choices = [("", _l("Any kind"))] + [(k.value, name) for k, name in KIND.items()]
         self.scope.choices = [
             ("", _l("Cases my unit holds")),
             (SCOPE_TRANSFERRED, _l("Cases my unit transferred away")),
@@ -296,6 +312,7 @@ class QueueFilterForm(Form):
             deadline=pick(self.deadline),
             assignee=pick(self.assignee),
             channel=pick(self.channel),
+            kind=pick(self.kind),
             received_from=self.received_from.data,
             received_to=self.received_to.data,
             scope=pick(self.scope),

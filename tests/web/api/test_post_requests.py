@@ -129,6 +129,7 @@ def test_errors_are_in_vietnamese_by_default(client, api_data):
     ({"description": "a\x00b"}, 400, "NUL character"),
     ({"email": "nobody"}, 400, "email is not a valid email address"),
     ({"media_url": "ftp://x"}, 400, "media_url must be an http"),
+    ({"attribute[KIND]": "complaint"}, 400, "attribute[KIND]: Choose the kind of case"),
 ])
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_bad_requests_get_the_spec_error_body(app, client, api_data, fields, status, words, fmt):
@@ -177,3 +178,20 @@ def test_the_key_in_the_x_api_key_header_files_a_request(app, client, api_data):
                           headers={"X-Api-Key": api_data.revoked_key})
     assert refused.status_code == 403
     assert refused.get_json()[0]["description"] == "Invalid or revoked api_key."
+
+
+@pytest.mark.parametrize(("fields", "kind", "as_information"), [
+    ({}, "phan_anh", False),
+    ({"attribute[KIND]": "kien_nghi"}, "kien_nghi", False),
+    ({"attribute[KIND]": "khieu_nai", "first_name": "Dân", "last_name": "Lê"}, "khieu_nai", False),
+    ({"attribute[KIND]": "to_cao"}, "phan_anh", True),  # no name: taken as information
+])
+def test_the_kind_is_filed_and_read_back(app, client, api_data, fields, kind, as_information):
+    response = client.post("/open311/v2/requests.json", data=_form(api_data, **fields))
+    assert response.status_code == 200
+    reference = response.get_json()[0]["service_request_id"]
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+        assert (case.kind, case.taken_as_information) == (kind, as_information)
+    read = client.get(f"/open311/v2/requests/{reference}.json", headers={"X-Api-Key": api_data.key})
+    assert read.get_json()[0]["kind"] == kind

@@ -10,7 +10,7 @@ from tests.web.api.conftest import CONTACT_TEXTS
 REQUEST_FIELDS = ["service_request_id", "status", "status_notes", "service_name", "service_code",
                   "description", "agency_responsible", "service_notice", "requested_datetime",
                   "updated_datetime", "expected_datetime", "address", "address_id", "zipcode",
-                  "lat", "long", "media_url"]
+                  "lat", "long", "media_url", "kind"]
 PRIVATE_FIELDS = ["status_notes", "description", "address", "address_id", "lat", "long",
                   "media_url"]
 
@@ -46,13 +46,14 @@ def test_services_xml_shape(client, api_data):
     assert [s.findtext("service_code") for s in services] == ["BHXH", "KHAC", "THUE"]
     assert [child.tag for child in services[0]] == [
         "service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
-    assert [s.findtext("metadata") for s in services] == ["true", "false", "true"]
+    assert [s.findtext("metadata") for s in services] == ["true", "true", "true"]
 
 
 def test_service_definition_shapes(client, api_data):
     data = _json(client.get("/open311/v2/services/BHXH.json"))
     assert isinstance(data, dict) and data["service_code"] == "BHXH"
-    (attribute,) = data["attributes"]
+    attribute, kind = data["attributes"]
+    assert kind["code"] == "KIND" and kind["order"] == 2
     assert attribute == {
         "variable": True, "code": "NOI_DUNG", "datatype": "multivaluelist", "required": False,
         "datatype_description": None, "order": 1, "description": "Câu hỏi NOI_DUNG",
@@ -60,13 +61,16 @@ def test_service_definition_shapes(client, api_data):
     }
     root = _xml(client.get("/open311/v2/services/BHXH.xml?lang=en"))
     assert root.tag == "service_definition" and root.findtext("service_code") == "BHXH"
-    (element,) = root.findall("attributes/attribute")
+    element, kind = root.findall("attributes/attribute")
+    assert kind.findtext("code") == "KIND" and kind.findtext("datatype") == "singlevaluelist"
+    assert [(v.findtext("key"), v.findtext("name")) for v in kind.findall("values/value")][:3] == [
+        ("phan_anh", "Feedback"), ("kien_nghi", "Proposal"), ("khieu_nai", "Complaint")]
     assert element.findtext("description") == "Question NOI_DUNG"
     assert element.findtext("required") == "false" and element.findtext("order") == "1"
     assert [(v.findtext("key"), v.findtext("name")) for v in element.findall("values/value")] == [
         ("SO", "Value SO"), ("THE", "Value THE")]
-    assert _json(client.get("/open311/v2/services/KHAC.json")) == {
-        "service_code": "KHAC", "attributes": []}
+    khac = _json(client.get("/open311/v2/services/KHAC.json"))
+    assert [a["code"] for a in khac["attributes"]] == ["KIND"] and khac["attributes"][0]["order"] == 1
 
 
 def test_requests_xml_shape(client, api_data):

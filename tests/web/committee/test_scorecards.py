@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from app.core.timeutil import utcnow
+from app.core.timeutil import LOCAL_TZ, utcnow
 from app.extensions import db as _db
 from app.models import Campaign, Category, ScoreSnapshot, Unit
-from app.scoring import snapshots
+from app.scoring import metrics, snapshots
 from tests.factories import EMAILS, make_case, make_unit
 from tests.scoring.test_metrics import LATER, march  # noqa: F401 - fixture
 from tests.scoring.test_score import campaign  # noqa: F401 - fixture
@@ -215,3 +215,20 @@ def test_the_unit_page_s_points_add_up_to_its_score(client, auth, scored):
     assert len(rows) == 6
     assert sum(float(points) for _weight, points in rows) == pytest.approx(58.3, abs=0.1)
     assert "50 × min(1, 1 ÷ 2) + 50 × min(1, 1 ÷ 2)" in table
+
+
+def test_unit_page_shows_the_figures_per_kind(app, client, auth, scored):
+    with app.app_context():
+        thue = _db.session.scalar(sa.select(Unit.id).where(Unit.code == "THUE"))
+        expected = metrics.by_kind(thue, datetime(2026, 3, 1, tzinfo=LOCAL_TZ),
+                                   datetime(2026, 4, 1, tzinfo=LOCAL_TZ), utcnow())
+    assert expected and expected[0].kind == "phan_anh"
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03").get_data(
+        as_text=True)
+    table = re.search(r'<table class="cases" id="figures-by-kind">.*?</table>', text, re.S).group(0)
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>', table)
+    first = expected[0]
+    assert rows[0][:2] == ("Phản ánh", str(first.received))
+    assert f"({first.answered_on_time}/{first.answered})" in rows[0][2]
+    assert '<h2 id="kinds-heading">' in text

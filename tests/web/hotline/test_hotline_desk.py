@@ -209,3 +209,36 @@ def test_triage_without_htmx_redirects_after_routing(app, client, auth, world):
     response = client.post(f"/hotline/triage/{reference}/route",
                            data={"csrf_token": token, f"route-{case_id}-unit": str(thue)})
     assert response.status_code == 303 and response.headers["Location"] == "/hotline/triage"
+
+
+def test_the_desk_offers_the_kinds_and_files_the_one_chosen(app, client, auth, world):
+    auth.login(EMAILS["operator"])
+    page = client.get("/hotline/new?lang=en").get_data(as_text=True)
+    assert re.findall(r'<input[^>]*type="radio"[^>]*value="(\w+)"[^>]*>\s*<div>\s*<label for="kind-',
+                      page) == ["phan_anh", "kien_nghi", "khieu_nai", "to_cao", "hoi_dap"]
+    assert re.search(r"without the caller(&#39;|')s name is taken as information", page)
+    response = client.post("/hotline/new", data=_desk_form(client, kind="kien_nghi"))
+    assert response.status_code == 303
+    [case] = _cases(app)
+    assert case.kind == "kien_nghi"
+    saved = client.get("/hotline/new?lang=en").get_data(as_text=True)
+    assert 'id="saved-kind">Proposal<' in saved and "saved-taken-as-information" not in saved
+
+
+def test_a_complaint_without_the_callers_name_is_taken_as_information(app, client, auth, world):
+    auth.login(EMAILS["operator"])
+    response = client.post("/hotline/new", data=_desk_form(client, kind="khieu_nai", caller_name=""))
+    assert response.status_code == 303
+    [case] = _cases(app)
+    assert (case.kind, case.taken_as_information) == ("phan_anh", True)
+    saved = client.get("/hotline/new?lang=en").get_data(as_text=True)
+    assert 'id="saved-kind">Feedback<' in saved and 'id="saved-taken-as-information"' in saved
+
+
+def test_an_unknown_kind_on_the_desk_is_refused_next_to_the_choice(app, client, auth, world):
+    auth.login(EMAILS["operator"])
+    response = client.post("/hotline/new?lang=en", data=_desk_form(client, kind="khieu-nai"))
+    assert response.status_code == 422
+    assert '<p class="error" id="kind-error">Choose the kind of case from the list.</p>' in \
+        response.get_data(as_text=True)
+    assert _cases(app) == []

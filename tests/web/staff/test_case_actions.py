@@ -295,3 +295,55 @@ def test_the_page_prints_with_a_header_and_without_forms(officer):
     css = (Path(__file__).resolve().parents[3] / "static" / "css" / "print.css").read_text()
     for hidden in ("nav", "form", ".event-internal", ".site-header"):
         assert hidden in css.split("{ display: none !important; }")[0]
+
+
+def test_changing_the_kind_in_place_recounts_and_tells_the_timeline(officer, app):
+    page = officer.client.get(f"/cases/{officer.reference}?lang=en").get_data(as_text=True)
+    assert re.search(r'<dd id="case-kind">Feedback<', page)
+    assert re.search(r'<summary>Change the kind</summary>', page)
+    assert re.search(r'<option selected value="phan_anh">|<option value="phan_anh" selected', page)
+    with app.app_context():
+        before = case_by_ref(officer.reference).response_due_at
+    response = officer.post("reclassify", "reclassify",
+                            {"kind": "khieu_nai", "reason": "Người dân khiếu nại quyết định."})
+    text = _fragment(response)
+    assert 'id="timeline" hx-swap-oob="true"' in text
+    assert re.search(r'<dd id="case-kind">Complaint<', text)
+    assert "Feedback → Complaint: Người dân khiếu nại quyết định." in text
+    case = officer.case()
+    assert ("reclassified", "Người dân khiếu nại quyết định.", False) in case["events"]
+    with app.app_context():
+        changed = case_by_ref(officer.reference)
+        assert changed.kind == "khieu_nai" and changed.response_due_at > before
+
+
+@pytest.mark.parametrize("fields, error", [
+    ({"kind": "kien_nghi", "reason": ""}, "reclassify-reason"),
+    ({"kind": "phan_anh", "reason": "Vẫn vậy."}, "reclassify-kind"),
+    ({"kind": "bogus", "reason": "Lý do."}, "reclassify-kind"),
+])
+def test_a_bad_new_kind_is_422_next_to_the_field(officer, fields, error):
+    before = officer.case()
+    text = _fragment(officer.post("reclassify", "reclassify", fields), 422)
+    assert f'id="{error}-error"' in text
+    assert officer.case() == before
+
+
+def test_a_complaint_needs_a_name_so_a_nameless_case_cannot_become_one(app, client, desk):
+    bhxh = CasePage(app, client, desk.bhxh, EMAILS["officer_bhxh"])
+    text = _fragment(bhxh.post("reclassify", "reclassify",
+                               {"kind": "to_cao", "reason": "Tố cáo cán bộ."}), 422)
+    assert 'id="reclassify-kind-error"' in text
+    assert bhxh.case()["events"][-1][0] != "reclassified"
+
+
+def test_changing_the_kind_of_a_closed_case_is_409_and_a_stale_form_a_conflict(officer, head):
+    page = officer.page()
+    head.post("reject", "reject", {"reason": "Trùng lặp."})
+    text = _fragment(officer.post("reclassify", "reclassify",
+                                  {"kind": "kien_nghi", "reason": "Là kiến nghị."}, page=page), 409)
+    assert "Trùng lặp." in text  # the change the officer missed
+    text = _fragment(officer.post_current("reclassify", "reclassify",
+                                          {"kind": "kien_nghi", "reason": "Là kiến nghị."}), 409)
+    assert 'role="alert"' in text
+    assert officer.case()["status"] == CaseStatus.REJECTED

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.cases import lifecycle
+from app.cases import lifecycle, queries
 from app.extensions import db
 from app.models import Category, Channel, EventKind
 from tests.factories import EMAILS, make_case
@@ -313,3 +313,18 @@ def test_who_sees_the_contact_finds_the_case_by_it(client, auth, masked_cases, k
     # Words of the contact and of the case itself combine.
     mixed = "binh+luong+huu" if case == "moved" else "binh+don+vi"
     assert rows(client, f"?q={mixed}") == [reference]
+
+
+def test_the_kind_filter_and_column(app, officer, queue_cases):
+    with app.app_context():
+        queries.case_by_reference(queue_cases["B"]).kind = "kien_nghi"
+        db.session.commit()
+    assert letters(queue_cases, rows(officer, "?kind=kien_nghi")) == "B"
+    assert letters(queue_cases, rows(officer, "?kind=phan_anh")) == "GAHCD"
+    assert letters(queue_cases, rows(officer, "?kind=bogus")) == "GAHBCD"  # ignored, as others
+    text = officer.get("/cases?lang=en").get_data(as_text=True)
+    assert re.search(r'<label for="kind">Kind of case</label>\s*<select[^>]*id="kind"', text)
+    assert '<option value="khieu_nai">Complaint</option>' in text
+    assert '<span class="badge kind kind-kien_nghi">Proposal</span>' in text
+    # The filter is kept in the status tabs' links.
+    assert re.search(r'href="/cases\?[^"]*kind=kien_nghi', officer.get("/cases?kind=kien_nghi").text)

@@ -9,7 +9,7 @@ from app.cases import access
 from app.core.timeutil import to_local, utcnow
 from app.extensions import db
 from app.models import Unit
-from app.scoring import scorecards, snapshots
+from app.scoring import metrics, scorecards, snapshots
 from app.web.committee.scorecards.blueprint import bp
 from app.web.htmx import render_page_or_partial
 from app.web.input import DATABASE_INT_MAX
@@ -52,8 +52,9 @@ def unit(code: str):
         abort(403)
     row = next((r for r in card.rows if r.unit_id == unit.id), None)
     late = scorecards.late_cases(unit, row.period_start, row.period_end, now) if row else []
+    kinds = metrics.by_kind(unit.id, row.period_start, row.period_end, now) if row else []
     return render_template(
-        "scorecards/unit.html", card=card, unit=unit, row=row, late=late,
+        "scorecards/unit.html", card=card, unit=unit, row=row, late=late, kinds=kinds,
         series=card.series.get(unit.id, []),
         period_label=lambda key: scorecards.period_label(key, _),
     )
