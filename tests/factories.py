@@ -102,8 +102,6 @@ EMAILS = {
 def make_world() -> World:
     """Root committee, two member units, three categories (one unroutable), six accounts,
     and the law's deadline regimes (each test starts from empty tables)."""
-    from app.deadlines.regimes import ensure_defaults
-
     ensure_defaults()
     root = make_unit("DUK", "Đảng ủy Khối")
     thue = make_unit("THUE", "Cục Thuế TP HCM", root)

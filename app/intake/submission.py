@@ -206,8 +206,6 @@ def submit_case(
         extensions_used=0,
         extension_days=0,
         reopen_count=0,
-        extensions_used=0,
-        extension_days=0,
     )
     queue.index_for_search(case)
     set_due_times(case, calendar)

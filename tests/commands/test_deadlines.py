@@ -15,7 +15,6 @@ from app.cases import lifecycle
 from app.deadlines.counting import end_of
 from app.extensions import db
 from app.jobs.periodic import PERIODIC
-from app.jobs.schedule import PERIODIC
 from app.models import AuditEntry, CalendarDay, Case, CaseEvent, Category, DeadlineRegime, User
 from tests.factories import EMAILS, make_case
 from tests.web.admin.conftest import AdminClient
