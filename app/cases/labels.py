@@ -33,6 +33,15 @@ KIND = {
     CaseKind.HOI_DAP: _l("Question, request for guidance"),
 }
 
+# The first step's deadline, as each law names the step.
+FIRST_STEP_DUE = {
+    CaseKind.PHAN_ANH: _l("Take up by"),
+    CaseKind.KIEN_NGHI: _l("Take up by"),
+    CaseKind.KHIEU_NAI: _l("Accept or refuse by"),
+    CaseKind.TO_CAO: _l("Register and assess by"),
+    CaseKind.HOI_DAP: _l("Take up by"),
+}
+
 # One plain sentence per kind, for the citizen's form and the hotline desk.
 KIND_HELP = {
     CaseKind.PHAN_ANH: _l("You tell us about a problem you have seen or met, so that it is "
