@@ -51,7 +51,7 @@ def test_htmx_gets_the_partial(client, auth, reference):
     fragment = response.get_data(as_text=True)
     assert "<html" not in fragment and fragment.lstrip().startswith("<section")
     assert '<h2 id="sla-explain-heading">Cách tính thời hạn</h2>' in fragment
-    assert "Hạn tiếp nhận: 03/03/2026 09:00" in fragment
+    assert "Hạn nhận xử lý: 03/03/2026 09:00" in fragment
     # Phản ánh: answered within 10 days, counted as dates from the day after receipt; the
     # 2 h 30 min awaiting the citizen make less than half a working day: nothing given back.
     assert "Hạn trả lời: 12/03/2026" in fragment
@@ -70,7 +70,7 @@ def test_without_javascript_the_link_opens_a_full_page(client, auth, reference):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html
     assert "<h1>" in html.replace('<h1><span class="reference">', "<h1>")
-    assert "Acknowledge by 03/03/2026 09:00" in html and "Answer by 12/03/2026" in html
+    assert "Take up by: 03/03/2026 09:00" in html and "Answer by 12/03/2026" in html
     assert '<dd id="sla-regime">Feedback · every field · any priority</dd>' in html
     assert "first step within 8 working hours; answer within 10 days, counted from receipt" in html
     assert "Tổng đài 1022" in html  # the legal source of the regime
@@ -108,7 +108,7 @@ def test_a_denunciation_is_counted_day_by_day_with_weekends_skipped_and_moved(cl
     html = client.get(f"/cases/{reference}/deadlines?lang=en",
                       headers={"HX-Request": "true"}).get_data(as_text=True)
     assert '<dd id="sla-regime">Denunciation · every field · any priority</dd>' in html
-    assert "counted from the end of the first step" in html
+    assert "counted from acceptance" in html
 
     def table(id_):
         found = re.search(rf'<table class="cases days-counted" id="{id_}">.*?</table>', html, re.S)
@@ -119,7 +119,7 @@ def test_a_denunciation_is_counted_day_by_day_with_weekends_skipped_and_moved(cl
                        ("Sat 28/02/2026", "not counted — weekend or holiday"),
                        ("Sun 01/03/2026", "not counted — weekend or holiday")]
     assert ack[-1] == ("Fri 06/03/2026", "counted, day 7")
-    assert "Acknowledge by 06/03/2026" in html
+    assert "Register and assess by: 06/03/2026" in html
     answer = table("sla-days-answer")
     assert answer[0] == ("Sat 07/03/2026", "counted, day 1")
     assert answer[-2:] == [("Sun 05/04/2026", "counted, day 30"),
