@@ -51,6 +51,11 @@ def _echo_periods(explanation: DueExplanation) -> None:
         click.echo(f"  {_day(local_day)} {_clock(period.start)}-{_clock(period.end)}"
                    f"  {period.minutes:>3} min{mark}")
     click.echo(f"  total {sum(p.minutes for p in explanation.periods)} min")
+    _echo_day_notes(explanation)
+
+
+def _echo_day_notes(explanation: DueExplanation) -> None:
+    """The days on the way that are not plain weekdays, and why."""
     notes = _day_notes(explanation)
     if notes:
         click.echo("days that are not plain weekdays:")
@@ -121,11 +126,7 @@ def _echo_days(explanation: DueExplanation) -> None:
         label = what[counted.step].format(n=counted.number)
         click.echo(f"  {_day(counted.day)}  {label}")
     click.echo(f"  last day {_day(explanation.last_day)}")
-    notes = _day_notes(explanation)
-    if notes:
-        click.echo("days that are not plain weekdays:")
-        for line in notes:
-            click.echo(f"  {line}")
+    _echo_day_notes(explanation)
 
 
 def _echo_due(title: str, explanation: DueExplanation) -> None:
