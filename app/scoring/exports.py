@@ -91,10 +91,13 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
     header = [gettext("Rank"), gettext("Unit code"), gettext("Unit"), gettext("Score")] + [
         str(COMPONENT[c]) for c in COMPONENTS] + [
         gettext("Received"), gettext("Acknowledged on time"), gettext("Acknowledgments due"),
-        gettext("Answered on time"), gettext("Answers due"), gettext("Median working hours"),
+        gettext("Answered on time"), gettext("Answered on time against the original date"),
+        gettext("Answers due"), gettext("Median working hours"),
         gettext("90th percentile working hours"), gettext("Open and overdue"),
         gettext("Ratings"), gettext("Mean rating"), gettext("Reopened"), gettext("Transfers out"),
-        gettext("Late transfers"), gettext("Rejected"), gettext("Works registered"),
+        gettext("Late transfers"), gettext("Cases not accepted"),
+        gettext("Cases guided to the competent agency"), gettext("Extensions approved"),
+        gettext("Works registered"),
         gettext("Works completed"), gettext("Campaign"), gettext("Period")]
 
     def rows():
@@ -102,11 +105,13 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
             yield [r.rank, r.unit.code, r.unit.name, round(r.score, 2)] + [
                 round(r.components[c]["value"], 2) if r.components.get(c, {}).get("value")
                 is not None else None for c in COMPONENTS] + [
-                r.received, r.ack_on_time, r.ack_due, r.response_on_time, r.response_due,
+                r.received, r.ack_on_time, r.ack_due, r.response_on_time,
+                r.response_on_time_original, r.response_due,
                 round(r.median_minutes / 60, 2) if r.median_minutes is not None else None,
                 round(r.p90_minutes / 60, 2) if r.p90_minutes is not None else None,
                 r.open_overdue, r.rated, round(r.mean_rating, 2) if r.rated else None,
-                r.reopened, r.transfers_out, r.late_transfers, r.rejected, r.works_registered,
+                r.reopened, r.transfers_out, r.late_transfers, r.rejected, r.guided,
+                r.extensions_used, r.works_registered,
                 r.works_completed, card.campaign.name, card.period_key]
 
     return header, len(card.rows), rows()
