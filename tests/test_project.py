@@ -79,3 +79,42 @@ def test_contact_details_move_to_their_own_search_text_and_back(tmp_path):
         assert case.contact_search_text == "+84901234567 tran thi binh binh@example.vn"
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_snapshot_figures_of_extensions_and_guidance_come_and_go(tmp_path):
+    """Migration 0012 adds three counts to the stored snapshots (0 for rows computed before)
+    and its downgrade removes them again, keeping the rows."""
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.config import TestingConfig
+    from tests.factories import make_world
+
+    app = create_app(TestingConfig, instance_path=str(tmp_path / "instance"),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    migrations = str(REPO / "migrations")
+    added = {"response_on_time_original", "guided", "extensions_used"}
+    with app.app_context():
+        upgrade(directory=migrations, revision="0011")
+        world = make_world()
+        _db.session.commit()
+        _db.session.execute(sa.text(
+            "INSERT INTO score_snapshots (period_key, period_start, period_end, as_of, unit_id,"
+            " computed_at, received, ack_due, ack_on_time, response_due, response_on_time,"
+            " answered, open_overdue, rated, rating_sum, rated_high, reopened, transfers_out,"
+            " late_transfers, rejected, works_registered, works_completed, components)"
+            " VALUES ('2026', '2026-01-01 00:00:00', '2027-01-01 00:00:00', '2026-03-02', :unit,"
+            " '2026-03-02 00:00:00', 4, 0, 0, 3, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '{}')"),
+            {"unit": world.thue})
+        _db.session.commit()
+        upgrade(directory=migrations)
+        row = _db.session.execute(sa.text(
+            "SELECT received, response_on_time_original, guided, extensions_used"
+            " FROM score_snapshots")).one()
+        assert tuple(row) == (4, 0, 0, 0)
+        downgrade(directory=migrations, revision="0011")
+        columns = {c["name"] for c in sa.inspect(_db.engine).get_columns("score_snapshots")}
+        assert not added & columns and "received" in columns
+        assert _db.session.execute(sa.text("SELECT count(*) FROM score_snapshots")).scalar() == 1
+        _db.session.remove()
+        _db.engine.dispose()

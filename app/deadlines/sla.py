@@ -278,15 +278,42 @@ class Countdown:
         return self.last_day is not None
 
 
+def due_point(due_at: datetime, unit: str) -> date | datetime:
+    """What a due time is to people: its last day (a date) when counted in days, the
+    instant itself (to the minute) when counted in hours. The one rule every display and
+    export of a due time follows."""
+    return counting.last_day_of(due_at) if counting.is_day_count(unit) else due_at
+
+
+def format_due(due_at: datetime | None, unit: str) -> str:
+    """A due time as people write it: the last day for a day count ("12/02/2027"),
+    the minute for an hour count ("12/02/2027 14:20"); "" when there is none."""
+    if due_at is None:
+        return ""
+    point = due_point(due_at, unit)
+    if isinstance(point, datetime):
+        return local_datetime(point)
+    return format_date(point, "dd/MM/yyyy")
+
+
 def due_text(case: Case, deadline: str = Deadline.RESPONSE) -> str:
-    """A case's due time as people write it: the last day for a day count ("12/02/2027"),
-    the minute for an hour count ("12/02/2027 14:20")."""
+    """A case's due time as people write it (see format_due)."""
+    return format_due(clocks.due_at(case, Deadline(deadline)), _unit_of(case, deadline))
+
+
+def last_moment(case: Case, deadline: str = Deadline.RESPONSE) -> datetime | None:
+    """The last instant at which the case still meets its deadline, for machines to read.
+
+    A day-counted deadline is stored as the midnight after its last day, which a reader
+    would take for the next day: its last moment is one second before, 23:59:59 local on
+    the last day. An hour count ends at its due instant.
+    """
     due = clocks.due_at(case, Deadline(deadline))
     if due is None:
-        return ""
+        return None
     if counting.is_day_count(_unit_of(case, deadline)):
-        return format_date(counting.last_day_of(due), "dd/MM/yyyy")
-    return local_datetime(due)
+        return due - timedelta(seconds=1)
+    return due
 
 
 def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:

@@ -36,6 +36,8 @@ class ScoreSnapshot(db.Model):
     ack_on_time: Mapped[int] = mapped_column(default=0)
     response_due: Mapped[int] = mapped_column(default=0)
     response_on_time: Mapped[int] = mapped_column(default=0)
+    # On time against the answer's due time before any extension.
+    response_on_time_original: Mapped[int] = mapped_column(default=0, server_default="0")
     answered: Mapped[int] = mapped_column(default=0)
     median_minutes: Mapped[float | None] = mapped_column(sa.Float)
     p90_minutes: Mapped[float | None] = mapped_column(sa.Float)
@@ -47,6 +49,8 @@ class ScoreSnapshot(db.Model):
     transfers_out: Mapped[int] = mapped_column(default=0)
     late_transfers: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
+    guided: Mapped[int] = mapped_column(default=0, server_default="0")
+    extensions_used: Mapped[int] = mapped_column(default=0, server_default="0")
     works_registered: Mapped[int] = mapped_column(default=0)
     works_completed: Mapped[int] = mapped_column(default=0)
     # {component: {"n", "successes", "raw", "prior", "shrunk", "value", "weight"}}
@@ -71,6 +75,11 @@ class ScoreSnapshot(db.Model):
     @property
     def response_rate(self) -> float | None:
         return self.response_on_time / self.response_due if self.response_due else None
+
+    @property
+    def response_rate_original(self) -> float | None:
+        """The share of answers due that were on time against the date before extensions."""
+        return self.response_on_time_original / self.response_due if self.response_due else None
 
     @property
     def mean_rating(self) -> float | None:

@@ -26,6 +26,7 @@ from app.cases import access, labels
 from app.core.dispatch import enqueue
 from app.core.errors import InvalidInput, NotPermitted
 from app.core.timeutil import to_local
+from app.deadlines.sla import due_point
 from app.extensions import db
 from app.models import OPEN_STATUSES, Case, ExportJob, ExportStatus, User
 from app.models.campaigns import COMPONENTS
@@ -71,6 +72,14 @@ def _fmt_time(value: datetime | None) -> str:
     return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _fmt_due(due_at: datetime | None, unit: str) -> str:
+    """A due time in a spreadsheet: its last day for a day count, the minute for an hour count."""
+    if due_at is None:
+        return ""
+    point = due_point(due_at, unit)
+    return _fmt_time(point) if isinstance(point, datetime) else point.strftime("%Y-%m-%d")
+
+
 def _int(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
@@ -82,10 +91,13 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
     header = [gettext("Rank"), gettext("Unit code"), gettext("Unit"), gettext("Score")] + [
         str(COMPONENT[c]) for c in COMPONENTS] + [
         gettext("Received"), gettext("Acknowledged on time"), gettext("Acknowledgments due"),
-        gettext("Answered on time"), gettext("Answers due"), gettext("Median working hours"),
+        gettext("Answered on time"), gettext("Answered on time against the original date"),
+        gettext("Answers due"), gettext("Median working hours"),
         gettext("90th percentile working hours"), gettext("Open and overdue"),
         gettext("Ratings"), gettext("Mean rating"), gettext("Reopened"), gettext("Transfers out"),
-        gettext("Late transfers"), gettext("Rejected"), gettext("Works registered"),
+        gettext("Late transfers"), gettext("Cases not accepted"),
+        gettext("Cases guided to the competent agency"), gettext("Extensions approved"),
+        gettext("Works registered"),
         gettext("Works completed"), gettext("Campaign"), gettext("Period")]
 
     def rows():
@@ -93,11 +105,13 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
             yield [r.rank, r.unit.code, r.unit.name, round(r.score, 2)] + [
                 round(r.components[c]["value"], 2) if r.components.get(c, {}).get("value")
                 is not None else None for c in COMPONENTS] + [
-                r.received, r.ack_on_time, r.ack_due, r.response_on_time, r.response_due,
+                r.received, r.ack_on_time, r.ack_due, r.response_on_time,
+                r.response_on_time_original, r.response_due,
                 round(r.median_minutes / 60, 2) if r.median_minutes is not None else None,
                 round(r.p90_minutes / 60, 2) if r.p90_minutes is not None else None,
                 r.open_overdue, r.rated, round(r.mean_rating, 2) if r.rated else None,
-                r.reopened, r.transfers_out, r.late_transfers, r.rejected, r.works_registered,
+                r.reopened, r.transfers_out, r.late_transfers, r.rejected, r.guided,
+                r.extensions_used, r.works_registered,
                 r.works_completed, card.campaign.name, card.period_key]
 
     return header, len(card.rows), rows()
@@ -111,7 +125,8 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     header = [gettext("Reference"), gettext("Received"), gettext("Title"), gettext("Field"),
               gettext("Kind of case"), gettext("Unit"), gettext("Status"), gettext("Channel"),
-              gettext("Acknowledge by"), gettext("Answer by"), gettext("Answered"), gettext("Rating"),
+              gettext("Acknowledge by"), gettext("Answer by"), gettext("Original answer due"),
+              gettext("Extensions approved"), gettext("Answered"), gettext("Rating"),
               gettext("Citizen"), gettext("Phone"), gettext("Email")]
     ordered = stmt.options(joinedload(Case.category), joinedload(Case.unit)).order_by(Case.id)
 
@@ -122,8 +137,10 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
                    case.category.name_vi, str(labels.KIND[case.kind]),
                    case.unit.name if case.unit else "",
                    str(labels.STATUS[case.status]), str(labels.CHANNEL[case.channel]),
-                   _fmt_time(case.ack_due_at), _fmt_time(case.response_due_at),
-                   _fmt_time(case.responded_at), case.satisfaction,
+                   _fmt_due(case.ack_due_at, case.ack_due_unit),
+                   _fmt_due(case.response_due_at, case.response_due_unit),
+                   _fmt_due(case.original_response_due_at, case.response_due_unit),
+                   case.extensions_used, _fmt_time(case.responded_at), case.satisfaction,
                    case.citizen_name if contact else "", case.citizen_phone if contact else "",
                    case.citizen_email if contact else ""]
 

@@ -20,6 +20,9 @@ in app/scoring/labels.py (COMPONENT_RULE):
   the period and that were answered or past due by the period end (or now); on
   time: answered at or before the due time. A case still unanswered past its
   due time is late. Each answer counts (a reopened case answered again counts twice).
+* **Answered on time against the original date** — the same answers, judged by the due
+  time before any extension of the answer deadline (the same due time when none was
+  approved): what the unit would have scored without asking for more time.
 * **Working hours to an answer** — median and 90th percentile of the working
   minutes the answering unit took (from when the case reached it or the clock
   restarted, without time awaiting the citizen), over the cases whose latest
@@ -79,6 +82,7 @@ class UnitMetrics:
     ack_on_time: int = 0
     response_due: int = 0
     response_on_time: int = 0
+    response_on_time_original: int = 0
     open_overdue: int = 0
     median_minutes: float | None = None
     p90_minutes: float | None = None
@@ -104,6 +108,11 @@ def _count_if(condition) -> sa.ColumnElement[int]:
 def _later(a, b):
     """The later of two instants, NULL-safe on the first (portable GREATEST)."""
     return sa.case((a > b, a), else_=b)
+
+
+def _earlier(a, b):
+    """The earlier of two instants (portable LEAST)."""
+    return sa.case((a < b, a), else_=b)
 
 
 def arrival_before(event, column=None) -> sa.ScalarSelect:
@@ -179,21 +188,37 @@ def unit_due_dates_for_cases():
 
 
 def responses(start: datetime, end: datetime, as_of: datetime):
-    """Per unit: answers due in the period, those on time, and cases open and overdue at the end.
+    """Per unit: answers due in the period, those on time, those on time against the
+    original date (before extensions), and cases open and overdue at the end.
 
     Answers are judged from their events (the due time is stamped on each answer,
     so a later reopening does not erase a late answer); cases still waiting for
-    an answer are judged from their current due time.
+    an answer are judged from their current due time. The original date of an answer
+    is the unit's due time counted on the case's answer due before extensions, never
+    later than the due time stamped on the answer (an answer given before the
+    extensions of a later response clock keeps its own due time).
     """
     answer = aliased(CaseEvent)
-    answers = sa.select(
-        arrival_before(answer).label("unit_id"),
-        answer.response_due_at.label("due"),
-        answer.created_at.label("answered_at"),
-    ).where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < end)
+    own_due = arrival_before(answer, lambda a: a.response_due_at)
+    original = sa.case(
+        (Case.original_response_due_at.is_(None), answer.response_due_at),
+        else_=_earlier(answer.response_due_at, _later(own_due, Case.original_response_due_at)),
+    )
+    answers = (
+        sa.select(
+            arrival_before(answer).label("unit_id"),
+            answer.response_due_at.label("due"),
+            original.label("original_due"),
+            answer.created_at.label("answered_at"),
+        )
+        .join(Case, Case.id == answer.case_id)
+        .where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < end)
+    )
     latest, arrival, due = unit_due_dates_for_cases()
+    waiting_original = _later(arrival.response_due_at, sa.func.coalesce(
+        Case.original_response_due_at, Case.response_due_at))
     waiting = (
-        sa.select(Case.unit_id, due, sa.null())
+        sa.select(Case.unit_id, due, waiting_original, sa.null())
         .join(latest, latest.c.case_id == Case.id)
         .join(arrival, arrival.id == latest.c.event_id)
         .where(Case.unit_id.is_not(None), Case.responded_at.is_(None),
@@ -207,6 +232,7 @@ def responses(start: datetime, end: datetime, as_of: datetime):
             both.c.unit_id,
             _count_if(sa.and_(in_period, sa.or_(answered, both.c.due < as_of))),
             _count_if(sa.and_(in_period, answered, both.c.answered_at <= both.c.due)),
+            _count_if(sa.and_(in_period, answered, both.c.answered_at <= both.c.original_due)),
             _count_if(sa.and_(both.c.due < as_of,
                               sa.or_(both.c.answered_at.is_(None), both.c.answered_at >= as_of))),
         )
@@ -377,9 +403,10 @@ def unit_metrics(
         unit(unit_id).received = count
     for unit_id, due, on_time in run(acknowledgments(start, end, as_of)):
         unit(unit_id).ack_due, unit(unit_id).ack_on_time = due, on_time
-    for unit_id, due, on_time, overdue in run(responses(start, end, as_of)):
+    for unit_id, due, on_time, on_time_original, overdue in run(responses(start, end, as_of)):
         m = unit(unit_id)
         m.response_due, m.response_on_time, m.open_overdue = due, on_time, overdue
+        m.response_on_time_original = on_time_original
     for unit_id, n, med_lo, med_hi, p90_lo, p90_hi in run(response_times(start, end)):
         m = unit(unit_id)
         m.median_minutes = interpolate(n, med_lo, med_hi, 1, 2)

@@ -22,9 +22,10 @@ from app.scoring import metrics as metric_queries
 from app.scoring.score import Settings, score_units
 
 SNAPSHOT_FIELDS = (
-    "received", "ack_due", "ack_on_time", "response_due", "response_on_time", "open_overdue",
-    "median_minutes", "p90_minutes", "rated", "rating_sum", "rated_high", "answered", "reopened",
-    "transfers_out", "late_transfers", "rejected", "works_registered", "works_completed",
+    "received", "ack_due", "ack_on_time", "response_due", "response_on_time",
+    "response_on_time_original", "open_overdue", "median_minutes", "p90_minutes", "rated",
+    "rating_sum", "rated_high", "answered", "reopened", "transfers_out", "late_transfers",
+    "rejected", "guided", "extensions_used", "works_registered", "works_completed",
 )
 
 

@@ -155,3 +155,46 @@ def test_export_through_a_real_redis_worker(app, client, auth, cases):
         job = _db.session.get(ExportJob, job_id)
         assert job.status == ExportStatus.DONE and job.row_count == 2 and job.progress == 100
     assert client.get(f"/exports/{job_id}/download").status_code == 200
+
+
+def test_case_export_gives_dates_for_day_counts_and_the_extensions(app, world):
+    """A phản ánh of Cục Thuế counted in days, extended once by 3 days; one of Bảo hiểm Xã hội
+    counted in working hours (its category's own regime). Received Mon 2 March 2026 09:00."""
+    from datetime import date, datetime
+
+    from app.cases import extensions, lifecycle
+    from app.core.timeutil import LOCAL_TZ
+    from app.deadlines import counting
+    from app.models import User
+    from tests.factories import make_regime
+
+    received = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
+    with app.test_request_context(), force_locale("vi"):
+        insurance = _db.session.get(Category, world.insurance)
+        make_regime("phan_anh", category=insurance, first=(8, "working_hours"),
+                    resolution=(80, "working_hours"))
+        staff = {key: lifecycle.Actor.staff(_db.session.scalar(
+            sa.select(User).where(User.email == EMAILS[key])))
+            for key in ("officer_thue", "head_thue")}
+        extended = make_case(_db.session.get(Category, world.tax), title="Gia hạn", now=received)
+        make_case(insurance, title="Theo giờ", now=received)
+        lifecycle.acknowledge(extended, staff["officer_thue"], received)
+        first_last_day = counting.last_day_of(extended.response_due_at)
+        request = extensions.request_extension(
+            extended, staff["officer_thue"], date.fromordinal(first_last_day.toordinal() + 3),
+            "Cần xác minh.", received)
+        extensions.decide_extension(request, staff["head_thue"], True, "", received)
+        _db.session.commit()
+        committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
+        header, total, rows = exports.case_rows(committee, {"show": "all"})
+        rows = {row[2]: dict(zip(header, row)) for row in rows}
+        answer_by, original = gettext("Answer by"), gettext("Original answer due")
+        ack_by, used = gettext("Acknowledge by"), gettext("Extensions approved")
+        assert total == 2
+    day = rows["Gia hạn"]
+    assert day[answer_by] == f"{counting.last_day_of(extended.response_due_at):%Y-%m-%d}"
+    assert day[original] == f"{first_last_day:%Y-%m-%d}" and day[used] == 1
+    assert day[ack_by] == "2026-03-03 09:00"  # the first step is counted in working hours
+    hour = rows["Theo giờ"]
+    assert hour[answer_by] == "2026-03-16 09:00"  # 80 working hours
+    assert (hour[original], hour[used]) == ("", 0)

@@ -124,7 +124,7 @@ def test_march_metrics_of_each_unit(db, march):
     # as a transfer, not as an acknowledgment.
     assert (thue.ack_due, thue.ack_on_time) == (4, 2)
     # T1's answer on time, T2's answer late, T3 unanswered and late.
-    assert (thue.response_due, thue.response_on_time) == (3, 1)
+    assert (thue.response_due, thue.response_on_time, thue.response_on_time_original) == (3, 1, 1)
     assert thue.open_overdue == 1  # T3
     assert (thue.median_minutes, thue.p90_minutes) == (960, 960)  # T1 only
     assert (thue.rated, thue.rating_sum, thue.rated_high) == (2, 7, 1)  # 5 and 2
@@ -134,7 +134,7 @@ def test_march_metrics_of_each_unit(db, march):
 
     assert bhxh.received == 3  # T4 (on 4 March), B1, B2
     assert (bhxh.ack_due, bhxh.ack_on_time) == (3, 3)
-    assert (bhxh.response_due, bhxh.response_on_time) == (3, 3)
+    assert (bhxh.response_due, bhxh.response_on_time, bhxh.response_on_time_original) == (3, 3, 3)
     assert bhxh.open_overdue == 0
     # Sorted minutes 120, 4320, 4740: median = rank 1 = 4320; p90 at rank 0.9 × 2 = 1.8:
     # 4320 + 0.8 × (4740 − 4320) = 4656.
@@ -219,7 +219,8 @@ def test_guided_cases_and_extensions_are_counted_apart(db, world):
     head = lifecycle.Actor.staff(db.session.scalar(
         sa.select(User).where(User.email == EMAILS["head_thue"])))
     guided = make_case(tax, now=MONDAY_9AM)
-    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1 - Thành phố Hồ Chí Minh", "Nộp đơn tại tòa.", MONDAY_9AM)
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1 - Thành phố Hồ Chí Minh",
+                    "Nộp đơn tại tòa.", MONDAY_9AM)
     extended = make_case(tax, now=MONDAY_9AM)
     lifecycle.acknowledge(extended, officer, MONDAY_9AM)
     request = extensions.request_extension(
@@ -243,7 +244,7 @@ def test_figures_per_kind_in_one_grouped_query(db, world):
     make_case(tax, title="Khiếu nại", kind="khieu_nai", citizen_name="Trần Văn An", now=at(3, 9))
     make_case(tax, title="Hỏi", kind="hoi_dap", now=at(4, 9))
     make_case(insurance, title="BHXH", now=at(4, 9))
-    for case, when in ((quick, at(5, 9)), (slow, at(16, 9))):
+    for case, when in ((quick, at(5, 9)), (slow, at(17, 9))):
         lifecycle.acknowledge(case, officer, at(2, 10))
         lifecycle.respond(case, officer, "Đã trả lời.", when)
     db.session.commit()
@@ -260,3 +261,31 @@ def test_figures_per_kind_in_one_grouped_query(db, world):
         ("phan_anh", 2, 2, 1), ("khieu_nai", 1, 0, 0), ("hoi_dap", 1, 0, 0)]
     assert figures[0].on_time_rate == 0.5 and figures[1].on_time_rate is None
     assert metrics.by_kind(thue, at(1, 0, month=4), at(1, 0, month=5), LATER) == []
+
+
+def test_answers_on_time_against_the_original_date_and_the_extended_one(db, world):
+    """Three Cục Thuế cases received Mon 2 March 09:00, answer due Mon 16 March 09:00
+    (80 working hours). E is extended to Thu 19 March (3 working days) and answered Wed 18:
+    on time, but late against its original date. Q is answered Fri 6: on time against both.
+    L is extended too and answered Fri 20: late against both."""
+    from app.cases import extensions
+    from app.deadlines import counting
+
+    tax = db.session.get(Category, world.tax)
+    officer, head = _staff(db, "officer_thue"), _staff(db, "head_thue")
+    extended, quick, late = (make_case(tax, name, now=at(2, 9)) for name in ("E", "Q", "L"))
+    for case in (extended, late):
+        lifecycle.acknowledge(case, officer, at(2, 10))
+        request = extensions.request_extension(case, officer, at(19, 0).date(), "Cần xác minh.",
+                                               at(3, 9))
+        extensions.decide_extension(request, head, True, "", at(3, 10))
+    assert counting.last_day_of(extended.response_due_at) == at(19, 0).date()
+    assert extended.original_response_due_at == at(16, 9)
+    lifecycle.acknowledge(quick, officer, at(2, 10))
+    lifecycle.respond(quick, officer, "Trả lời", at(6, 9))
+    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
+    lifecycle.respond(late, officer, "Trả lời", at(20, 9))
+    db.session.commit()
+    thue = metrics.unit_metrics(*MARCH, now=LATER)[world.thue]
+    assert (thue.response_due, thue.response_on_time, thue.response_on_time_original) == (3, 2, 1)
+    assert thue.extensions_used == 2

@@ -278,3 +278,34 @@ def test_campaign_only_units_are_neither_scored_nor_ranked(db, campaign, march):
     rows = {r.unit_id: r for r in _rows(campaign.id, "2026-03")}
     assert cell.id not in rows
     assert sorted(r.rank for r in rows.values() if r.rank is not None) == [1, 2]
+
+
+def test_guided_cases_extensions_and_answers_before_extensions_are_stored(db, campaign, march):
+    """Added to March: a case Cục Thuế guided to the court, and one whose answer it got
+    extended to Thu 19 March and gave on Wed 18 — on time, but not against 16 March."""
+    from app.cases import extensions, lifecycle
+    from tests.scoring.test_metrics import _staff
+
+    world, _ = march
+    tax = db.session.get(Category, world.tax)
+    officer, head = _staff(db, "officer_thue"), _staff(db, "head_thue")
+    guided = make_case(tax, "G", now=at(2, 9))
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Nộp đơn tại tòa.", at(2, 10))
+    extended = make_case(tax, "E", now=at(2, 9))
+    lifecycle.acknowledge(extended, officer, at(2, 10))
+    request = extensions.request_extension(extended, officer, date(2026, 3, 19), "Cần xác minh.",
+                                           at(3, 9))
+    extensions.decide_extension(request, head, True, "", at(3, 10))
+    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
+    db.session.commit()
+    snapshots.refresh(campaign, MARCH_PERIOD, LATER)
+    snapshots.refresh(None, MARCH_PERIOD, LATER)
+    db.session.commit()
+    for row in _rows(key="2026-03"):
+        if row.unit_id == world.thue:
+            assert (row.guided, row.extensions_used, row.rejected) == (1, 1, 1)
+            assert (row.response_due, row.response_on_time, row.response_on_time_original) == (4, 2, 1)
+            assert row.response_rate_original == 0.25
+        elif row.unit_id == world.bhxh:
+            assert (row.guided, row.extensions_used) == (0, 0)
+            assert row.response_on_time_original == row.response_on_time == 3

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from app.cases import kinds
 from app.core.timeutil import to_local
+from app.deadlines import sla
 from app.intake import open311
 from app.models import Case, Category, CategoryAttribute
 
@@ -125,7 +125,7 @@ def service_request(row: open311.RequestRow, locale: str) -> dict:
         "service_notice": None,
         "requested_datetime": w3c(case.received_at),
         "updated_datetime": w3c(row.updated_at),
-        "expected_datetime": w3c(case.response_due_at),
+        "expected_datetime": w3c(sla.last_moment(case)),
         "address": _place(case),
         "address_id": submission.address_id if submission else None,
         "zipcode": None,
@@ -139,7 +139,7 @@ def service_request(row: open311.RequestRow, locale: str) -> dict:
 
 def created(case: Case, locale: str) -> dict:
     """The answer to a POST: the new request's id and what will happen next."""
-    due = format_datetime(case.response_due_at, "dd/MM/yyyy HH:mm")
+    due = sla.due_text(case)
     if case.unit is not None:
         notice = _("Sent to %(unit)s, which should answer by %(due)s.",
                    unit=case.unit.display_name(locale), due=due)

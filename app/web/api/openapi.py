@@ -126,7 +126,9 @@ SCHEMAS = {
             "service_notice": NULLABLE_STRING,
             "requested_datetime": W3C_DATETIME,
             "updated_datetime": W3C_DATETIME,
-            "expected_datetime": {**W3C_DATETIME, "description": "The response due time."},
+            "expected_datetime": {**W3C_DATETIME, "description": (
+                "The last moment the answer is due: 23:59:59 local on the last day when the "
+                "deadline is counted in days.")},
             "address": {**NULLABLE_STRING, "description": "Private."},
             "address_id": {**NULLABLE_STRING, "description": "Private."},
             "zipcode": NULLABLE_STRING,

@@ -195,3 +195,15 @@ def test_the_kind_is_filed_and_read_back(app, client, api_data, fields, kind, as
         assert (case.kind, case.taken_as_information) == (kind, as_information)
     read = client.get(f"/open311/v2/requests/{reference}.json", headers={"X-Api-Key": api_data.key})
     assert read.get_json()[0]["kind"] == kind
+
+
+def test_the_notice_gives_the_last_day_of_an_answer_counted_in_days(app, client, api_data):
+    from app.deadlines import counting
+
+    body = client.post("/open311/v2/requests.json?lang=en", data=_form(api_data)).get_json()
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(
+            Case.reference == body[0]["service_request_id"]))
+        last_day = counting.last_day_of(case.response_due_at)
+    assert body[0]["service_notice"] == (
+        f"Sent to Cục Thuế TP HCM (en), which should answer by {last_day:%d/%m/%Y}.")

@@ -267,3 +267,40 @@ def test_the_openapi_document_describes_the_key_header_and_discourages_the_query
     new_request = document["components"]["schemas"]["NewRequest"]
     assert "api_key" not in new_request["required"]
     assert new_request["properties"]["api_key"]["deprecated"] is True
+
+
+def _case(app, reference):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Case
+
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+        db.session.expunge(case)
+        return case
+
+
+def test_a_deadline_counted_in_days_is_expected_by_the_end_of_its_last_day(app, client, api_data):
+    """Phản ánh are answered within days (the law's 10 days): the answer is expected by 23:59:59 on the
+    last day, not at the midnight stored after it (which would read as the next day)."""
+    from app.deadlines import counting
+
+    case = _case(app, api_data.public_open)
+    assert counting.is_day_count(case.response_due_unit)
+    last_day = counting.last_day_of(case.response_due_at)
+    item = _json(client.get(f"/open311/v2/requests/{api_data.public_open}.json"))[0]
+    assert item["expected_datetime"] == f"{last_day.isoformat()}T23:59:59+07:00"
+    root = _xml(client.get(f"/open311/v2/requests/{api_data.public_open}.xml"))
+    assert root.findtext("request/expected_datetime") == f"{last_day.isoformat()}T23:59:59+07:00"
+
+
+@pytest.mark.usefixtures("hour_regimes")
+def test_a_deadline_counted_in_hours_is_expected_at_its_minute(app, client, api_data):
+    from app.core.timeutil import to_local
+
+    case = _case(app, api_data.public_open)
+    assert case.response_due_unit == "working_hours"
+    item = _json(client.get(f"/open311/v2/requests/{api_data.public_open}.json"))[0]
+    assert item["expected_datetime"] == to_local(case.response_due_at).isoformat(timespec="seconds")
+    assert not item["expected_datetime"].endswith("23:59:59+07:00")

@@ -232,3 +232,110 @@ def test_unit_page_shows_the_figures_per_kind(app, client, auth, scored):
     assert rows[0][:2] == ("Phản ánh", str(first.received))
     assert f"({first.answered_on_time}/{first.answered})" in rows[0][2]
     assert '<h2 id="kinds-heading">' in text
+
+
+@pytest.fixture
+def guided_and_extended(db, campaign, march):
+    """March plus two Cục Thuế cases: one guided to the court, one whose answer was extended
+    to Thu 19 March and given on Wed 18 (on time, late against its original 16 March);
+    then scored as of 20 April."""
+    from app.cases import extensions, lifecycle
+    from tests.scoring.test_metrics import _staff, at
+
+    world, _ = march
+    tax = db.session.get(Category, world.tax)
+    officer, head = _staff(db, "officer_thue"), _staff(db, "head_thue")
+    guided = make_case(tax, "G", now=at(2, 9))
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Nộp đơn tại tòa.", at(2, 10))
+    extended = make_case(tax, "E", now=at(2, 9))
+    lifecycle.acknowledge(extended, officer, at(2, 10))
+    request = extensions.request_extension(extended, officer, date(2026, 3, 19), "Cần xác minh.",
+                                           at(3, 9))
+    extensions.decide_extension(request, head, True, "", at(3, 10))
+    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
+    db.session.commit()
+    for period in snapshots.campaign_periods(campaign, date(2026, 3, 31)):
+        snapshots.refresh(campaign, period, LATER)
+    db.session.commit()
+    return campaign
+
+
+def _cell(text: str, element_id: str) -> str:
+    return re.search(rf'id="{element_id}">([^<]*)<', text).group(1)
+
+
+def test_unit_page_shows_guidance_extensions_and_both_on_time_rates(client, auth,
+                                                                    guided_and_extended):
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards/units/THUE?campaign={guided_and_extended.id}&period=2026-03"
+                      "&lang=en").get_data(as_text=True)
+    assert _cell(text, "figure-on-time") == "50.0 % (2/4)"
+    assert _cell(text, "figure-on-time-original") == "25.0 % (1/4)"
+    assert _cell(text, "figure-rejected") == "14.3 % (1)"  # T5, of 7 received
+    assert (_cell(text, "figure-guided"), _cell(text, "figure-extensions")) == ("1", "1")
+    assert "Answered on time against the original date" in text
+    assert "Cases guided to the competent agency" in text and "Extensions approved" in text
+
+
+def test_the_ranked_table_shows_guidance_and_extensions(client, auth, guided_and_extended):
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards?campaign={guided_and_extended.id}&period=2026-03&lang=en"
+                      ).get_data(as_text=True)
+    thue = re.search(r'scorecards/units/THUE.*?</tr>', text, re.S).group(0)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', thue)
+    # Received, on time against the original date, guided, extended.
+    assert cells[-4:] == ["7", "25.0 %", "1", "1"]
+    assert "Extensions approved</th>" in text
+
+
+def test_a_unit_without_answers_due_shows_a_dash_not_a_rate(client, auth, scored):
+    """Đảng ủy Khối handles no case in March: nothing to rate, so "—", and zero counts."""
+    auth.login(EMAILS["committee"])
+    body = client.get(f"/scorecards/units/DUK?campaign={scored.id}&period=2026-03&lang=en"
+                      ).get_data(as_text=True)
+    assert _cell(body, "figure-on-time-original") == "— (0/0)"
+    assert (_cell(body, "figure-guided"), _cell(body, "figure-extensions")) == ("0", "0")
+
+
+def test_transparency_shows_guidance_extensions_and_the_original_date(app, client, world):
+    from app.core.timeutil import to_local
+
+    year = to_local(utcnow()).year
+    with app.app_context():
+        period = snapshots.year_period(year)
+        _db.session.add(ScoreSnapshot(
+            campaign_id=None, period_key=str(year), period_start=period.start,
+            period_end=period.end, as_of=to_local(utcnow()).date(), unit_id=world.thue,
+            received=12, response_due=8, response_on_time=6, response_on_time_original=4,
+            answered=8, rejected=2, guided=3, extensions_used=2, components={}))
+        _db.session.commit()
+    text = client.get("/transparency?lang=en").get_data(as_text=True)
+    row = re.search(r'<th scope="row">Cục Thuế[^<]*</th>(.*?)</tr>', text, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells == ["12", "75 %", "50 %", "—", "—", "2", "3", "2"]
+    for header in ("Answered on time against the original date", "Cases not accepted",
+                   "Cases guided to the competent agency", "Extensions approved"):
+        assert f'<th scope="col" class="num">{header}</th>' in text
+
+
+def test_the_scorecard_export_has_the_same_columns(app, guided_and_extended):
+    from flask_babel import force_locale, gettext
+
+    from app.models import User
+    from app.scoring import exports
+
+    with app.test_request_context(), force_locale("en"):
+        committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
+        header, _total, rows = exports.scorecard_rows(
+            committee, {"campaign": str(guided_and_extended.id), "period": "2026-03"}, LATER)
+        thue_row = next(row for row in rows if row[1] == "THUE")
+        assert len(thue_row) == len(header)
+        # The score component "Answered on time" comes first; the count is the last of the name.
+        on_time = len(header) - 1 - header[::-1].index(gettext("Answered on time"))
+        thue = dict(zip(header, thue_row))
+        original = gettext("Answered on time against the original date")
+        assert (thue_row[on_time], thue[original], thue[gettext("Answers due")]) == (2, 1, 4)
+        assert header.index(original) == on_time + 1
+        assert thue[gettext("Cases not accepted")] == 1
+        assert thue[gettext("Cases guided to the competent agency")] == 1
+        assert thue[gettext("Extensions approved")] == 1
