@@ -15,9 +15,8 @@ from app.cases import access, labels
 from app.core.links import external_url
 from app.core.text import mask_email
 from app.core.timeutil import local_datetime
-from app.deadlines import counting
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
-from app.deadlines.sla import Countdown, DeadlineState, due_text
+from app.deadlines.sla import Countdown, DeadlineState, due_text, format_due
 from app.intake.attributes import answers_for
 from app.intake.tracking import format_tracking_code
 from app.models import CountUnit
@@ -85,11 +84,6 @@ def deadline_phrase(countdown: Countdown) -> str:
     return _("%(d)s left", d=amount)
 
 
-def last_day_text(due) -> str:
-    """The last day of a day-counted due instant, as people write it ("12/02/2027")."""
-    return format_date(counting.last_day_of(due), "dd/MM/yyyy") if due else ""
-
-
 def mask_phone(phone: str | None) -> str:
     """A phone number with all but the last three digits hidden."""
     if not phone:
@@ -143,7 +137,7 @@ def register(app: Flask) -> None:
         multiply_or_none=multiply_or_none,
         deadline_phrase=deadline_phrase,
         due_text=due_text,
-        last_day_text=last_day_text,
+        format_due=format_due,
         zip_with=zip_with,
     )
     app.jinja_env.globals.update(

@@ -58,18 +58,20 @@ def test_available_actions_follow_the_state_and_the_policy(db, desk):
     thue = case_by_ref(desk.thue)
     officer, head = user("officer_thue"), user("head_thue")
     assert casework.available_actions(thue, officer) == {
-        "acknowledge", "transfer", "reject", "guide", "note", "request_extension"}
+        "acknowledge", "transfer", "reject", "guide", "note", "request_extension", "reclassify"}
     assert casework.available_actions(thue, head) == {
-        "acknowledge", "transfer", "reject", "guide", "note", "assign", "request_extension"}
+        "acknowledge", "transfer", "reject", "guide", "note", "assign", "request_extension",
+        "reclassify"}
     lifecycle.acknowledge(thue, staff("officer_thue"), MONDAY_9AM + HOUR)
     assert casework.available_actions(thue, officer) == {
-        "ask_citizen", "transfer", "respond", "guide", "note", "request_extension"}
+        "ask_citizen", "transfer", "respond", "guide", "note", "request_extension", "reclassify"}
     lifecycle.ask_citizen(thue, staff("officer_thue"), "?", MONDAY_9AM + HOUR)
-    assert casework.available_actions(thue, officer) == {"resume", "note", "request_extension"}
+    assert casework.available_actions(thue, officer) == {"resume", "note", "request_extension",
+                                                         "reclassify"}
     assert casework.available_actions(case_by_ref(desk.moved), officer) == frozenset()
     assert casework.available_actions(thue, user("committee")) == frozenset()
     assert casework.available_actions(case_by_ref(desk.triage), user("operator")) == {
-        "route", "reject", "guide"}
+        "route", "reject", "guide", "reclassify"}
 
 
 def test_changes_since_lists_the_entries_after_the_one_seen(db, desk):

@@ -134,7 +134,7 @@ def test_a_transfer_reason_naming_the_reporter_is_refused(db, desk):
         lifecycle.transfer(case, staff("officer_thue"), unit("BHXH"),
                            f"Ông {SECRET.name} gọi, đề nghị chuyển BHXH.", MONDAY_9AM + 2 * HOUR)
     assert refused.value.field == "reason"
-    assert "confidential" in str(refused.value.message)
+    assert "giữ bí mật" in str(refused.value.message)
     assert case.unit_id == unit("THUE").id and case.version == version
     with pytest.raises(InvalidInput) as refused:
         lifecycle.transfer(case, staff("officer_thue"), unit("BHXH"), "Gọi lại số 0912345678.",
