@@ -49,6 +49,12 @@ def test_hotline_desk_by_keyboard_alone(page, app, world):
     expect(page.locator("#category-choices input:checked")).to_have_count(1)
     page.keyboard.press("Tab")
     expect(page.locator("#category-choices input:checked")).to_be_focused()
+    # The kind: phản ánh by default; the arrow keys move to "hỏi đáp, đề nghị hướng dẫn".
+    page.keyboard.press("Tab")
+    expect(page.locator("#kind input:checked")).to_be_focused()
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#kind input:checked")).to_have_value("hoi_dap")
     page.keyboard.press("Tab")
     _focused(page, "title")
     page.keyboard.press("Tab")

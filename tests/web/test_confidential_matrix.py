@@ -90,7 +90,7 @@ def test_case_pages(secret_app, role, case_key, page):
     else:
         assert_hidden(body, reporter)
     if page == "" and case_key != "plain" and role not in SEES[case_key]:
-        assert "The identity of the person who made this denunciation is confidential" in body
+        assert "Danh tính người tố cáo được giữ bí mật" in body
 
 
 @pytest.mark.parametrize("role", USERS)
