@@ -147,7 +147,8 @@ def request_extension(case: Case, actor: Actor, new_last_day: date | None, reaso
                               day=_day(limits.latest_last_day)), "new_last_day")
     extension = CaseExtension(case_id=case.id, requested_by_id=actor.user.id, requested_at=now,
                               reason=reason, new_last_day=new_last_day,
-                              previous_due_at=case.response_due_at)
+                              previous_due_at=case.response_due_at,
+                              status=ExtensionStatus.REQUESTED.value)
     db.session.add(extension)
     event = record_event(case, EventKind.EXTENSION, actor, now, is_public=False,
                          body=_("Extension asked until %(day)s: %(reason)s",

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.cases import lifecycle
+from app.cases import extensions, lifecycle
 from app.core.timeutil import to_local, utcnow
 from app.deadlines import regimes
 from app.deadlines.sla import load_calendar, recompute_due_times
@@ -216,7 +216,7 @@ CASE_TEXTS = {
 
 # What happens to each demo case after intake, in turn.
 SCENARIOS = ["assigned", "in_progress", "awaiting", "responded", "closed", "rejected",
-             "transferred", "reopened", "in_progress", "responded_late", "closed", "assigned"]
+             "transferred", "reopened", "guided", "responded_late", "closed", "extended"]
 
 CITIZEN_NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung",
                  "Hoàng Văn Em", "Vũ Thị Giang", "Đặng Quốc Huy", "Bùi Thị Lan"]
@@ -379,13 +379,22 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
     staff = lifecycle.Actor.staff(officer)
     t = min(start + timedelta(hours=rng.randint(1, 3)), now)
     if scenario == "rejected":
-        lifecycle.reject(case, staff, "Nội dung không thuộc thẩm quyền, đề nghị liên hệ UBND phường.", t)
+        lifecycle.reject(case, staff, "Nội dung trùng với phản ánh ông/bà đã gửi trước đó.", t)
+        return
+    if scenario == "guided":
+        lifecycle.guide(case, staff, f"Ủy ban nhân dân {case.ward or 'phường, xã nơi cư trú'}",
+                        "Nội dung này thuộc thẩm quyền của Ủy ban nhân dân phường, xã nơi ông/bà cư "
+                        "trú. Ông/bà vui lòng liên hệ bộ phận một cửa của phường, xã để được giải "
+                        "quyết.", t)
         return
     if scenario == "transferred":
         other = units["BHXH"] if case.unit_id != units["BHXH"].id else units["THUE"]
         lifecycle.transfer(case, staff, other, "Nội dung thuộc lĩnh vực của đơn vị khác.", t)
         return
     lifecycle.acknowledge(case, staff, t)
+    if scenario == "extended":
+        _extend(case, staff, min(t + timedelta(days=1), now))
+        return
     if scenario == "in_progress":
         lifecycle.add_note(case, staff, "Đã liên hệ bộ phận chuyên môn để kiểm tra.", t)
         return
@@ -401,6 +410,18 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
             lifecycle.rate_answer(case, rng.choice([3, 4, 5, 5]), "Cảm ơn đơn vị.", t, 7)
         else:
             lifecycle.reopen(case, "Vấn đề vẫn chưa được giải quyết.", t, 7, calendar)
+
+
+def _extend(case: Case, staff: lifecycle.Actor, t: datetime) -> None:
+    """The officer asks for the regime's longest extension, and the unit head approves it."""
+    head = db.session.scalar(sa.select(User).where(User.unit_id == case.unit_id,
+                                                   User.role == Role.UNIT_HEAD.value))
+    allowed = extensions.allowance(case)
+    if head is None or allowed is None:
+        return
+    request = extensions.request_extension(
+        case, staff, allowed.latest_last_day, "Cần phối hợp với đơn vị khác để xác minh hồ sơ.", t)
+    extensions.decide_extension(request, lifecycle.Actor.staff(head), True, "", t)
 
 
 def _office_time(now: datetime, rng: random.Random) -> datetime:

@@ -84,6 +84,16 @@ def test_approval_moves_the_answer_date_and_keeps_the_original(db, world):
     assert "Cần xác minh" in event.body
 
 
+def test_a_request_can_be_decided_in_the_transaction_that_made_it(db, world):
+    case = new_case(db, world)
+    extension = extensions.request_extension(case, staff(db, "officer_thue"),
+                                             last_day(case) + timedelta(days=2), "Phức tạp.",
+                                             MONDAY_9AM + 2 * HOUR)
+    assert extension.status == ExtensionStatus.REQUESTED  # before any flush
+    approve(db, extension)
+    assert extension.status == ExtensionStatus.APPROVED and case.extensions_used == 1
+
+
 def test_working_day_extension_counts_working_days(db, world):
     case = new_case(db, world, priority="urgent")  # urgent: 1 × 2 working days
     limits = extensions.allowance(case)

@@ -59,3 +59,20 @@ def test_this_years_campaign_party_cells_and_era_names(app, client, runner):
     auth.login("committee@demo.vn", "demo-password")
     page = client.get(f"/campaigns/{c2022}").get_data(as_text=True)
     assert "Thuế TP. Hồ Chí Minh (khi đó: Cục Thuế TP HCM)" in page
+
+
+def test_the_demo_has_cases_of_every_kind_guided_and_extended_ones(app, runner):
+    assert runner.invoke(args=["seed", "demo", "--password", "demo-password"]).exit_code == 0
+    with app.app_context():
+        kinds = set(db.session.scalars(sa.select(Case.kind).distinct()))
+        assert kinds == {"phan_anh", "kien_nghi", "khieu_nai", "to_cao", "hoi_dap"}
+        questions = db.session.scalar(sa.select(sa.func.count()).select_from(Case)
+                                      .where(Case.kind == "hoi_dap"))
+        assert questions >= 10  # many of the questions citizens send ask for guidance
+        guided = db.session.scalars(sa.select(Case).where(Case.status == "guided")).all()
+        assert guided and all(c.guided_to and c.public_answer for c in guided)
+        extended = db.session.scalars(sa.select(Case).where(Case.extensions_used > 0)).all()
+        assert extended and all(c.original_response_due_at < c.response_due_at for c in extended)
+        rejected = db.session.scalars(sa.select(Case.rejection_reason)
+                                      .where(Case.status == "rejected")).all()
+        assert rejected and not any("thẩm quyền" in reason for reason in rejected)
