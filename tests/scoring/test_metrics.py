@@ -289,3 +289,23 @@ def test_answers_on_time_against_the_original_date_and_the_extended_one(db, worl
     thue = metrics.unit_metrics(*MARCH, now=LATER)[world.thue]
     assert (thue.response_due, thue.response_on_time, thue.response_on_time_original) == (3, 2, 1)
     assert thue.extensions_used == 2
+
+
+def add_guided_and_extended(db, world) -> None:
+    """Added to March: a case Cục Thuế guided to the court, and one whose answer it got
+    extended to Thu 19 March and gave on Wed 18 — on time, but late against its original date."""
+    from datetime import date
+
+    from app.cases import extensions
+
+    tax = db.session.get(Category, world.tax)
+    officer, head = _staff(db, "officer_thue"), _staff(db, "head_thue")
+    guided = make_case(tax, "G", now=at(2, 9))
+    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Nộp đơn tại tòa.", at(2, 10))
+    extended = make_case(tax, "E", now=at(2, 9))
+    lifecycle.acknowledge(extended, officer, at(2, 10))
+    request = extensions.request_extension(extended, officer, date(2026, 3, 19), "Cần xác minh.",
+                                           at(3, 9))
+    extensions.decide_extension(request, head, True, "", at(3, 10))
+    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
+    db.session.commit()

@@ -283,21 +283,11 @@ def test_campaign_only_units_are_neither_scored_nor_ranked(db, campaign, march):
 def test_guided_cases_extensions_and_answers_before_extensions_are_stored(db, campaign, march):
     """Added to March: a case Cục Thuế guided to the court, and one whose answer it got
     extended to Thu 19 March and gave on Wed 18 — on time, but not against 16 March."""
-    from app.cases import extensions, lifecycle
-    from tests.scoring.test_metrics import _staff
+    from tests.scoring.test_metrics import add_guided_and_extended
+
 
     world, _ = march
-    tax = db.session.get(Category, world.tax)
-    officer, head = _staff(db, "officer_thue"), _staff(db, "head_thue")
-    guided = make_case(tax, "G", now=at(2, 9))
-    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Nộp đơn tại tòa.", at(2, 10))
-    extended = make_case(tax, "E", now=at(2, 9))
-    lifecycle.acknowledge(extended, officer, at(2, 10))
-    request = extensions.request_extension(extended, officer, date(2026, 3, 19), "Cần xác minh.",
-                                           at(3, 9))
-    extensions.decide_extension(request, head, True, "", at(3, 10))
-    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
-    db.session.commit()
+    add_guided_and_extended(db, world)
     snapshots.refresh(campaign, MARCH_PERIOD, LATER)
     snapshots.refresh(None, MARCH_PERIOD, LATER)
     db.session.commit()

@@ -239,21 +239,11 @@ def guided_and_extended(db, campaign, march):
     """March plus two Cục Thuế cases: one guided to the court, one whose answer was extended
     to Thu 19 March and given on Wed 18 (on time, late against its original 16 March);
     then scored as of 20 April."""
-    from app.cases import extensions, lifecycle
-    from tests.scoring.test_metrics import _staff, at
+    from tests.scoring.test_metrics import add_guided_and_extended
+
 
     world, _ = march
-    tax = db.session.get(Category, world.tax)
-    officer, head = _staff(db, "officer_thue"), _staff(db, "head_thue")
-    guided = make_case(tax, "G", now=at(2, 9))
-    lifecycle.guide(guided, officer, "Tòa án nhân dân khu vực 1", "Nộp đơn tại tòa.", at(2, 10))
-    extended = make_case(tax, "E", now=at(2, 9))
-    lifecycle.acknowledge(extended, officer, at(2, 10))
-    request = extensions.request_extension(extended, officer, date(2026, 3, 19), "Cần xác minh.",
-                                           at(3, 9))
-    extensions.decide_extension(request, head, True, "", at(3, 10))
-    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
-    db.session.commit()
+    add_guided_and_extended(db, world)
     for period in snapshots.campaign_periods(campaign, date(2026, 3, 31)):
         snapshots.refresh(campaign, period, LATER)
     db.session.commit()
