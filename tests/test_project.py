@@ -88,7 +88,6 @@ def test_snapshot_figures_of_extensions_and_guidance_come_and_go(tmp_path):
 
     from app import create_app
     from app.config import TestingConfig
-    from tests.factories import make_world
 
     app = create_app(TestingConfig, instance_path=str(tmp_path / "instance"),
                      SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
@@ -96,7 +95,9 @@ def test_snapshot_figures_of_extensions_and_guidance_come_and_go(tmp_path):
     added = {"response_on_time_original", "guided", "extensions_used"}
     with app.app_context():
         upgrade(directory=migrations, revision="0011")
-        world = make_world()
+        unit = _db.session.execute(sa.text(
+            "INSERT INTO units (code, name, active, handles_cases, created_at)"
+            " VALUES ('THUE', 'Cục Thuế', 1, 1, '2026-01-01 00:00:00') RETURNING id")).scalar_one()
         _db.session.commit()
         _db.session.execute(sa.text(
             "INSERT INTO score_snapshots (period_key, period_start, period_end, as_of, unit_id,"
@@ -105,9 +106,9 @@ def test_snapshot_figures_of_extensions_and_guidance_come_and_go(tmp_path):
             " late_transfers, rejected, works_registered, works_completed, components)"
             " VALUES ('2026', '2026-01-01 00:00:00', '2027-01-01 00:00:00', '2026-03-02', :unit,"
             " '2026-03-02 00:00:00', 4, 0, 0, 3, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '{}')"),
-            {"unit": world.thue})
+            {"unit": unit})
         _db.session.commit()
-        upgrade(directory=migrations)
+        upgrade(directory=migrations, revision="0012")
         row = _db.session.execute(sa.text(
             "SELECT received, response_on_time_original, guided, extensions_used"
             " FROM score_snapshots")).one()
@@ -116,5 +117,43 @@ def test_snapshot_figures_of_extensions_and_guidance_come_and_go(tmp_path):
         columns = {c["name"] for c in sa.inspect(_db.engine).get_columns("score_snapshots")}
         assert not added & columns and "received" in columns
         assert _db.session.execute(sa.text("SELECT count(*) FROM score_snapshots")).scalar() == 1
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def test_signoff_and_cohandling_tables_come_and_go(tmp_path):
+    """Migration 0013's downgrade removes the drafts, requests and their columns and keeps
+    the cases; upgrading again gives the schema the models expect."""
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.config import TestingConfig
+    from app.models import Case, CaseEvent, Category, CoHandlingRequest, Unit, User
+    from tests.factories import EMAILS, make_case, make_world
+
+    app = create_app(TestingConfig, instance_path=str(tmp_path / "instance"),
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    migrations = str(REPO / "migrations")
+    with app.app_context():
+        upgrade(directory=migrations)
+        world = make_world()
+        case = make_case(_db.session.get(Category, world.tax))
+        officer = _db.session.scalar(sa.select(User).filter_by(email=EMAILS["officer_thue"]))
+        request = CoHandlingRequest(case=case, lead_unit_id=world.thue, unit_id=world.bhxh,
+                                    question="Số liệu đóng bảo hiểm?", asked_by=officer,
+                                    last_day=case.received_at.date(), due_at=case.received_at)
+        _db.session.add_all([request, CaseEvent(case=case, kind="cohandling_asked",
+                                                to_unit_id=world.bhxh, body="?")])
+        _db.session.commit()
+        _db.session.remove()
+        downgrade(directory=migrations, revision="0012")
+        inspector = sa.inspect(_db.engine)
+        assert not {"answer_drafts", "cohandling_requests", "signoff_exemptions"} & set(
+            inspector.get_table_names())
+        assert "review_state" not in {c["name"] for c in inspector.get_columns("cases")}
+        assert _db.session.execute(sa.text("SELECT count(*) FROM cases")).scalar() == 1
+        upgrade(directory=migrations)
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 1
+        assert _db.session.get(Unit, world.bhxh) is not None
         _db.session.remove()
         _db.engine.dispose()

@@ -79,6 +79,9 @@ class CaseAction(StrEnum):
     RECLASSIFY = "reclassify"
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
+    SIGN_OFF = "sign_off"            # approve or return an answer draft
+    ASK_COHANDLING = "ask_cohandling"  # ask other units for their input
+    CONTRIBUTE = "contribute"        # answer or decline a co-handling request
 
 
 class Taker(StrEnum):
@@ -87,6 +90,8 @@ class Taker(StrEnum):
     UNIT = "unit"  # an officer or head of the unit holding the case
     UNIT_HEAD = "unit_head"  # a head of the unit holding the case
     OPERATOR = "operator"  # an operator, on a case still new or one they took in
+    REVIEWER = "reviewer"  # a head of the holding unit, or a deputy named to sign off
+    CONTRIBUTOR = "contributor"  # staff of a unit asked for input on the case, request open
 
 
 # The one table of who may take each action (the lifecycle names the action of each move).
@@ -104,6 +109,9 @@ TAKERS: dict[CaseAction, frozenset[Taker]] = {
     CaseAction.RECLASSIFY: frozenset({Taker.UNIT, Taker.OPERATOR}),
     CaseAction.REQUEST_EXTENSION: frozenset({Taker.UNIT}),
     CaseAction.DECIDE_EXTENSION: frozenset({Taker.UNIT_HEAD}),
+    CaseAction.SIGN_OFF: frozenset({Taker.REVIEWER}),
+    CaseAction.ASK_COHANDLING: frozenset({Taker.UNIT}),
+    CaseAction.CONTRIBUTE: frozenset({Taker.CONTRIBUTOR}),
 }
 
 
@@ -118,12 +126,31 @@ def _is_operator_case(user: User, case: Case) -> bool:
     )
 
 
+def is_reviewer(user: User | None, unit_id: int | None) -> bool:
+    """Whether the user signs off the unit's answers: a head of it, or a deputy the head named."""
+    return (is_unit_staff(user) and user.unit_id == unit_id
+            and (user.role == Role.UNIT_HEAD or bool(user.signs_off)))
+
+
+def asked_to_contribute(user: User | None, case: Case, open_only: bool = True) -> bool:
+    """Whether the user's unit was asked for input on the case (by a request still open, or
+    by any request when ``open_only`` is false). Reads the case's loaded requests."""
+    if not is_unit_staff(user):
+        return False
+    return any(request.unit_id == user.unit_id and (request.is_open or not open_only)
+               for request in case.cohandling_requests)
+
+
 def _taker_kinds(user: User, case: Case) -> set[Taker]:
     kinds = set()
     if _holds_case(user, case):
         kinds.add(Taker.UNIT)
         if user.role == Role.UNIT_HEAD:
             kinds.add(Taker.UNIT_HEAD)
+        if is_reviewer(user, case.unit_id):
+            kinds.add(Taker.REVIEWER)
+    elif asked_to_contribute(user, case):
+        kinds.add(Taker.CONTRIBUTOR)
     if _is_operator_case(user, case):
         kinds.add(Taker.OPERATOR)
     return kinds

@@ -22,7 +22,16 @@ from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.reopening import reopen_deadline
 from app.deadlines.sla import load_calendar, set_due_times
 from app.extensions import db
-from app.models import Case, CaseEvent, CaseStatus, EventKind, Unit, User
+from app.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DraftStatus,
+    EventKind,
+    RequestStatus,
+    Unit,
+    User,
+)
 from app.notify import citizen_notices, staff_alerts
 from app.org.units import require_receiving
 from app.scoring import attribution
@@ -204,6 +213,7 @@ def _move(
 ) -> CaseEvent:
     rule = _check(case, move, actor, expected_version)
     from_status, from_unit_id = case.status, case.unit_id
+    _settle_side_work(case, rule.target, actor, now)
     case.status = rule.target.value
     if to_unit is not None:
         case.unit = to_unit
@@ -220,6 +230,27 @@ def _move(
         from_unit_id=from_unit_id if to_unit is not None else None,
         to_unit_id=to_unit.id if to_unit is not None else None,
     )
+
+
+def _settle_side_work(case: Case, target: CaseStatus, actor: Actor, now: datetime) -> None:
+    """What a move leaves behind: a draft still in review is withdrawn when the case
+    leaves ``in_progress`` without it being approved (transferred, the citizen asked,
+    guided...); open co-handling requests are withdrawn when the case ends or is
+    answered (their input is no longer needed; the asked units are not charged)."""
+    if case.review_state is not None and target != S.IN_PROGRESS:
+        for draft in case.answer_drafts:
+            if draft.status == DraftStatus.IN_REVIEW:
+                draft.status = DraftStatus.WITHDRAWN.value
+                draft.decided_at = now
+                record_event(case, EventKind.ANSWER_WITHDRAWN, actor, now, is_public=False)
+        case.review_state = None
+    if target in (S.RESPONDED, S.CLOSED, S.REJECTED, S.GUIDED):
+        for request in case.cohandling_requests:
+            if request.is_open:
+                request.status = RequestStatus.WITHDRAWN.value
+                request.replied_at = now
+                record_event(case, EventKind.COHANDLING_WITHDRAWN, actor, now, is_public=False,
+                             to_unit_id=request.unit_id)
 
 
 def _resume_clock(case: Case, now: datetime, calendar: WorkingCalendar) -> None:

@@ -27,6 +27,9 @@ def _case_page_options():
             joinedload(CaseEvent.from_unit),
             joinedload(CaseEvent.to_unit),
         ),
+        # Who may act on the case asks about its co-handling requests and answer drafts.
+        selectinload(Case.cohandling_requests),
+        selectinload(Case.answer_drafts),
     )
 
 

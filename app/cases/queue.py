@@ -33,6 +33,10 @@ DEADLINE_FILTERS = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState
 STATUS_OPEN, STATUS_ALL = "open", "all"
 ASSIGNEE_ME, ASSIGNEE_NONE = "me", "none"
 SCOPE_TRANSFERRED = "transferred"
+# Cases another unit asked the user's unit to contribute to (requests still open).
+SCOPE_ASKED = "asked"
+# The sign-off filter: drafts waiting for the user's review, drafts returned to the user.
+REVIEW_WAITING, REVIEW_RETURNED = "waiting", "returned"
 # Timeline entries that bring a case into someone's list.
 ARRIVAL_EVENTS = (EventKind.CREATED, EventKind.ROUTED, EventKind.TRANSFERRED)
 _PHONE_CHARS = re.compile(r"[\d\s.\-+()]+")
@@ -53,6 +57,7 @@ class QueueFilters:
     received_to: date | None = None
     scope: str = ""
     escalated: bool = False
+    review: str = ""
     sort: str = "due"
 
     def to_args(self, **changes) -> dict[str, str]:

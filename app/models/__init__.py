@@ -1,4 +1,5 @@
 """All models, imported here so that Alembic and the app see every table."""
+from app.models.answers import AnswerDraft, DraftStatus, SignoffExemption
 from app.models.apikeys import ApiKey, ApiSubmission
 from app.models.attachments import Attachment, Uploader
 from app.models.attributes import (
@@ -29,8 +30,10 @@ from app.models.cases import (
     Channel,
     EventKind,
     Priority,
+    ReviewState,
 )
 from app.models.categories import Category
+from app.models.cohandling import CoHandlingRequest, RequestStatus
 from app.models.deadlines import (
     DAY_UNITS,
     CaseExtension,
@@ -47,6 +50,12 @@ from app.models.units import Unit, UnitName
 from app.models.users import UNIT_STAFF_ROLES, Role, User
 
 __all__ = [
+    "AnswerDraft",
+    "CoHandlingRequest",
+    "DraftStatus",
+    "RequestStatus",
+    "ReviewState",
+    "SignoffExemption",
     "OPEN_STATUSES",
     "UNIT_STAFF_ROLES",
     "ApiKey",

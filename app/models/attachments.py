@@ -33,13 +33,17 @@ class Attachment(db.Model):
     """One file of a case. The original name is for display only; the file on disk
     has a random name. ``event`` is the timeline entry the file belongs to, if any
     (a citizen's reply, the unit's public answer); an officer's file without an event
-    is a draft, published with the next answer."""
+    is a draft, published with the next answer. A file with ``request_id`` belongs to a
+    co-handling unit's contribution: the lead unit reads it, the citizen never does."""
 
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_events.id"), index=True)
+    # A co-handling unit's file, part of its contribution (never published with the answer).
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohandling_requests.id"),
+                                                   index=True)
     uploaded_by: Mapped[str] = mapped_column(sa.String(16))
     uploader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     original_name: Mapped[str] = mapped_column(sa.String(255))

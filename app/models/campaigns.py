@@ -62,6 +62,8 @@ class Campaign(db.Model):
     weight_reopen: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["reopen"])
     weight_transfer: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["transfer"])
     weight_works: Mapped[int] = mapped_column(default=DEFAULT_WEIGHTS["works"])
+    # Co-handling units' contributions on time (0 in campaigns made before it existed).
+    weight_cohandling: Mapped[int] = mapped_column(default=0, server_default="0")
     # The all-unit rate counts as this many cases in every unit's shrunk rate.
     prior_strength: Mapped[int] = mapped_column(default=20)
     min_cases: Mapped[int] = mapped_column(default=10)
@@ -81,8 +83,9 @@ class Campaign(db.Model):
         sa.CheckConstraint(
             "weight_ack >= 0 AND weight_response >= 0 AND weight_satisfaction >= 0 "
             "AND weight_reopen >= 0 AND weight_transfer >= 0 AND weight_works >= 0 "
+            "AND weight_cohandling >= 0 "
             "AND weight_ack + weight_response + weight_satisfaction + weight_reopen "
-            "+ weight_transfer + weight_works = 100",
+            "+ weight_transfer + weight_works + weight_cohandling = 100",
             name="weights_sum_to_100",
         ),
         sa.CheckConstraint(

@@ -1,7 +1,7 @@
 """Cases (phản ánh, kiến nghị, khiếu nại, tố cáo, hỏi đáp) and their append-only timeline."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -78,6 +78,22 @@ class EventKind(StrEnum):
     ESCALATION = "escalation"
     RECLASSIFIED = "reclassified"  # from_status / to_status hold the old and new kind
     EXTENSION = "extension"
+    # Sign-off: an answer draft sent for review, sent back, or withdrawn when the case moved on.
+    ANSWER_SUBMITTED = "answer_submitted"
+    ANSWER_RETURNED = "answer_returned"
+    ANSWER_WITHDRAWN = "answer_withdrawn"
+    # Co-handling: to_unit_id (asked) / from_unit_id (answering) name the other unit.
+    COHANDLING_ASKED = "cohandling_asked"
+    COHANDLING_ANSWERED = "cohandling_answered"
+    COHANDLING_DECLINED = "cohandling_declined"
+    COHANDLING_WITHDRAWN = "cohandling_withdrawn"
+
+
+class ReviewState(StrEnum):
+    """Where the case's answer stands in the unit's sign-off (``Case.review_state``)."""
+
+    IN_REVIEW = "in_review"  # a draft waits for the unit head or a deputy
+    RETURNED = "returned"    # the last draft was sent back to its writer
 
 
 def _in(column: str, values) -> str:
@@ -156,6 +172,12 @@ class Case(db.Model):
     extension_days: Mapped[int] = mapped_column(default=0, server_default="0")
 
     public_answer: Mapped[str | None] = mapped_column(sa.Text)
+    # The reply document the published answer carries (số văn bản, ngày ký, người ký).
+    answer_doc_number: Mapped[str | None] = mapped_column(sa.String(60))
+    answer_doc_date: Mapped[date | None] = mapped_column(sa.Date)
+    answer_signer: Mapped[str | None] = mapped_column(sa.String(120))
+    # The sign-off of the answer being written (ReviewState), None when there is none.
+    review_state: Mapped[str | None] = mapped_column(sa.String(12))
     # Guided cases: the competent body the citizen was guided to (the guidance: public_answer).
     guided_to: Mapped[str | None] = mapped_column(sa.String(255))
     rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -186,6 +208,8 @@ class Case(db.Model):
         sa.CheckConstraint(_in("channel", Channel), name="channel_known"),
         sa.CheckConstraint(_in("priority", Priority), name="priority_known"),
         sa.CheckConstraint(_in("kind", CaseKind), name="kind_known"),
+        sa.CheckConstraint("review_state IS NULL OR " + _in("review_state", ReviewState),
+                           name="review_state_known"),
         sa.CheckConstraint("locale IN ('vi', 'en')", name="locale_known"),
         sa.CheckConstraint(
             "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"

@@ -51,6 +51,12 @@ class ScoreSnapshot(db.Model):
     rejected: Mapped[int] = mapped_column(default=0)
     guided: Mapped[int] = mapped_column(default=0, server_default="0")
     extensions_used: Mapped[int] = mapped_column(default=0, server_default="0")
+    # As a co-handling unit: input asked of it, given by the date, given late (or still
+    # owed past the date), declined.
+    contributions_asked: Mapped[int] = mapped_column(default=0, server_default="0")
+    contributions_on_time: Mapped[int] = mapped_column(default=0, server_default="0")
+    contributions_late: Mapped[int] = mapped_column(default=0, server_default="0")
+    contributions_declined: Mapped[int] = mapped_column(default=0, server_default="0")
     works_registered: Mapped[int] = mapped_column(default=0)
     works_completed: Mapped[int] = mapped_column(default=0)
     # {component: {"n", "successes", "raw", "prior", "shrunk", "value", "weight"}}

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16))
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # An officer the unit head named as deputy: signs the unit's answers off as a head does.
+    signs_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session and remember cookie; changing it signs the user out everywhere.

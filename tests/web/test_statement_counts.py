@@ -71,8 +71,9 @@ def test_the_queue_costs_the_same_with_3_or_30_cases(app, client, auth, world, h
 # Signed-in user; the case with category, unit and assignee; its timeline with actors
 # and units; calendar days; units to transfer to; the unit's officers (assignment);
 # the answers to the category's extra questions; the case's files; its extension requests
-# with who asked and decided; the deadline regime (how far an extension may go).
-CASE_PAGE_STATEMENTS = 10
+# with who asked and decided; the deadline regime (how far an extension may go); its
+# co-handling requests and its answer drafts.
+CASE_PAGE_STATEMENTS = 12
 
 
 def test_the_case_page_costs_the_same_with_3_or_30_events(app, client, auth, world):
