@@ -17,7 +17,13 @@ from flask_babel import lazy_gettext as _l
 from app.cases import access
 from app.cases.access import CaseAction
 from app.cases.attachments import publish_drafts
-from app.core.errors import DomainError, IllegalMove, InvalidInput, NotPermitted, VersionConflict
+from app.core.errors import (
+    DomainError,
+    IllegalMove,
+    InvalidInput,
+    NotPermitted,
+    VersionConflict,
+)
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.reopening import reopen_deadline
 from app.deadlines.sla import load_calendar, set_due_times
