@@ -122,7 +122,7 @@ def illegal_steps(case, events, users: dict[int, User]) -> tuple[list[str], list
         ]
         if event.actor_kind == "user":
             as_it_was = SimpleNamespace(unit_id=unit_id, status=status,
-                                        created_by_id=case.created_by_id)
+                                        created_by_id=case.created_by_id, cohandling_requests=())
             candidates = [move for move in candidates
                           if access.may_act(users[event.actor_id], as_it_was, RULES[move].action)]
         if not candidates:
@@ -219,11 +219,11 @@ def _step(kind, before, after, actor_kind="user", actor_id=None, to_unit=None, f
 
 
 OFFICER_OF_1 = SimpleNamespace(id=10, role="officer", unit_id=1, active=True,
-                               is_authenticated=True)
+                               is_authenticated=True, signs_off=False)
 OFFICER_OF_2 = SimpleNamespace(id=11, role="officer", unit_id=2, active=True,
-                               is_authenticated=True)
+                               is_authenticated=True, signs_off=False)
 OPERATOR = SimpleNamespace(id=12, role="operator", unit_id=None, active=True,
-                           is_authenticated=True)
+                           is_authenticated=True, signs_off=False)
 USERS = {u.id: u for u in (OFFICER_OF_1, OFFICER_OF_2, OPERATOR)}
 RECEIVED = _step("created", None, None, CITIZEN)
 ROUTED = _step("routed", "new", "assigned", SYSTEM, to_unit=1)

@@ -38,7 +38,10 @@ CASE_COLUMNS = (
 )
 # Columns of cases the generator leaves to their defaults (NULL): nothing it makes sets them.
 CASE_DEFAULTED = frozenset({"notify_email", "contact_erased_at", "submission_token",
-                            "ack_working_minutes", "response_working_minutes"})
+                            "ack_working_minutes", "response_working_minutes",
+                            # Generated answers carry no reply document and wait for no review.
+                            "answer_doc_number", "answer_doc_date", "answer_signer",
+                            "review_state"})
 EVENT_COLUMNS = (
     "id", "case_id", "kind", "created_at", "actor_id", "actor_kind", "from_status", "to_status",
     "from_unit_id", "to_unit_id", "body", "is_public",
