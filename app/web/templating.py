@@ -5,6 +5,7 @@ They are all installed here, so that turning one blueprint off breaks no other p
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_decimal, get_locale, ngettext
@@ -113,6 +114,12 @@ def local_date(day, fmt: str = "dd/MM/yyyy") -> str:
     return format_date(day, fmt)
 
 
+def machine_time(moment: datetime) -> str:
+    """An instant as HTML's datetime attribute accepts it: to the second, with its offset
+    (Python's isoformat would give microseconds, which the HTML standard does not allow)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def lang_url(lang: str) -> str:
     """The current page in another language."""
     view_args = request.view_args or {}
@@ -129,6 +136,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
         local_date=local_date,
+        machine_time=machine_time,
         working_duration=working_duration,
         tracking=format_tracking_code,
         mask_phone=mask_phone,

@@ -148,3 +148,13 @@ def test_home_and_form_pages_render(client, world):
     for name in ("category", "title", "description", "address", "ward", "anonymous",
                  "citizen_name", "citizen_phone", "citizen_email", "public_consent"):
         assert f'for="{name}"' in text, name
+
+
+def test_times_on_the_tracking_page_are_valid_html_datetimes(app, client, world):
+    """HTML allows at most three fractional digits in a datetime attribute: none are given."""
+    response = client.post("/feedback/new", data=_form(client, category=world.tax))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    stamps = re.findall(r'<time datetime="([^"]+)"', page)
+    assert stamps
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", stamp), stamp
