@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField
@@ -11,12 +12,30 @@ from wtforms.validators import ValidationError
 from app.cases import kinds, labels
 from app.core.errors import DomainError, InvalidInput
 from app.core.phone import normalise_phone
+from app.web.form_messages import TRANSLATIONS
 from app.web.input import DATABASE_INT_MAX, DATABASE_INT_MIN
 
 # Dates outside these years are typing mistakes or probes; beyond them the time-zone
 # arithmetic of the queue and the reports would overflow.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
+
+
+class Form(FlaskForm):
+    """The base of every form of the app: WTForms' own messages in the user's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+class QueryForm(wtforms.Form):
+    """The base of forms read from a URL (searches and filters: no CSRF token), translated
+    as ``Form`` is."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
 
 
 def show_on_form(form: FlaskForm, err: DomainError, fallback: str | None = None) -> str | None:

@@ -43,3 +43,41 @@ def test_messages_add_up_with_the_form_s_own_errors(form):
     form.title.errors = ["Required."]
     show_on_form(form, InvalidInput("Also this.", "title"))
     assert form.title.errors == ["Required.", "Also this."]
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_of_the_app_takes_its_messages_from_the_apps_catalog(app):
+    """WTForms has no Vietnamese: a form not built on the app's bases would answer in English."""
+    import wtforms
+
+    from app.web.forms import Form, QueryForm
+
+    forms = {cls for cls in _subclasses(wtforms.Form) if cls.__module__.startswith("app.")}
+    assert len(forms) > 25
+    assert [cls.__qualname__ for cls in forms if not issubclass(cls, (Form, QueryForm))] == []
+
+
+def test_a_too_long_description_is_refused_in_vietnamese_on_the_vietnamese_form(client, world):
+    from tests.conftest import csrf_token
+
+    response = client.post("/feedback/new", data={
+        "csrf_token": csrf_token(client, "/feedback/new"), "category": world.tax,
+        "title": "Đèn đường hư", "description": "x" * 4001})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Field cannot be longer" not in page
+    assert "không được dài quá 4000 ký tự" in page
+
+
+def test_the_english_form_keeps_wtforms_english(client, world):
+    from tests.conftest import csrf_token
+
+    response = client.post("/feedback/new?lang=en", data={
+        "csrf_token": csrf_token(client, "/feedback/new?lang=en"), "category": world.tax,
+        "title": "Street light", "description": "x" * 4001})
+    assert "Field cannot be longer than 4000 characters." in response.get_data(as_text=True)

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.accounts.apikeys import NAME_MAX
+from app.web.forms import Form
 
 
-class ApiKeyForm(FlaskForm):
+class ApiKeyForm(Form):
     """Name a new key after the program or partner that will use it."""
 
     name = StringField(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,8 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from app.web.forms import Form, WholeNumberField, database_int
 from app.web.forms import LocalDateField as SharedLocalDateField
-from app.web.forms import WholeNumberField, database_int
 
 NO_UNIT = 0  # the "none" choice of a unit list
 
@@ -26,7 +25,7 @@ class LocalDateField(SharedLocalDateField):
     message = _l("Enter a date such as 2026-09-01.")
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     """A unit's names, email and place in the tree."""
 
     name = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("This field is required.")), Length(max=200)])
@@ -44,7 +43,7 @@ class NewUnitForm(UnitForm):
     submit = SubmitField(_l("Add unit"))
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """A staff account's email, name, role and unit."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter an email address.")), Length(max=254)])
@@ -60,7 +59,7 @@ class NewAccountForm(AccountForm):
     submit = SubmitField(_l("Create account and invitation link"))
 
 
-class AccountFilterForm(FlaskForm):
+class AccountFilterForm(Form):
     """Narrow the account list (a GET form, so no CSRF token)."""
 
     class Meta:
@@ -71,7 +70,7 @@ class AccountFilterForm(FlaskForm):
     unit = SelectField(_l("Unit"), coerce=database_int, validate_choice=False)
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     """A category: names, keywords, routing, flags, order."""
 
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(_l("This field is required.")), Length(max=120)])
@@ -104,7 +103,7 @@ UNIT_CHOICES = [("working_hours", _l("working hours")), ("working_days", _l("wor
                 ("calendar_days", _l("days (calendar)"))]
 
 
-class RegimeForm(FlaskForm):
+class RegimeForm(Form):
     """A deadline regime's terms. The amounts' limits and the units are the domain's to check."""
 
     first_step_amount = WholeNumberField(_l("First step within"))
@@ -131,7 +130,7 @@ class NewRegimeForm(RegimeForm):
     submit = SubmitField(_l("Add regime"))
 
 
-class CalendarDayForm(FlaskForm):
+class CalendarDayForm(Form):
     """An exception to the working calendar."""
 
     day = LocalDateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
@@ -143,7 +142,7 @@ class CalendarDayForm(FlaskForm):
     submit = SubmitField(_l("Add to the calendar"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Narrow the audit log (a GET form, so no CSRF token)."""
 
     class Meta:
@@ -155,7 +154,7 @@ class AuditFilterForm(FlaskForm):
     date_to = LocalDateField(_l("To"), validators=[Optional()])
 
 
-class RoutingRuleForm(FlaskForm):
+class RoutingRuleForm(Form):
     """A new routing rule: category, ward (empty for any ward) and unit."""
 
     category_id = SelectField(_l("Category"), coerce=database_int, validate_choice=False)
@@ -164,14 +163,14 @@ class RoutingRuleForm(FlaskForm):
     submit = SubmitField(_l("Add rule"))
 
 
-class RuleUnitForm(FlaskForm):
+class RuleUnitForm(Form):
     """Another unit for an existing routing rule."""
 
     unit_id = SelectField(_l("Unit"), coerce=database_int, validate_choice=False)
     submit = SubmitField(_l("Save"))
 
 
-class RoutingTestForm(FlaskForm):
+class RoutingTestForm(Form):
     """Which unit would get a case of this category in this ward (a GET form, no CSRF)."""
 
     class Meta:

@@ -1,11 +1,12 @@
 """Sign-in and password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.web.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Staff sign-in."""
 
     email = EmailField(
@@ -36,7 +37,7 @@ class NewPasswordMixin:
     )
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     """A signed-in user changes their own password."""
 
     current_password = PasswordField(
@@ -46,7 +47,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class SetPasswordForm(NewPasswordMixin, FlaskForm):
+class SetPasswordForm(NewPasswordMixin, Form):
     """The owner of a one-time link chooses a password."""
 
     submit = SubmitField(_l("Set password"))

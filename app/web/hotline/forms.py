@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,10 +17,10 @@ from app.cases import labels
 from app.intake.hotline import HOTLINE_CHANNELS
 from app.intake.submission import DESCRIPTION_MAX, TITLE_MAX
 from app.models import Channel, Priority
-from app.web.forms import PhoneNumber, WholeNumberField, database_int, kind_field
+from app.web.forms import Form, PhoneNumber, WholeNumberField, database_int, kind_field
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     """A call (or a visit, or a letter by email) typed in by the operator, in tab order."""
 
     caller_phone = StringField(
@@ -60,7 +59,7 @@ class CallForm(FlaskForm):
     submit = SubmitField(_l("Save the case"))
 
 
-class RouteForm(FlaskForm):
+class RouteForm(Form):
     """Send a waiting case to a unit."""
 
     unit = SelectField(_l("Responsible unit"), coerce=database_int, validate_choice=False,

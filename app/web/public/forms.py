@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from app.cases.lifecycle import REASON_MAX
 from app.intake.submission import DESCRIPTION_MAX, TITLE_MAX
 from app.web.attachments import ACCEPT
-from app.web.forms import PhoneNumber, kind_field
+from app.web.forms import Form, PhoneNumber, kind_field
 
 
 def optional_int(value) -> int | None:
@@ -27,7 +26,7 @@ def optional_int(value) -> int | None:
     return None if value in ("", None) else int(value)
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     """What a citizen fills in on /feedback/new."""
 
     kind = kind_field(_l("What kind of feedback is this?"))
@@ -88,7 +87,7 @@ class FeedbackForm(FlaskForm):
             raise ValidationError(_l("Give a phone number or an email so that we can contact you."))
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     """Look a case up by its tracking code (a GET form, no CSRF needed)."""
 
     class Meta:
@@ -101,7 +100,7 @@ class TrackForm(FlaskForm):
     submit = SubmitField(_l("Find my case"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     """The citizen's answer to the unit's question."""
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +114,7 @@ class ReplyForm(FlaskForm):
     submit = SubmitField(_l("Send my answer"))
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     """The citizen's rating of the unit's answer."""
 
     def __init__(self, *args, **kwargs):
@@ -132,7 +131,7 @@ class RateForm(FlaskForm):
     submit = SubmitField(_l("Send my rating"))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     """The citizen says the problem is not solved."""
 
     def __init__(self, *args, **kwargs):
@@ -146,7 +145,7 @@ class ReopenForm(FlaskForm):
     submit = SubmitField(_l("The problem is not solved"))
 
 
-class EraseContactForm(FlaskForm):
+class EraseContactForm(Form):
     """Confirmation that the citizen wants their contact details erased now."""
 
     submit = SubmitField(_l("Erase my contact details"))

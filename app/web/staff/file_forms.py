@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, SubmitField
 
 from app.web.attachments import ACCEPT
+from app.web.forms import Form
 
 
-class AnswerFilesForm(FlaskForm):
+class AnswerFilesForm(Form):
     """Photos or documents published with the answer."""
 
     def __init__(self, *args, **kwargs):
@@ -18,5 +18,5 @@ class AnswerFilesForm(FlaskForm):
     submit = SubmitField(_l("Add the files"))
 
 
-class RemoveDraftForm(FlaskForm):
+class RemoveDraftForm(Form):
     """Take back a file not yet published."""

@@ -3,9 +3,7 @@ and the newest timeline entry the officer saw."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    Form,
     HiddenField,
     SearchField,
     SelectField,
@@ -27,7 +25,13 @@ from app.cases.queue import (
     QueueFilters,
 )
 from app.models import CaseStatus, Channel
-from app.web.forms import LocalDateField, WholeNumberField, database_int
+from app.web.forms import (
+    Form,
+    LocalDateField,
+    QueryForm,
+    WholeNumberField,
+    database_int,
+)
 
 
 def optional_int(value) -> int | None:
@@ -48,7 +52,7 @@ def lenient_int(value) -> int | None:
         return None
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """A case action: the version guards against overwriting someone else's change."""
 
     version = WholeNumberField(widget=HiddenField.widget, validators=[InputRequired()])
@@ -233,7 +237,7 @@ CASE_FORMS: dict[str, type[VersionedForm]] = {
 }
 
 
-class BulkAssignForm(FlaskForm):
+class BulkAssignForm(Form):
     """Assign the selected cases of the queue to one officer (unit heads)."""
 
     officer = SelectField(
@@ -254,7 +258,7 @@ class BulkAssignForm(FlaskForm):
         return chosen
 
 
-class QueueFilterForm(Form):
+class QueueFilterForm(QueryForm):
     """The queue's search, filters and sort, read from the URL (GET: no CSRF needed)."""
 
     q = SearchField(_l("Search"), validators=[Length(max=200)])

@@ -2,12 +2,24 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from app.models.campaigns import DEFAULT_WEIGHTS
-from app.web.forms import LocalDateField, database_int
+from app.web.forms import Form, LocalDateField, database_int
 
 WEIGHT_LABELS = {
     "ack": _l("Weight: acknowledged on time"),
@@ -24,7 +36,7 @@ def _weight(code: str) -> IntegerField:
                         validators=[InputRequired(), NumberRange(0, 100)])
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     """An admin's campaign: period, fields, weights and score settings."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -52,7 +64,7 @@ class CampaignForm(FlaskForm):
     submit = SubmitField(_l("Save the campaign"))
 
 
-class WorkForm(FlaskForm):
+class WorkForm(Form):
     """A unit registers a work."""
 
     def __init__(self, *args, **kwargs):
@@ -64,13 +76,13 @@ class WorkForm(FlaskForm):
     submit = SubmitField(_l("Register the work"))
 
 
-class AdvanceForm(FlaskForm):
+class AdvanceForm(Form):
     """Move a work to its next status."""
 
     target = HiddenField(validators=[DataRequired()])
 
 
-class CommendationForm(FlaskForm):
+class CommendationForm(Form):
     """The committee records a commendation."""
 
     def __init__(self, *args, **kwargs):

@@ -15,7 +15,12 @@ from app.models import Campaign, CampaignWork, Commendation, Unit
 from app.models.campaigns import COMPONENTS
 from app.scoring import campaigns as service
 from app.web.committee.campaigns.blueprint import bp
-from app.web.committee.campaigns.forms import AdvanceForm, CampaignForm, CommendationForm, WorkForm
+from app.web.committee.campaigns.forms import (
+    AdvanceForm,
+    CampaignForm,
+    CommendationForm,
+    WorkForm,
+)
 from app.web.forms import show_on_form
 
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import AnyOf, DataRequired
 
+from app.web.forms import Form
 
-class ExportForm(FlaskForm):
+
+class ExportForm(Form):
     """Which list, in which format, with the filters of the page it came from."""
 
     kind = HiddenField(validators=[AnyOf(("scorecard", "cases"))])
