@@ -62,3 +62,12 @@ def test_pages_are_valid_html(app, tmp_path):
         capture_output=True, text=True, timeout=180,
     )
     assert checker.returncode == 0, checker.stdout[-4000:] + checker.stderr[-4000:]
+
+
+def test_no_page_prints_a_missing_attribute_as_none(app, tmp_path):
+    """WTForms renders an attribute given None as the text "None" (aria-invalid="None"),
+    which the checker accepts: every page, with its form errors, is searched for it."""
+    sample = make_showcase(app)
+    found = [path for path in save_pages(app, sample, tmp_path)
+             if '="None"' in open(path, encoding="utf-8").read()]
+    assert found == []

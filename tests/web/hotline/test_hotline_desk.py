@@ -242,3 +242,17 @@ def test_an_unknown_kind_on_the_desk_is_refused_next_to_the_choice(app, client, 
     assert '<p class="error" id="kind-error">Choose the kind of case from the list.</p>' in \
         response.get_data(as_text=True)
     assert _cases(app) == []
+
+
+def test_fields_never_say_none_for_an_attribute_they_do_not_have(app, client, auth, world):
+    """aria-invalid and aria-describedby appear only when they apply, never as "None"."""
+    auth.login(EMAILS["operator"])
+    with app.app_context():
+        make_case(db.session.get(Category, world.other))  # waits in triage
+        db.session.commit()
+    pages = [client.get("/hotline/new"), client.get("/hotline/triage"),
+             client.post("/hotline/new", data=_desk_form(client, description=""))]
+    assert [page.status_code for page in pages] == [200, 200, 422]
+    for page in pages:
+        assert '="None"' not in page.get_data(as_text=True)
+    assert 'aria-invalid="true"' in pages[2].get_data(as_text=True)
