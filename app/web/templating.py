@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from app.cases import access, labels
 from app.core.links import external_url
+from app.core.phone import display_phone
 from app.core.text import mask_email
 from app.core.timeutil import local_datetime
 from app.deadlines.calendar import MINUTES_PER_WORKING_DAY
@@ -140,6 +141,7 @@ def register(app: Flask) -> None:
         working_duration=working_duration,
         tracking=format_tracking_code,
         mask_phone=mask_phone,
+        phone=display_phone,
         filesize=filesize,
         mask_email=mask_email,
         multiply_or_none=multiply_or_none,

@@ -108,7 +108,9 @@ def test_committee_cannot_act(app, client, auth, tax_case):
 def test_case_page_shows_contact_to_the_unit(client, auth, tax_case):
     auth.login(EMAILS["officer_thue"])
     text = client.get(f"/cases/{tax_case}").get_data(as_text=True)
-    assert "+84901234567" in text and "Trần Thị Bình" in text
+    assert "Trần Thị Bình" in text
+    # Written as people write it, dialled as stored.
+    assert '<a href="tel:+84901234567">0901 234 567</a>' in text
 
 
 def test_acknowledge_and_respond_with_htmx_update_the_panel_in_place(app, client, auth, tax_case):
