@@ -40,6 +40,8 @@ REVIEW_WAITING, REVIEW_RETURNED = "waiting", "returned"
 # Timeline entries that bring a case into someone's list.
 ARRIVAL_EVENTS = (EventKind.CREATED, EventKind.ROUTED, EventKind.TRANSFERRED)
 _PHONE_CHARS = re.compile(r"[\d\s.\-+()]+")
+# A reference typed as people read it out: "2026000123", "2026 000123", "2026.000123".
+_REFERENCE_TYPED = re.compile(r"(20\d\d)[\s./-]*(\d{6})")
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,12 @@ def phone_variants(query: str) -> set[str]:
     return {v for v in variants if not any(other != v and other in v for other in variants)}
 
 
+def reference_typed(query: str) -> str | None:
+    """The reference (2026-000123) a query spells without its dash, or None."""
+    match = _REFERENCE_TYPED.fullmatch(query.strip())
+    return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
 def search_filter(
     query: str, contact_visible: sa.ColumnElement[bool] | None = None
 ) -> sa.ColumnElement[bool]:
@@ -158,6 +166,9 @@ def search_filter(
         sa.or_(_like(Case.search_text, word), in_contact(word)) for word in words
     ))] if words else []
     clauses += [in_contact(variant) for variant in sorted(phone_variants(query))]
+    reference = reference_typed(query)
+    if reference:
+        clauses.append(Case.reference == reference)
     return sa.or_(*clauses) if clauses else sa.true()
 
 

@@ -86,3 +86,21 @@ def test_the_kind_filter_narrows_the_list_and_its_counts(db, world):
     assert QueueFilters(kind="khieu_nai").to_args() == {"kind": "khieu_nai"}
     everything = queue.load_queue(officer, QueueFilters(), 1, 25, MONDAY_9AM, load_calendar())
     assert everything.total == 3
+
+
+@pytest.mark.parametrize("spelling", ["{y}-{n}", "{y}{n}", "{y} {n}", " {y}.{n} "])
+def test_a_reference_is_found_however_it_is_typed(db, world, spelling):
+    tax = db.session.get(Category, world.tax)
+    make_case(tax, title="Một")
+    second = make_case(tax, title="Hai")
+    db.session.commit()
+    year, number = second.reference.split("-")
+    typed = spelling.format(y=year, n=number)
+    found = db.session.scalars(sa.select(Case.reference).where(queue.search_filter(typed))).all()
+    assert found == [second.reference]
+
+
+def test_a_number_that_is_not_a_reference_is_not_read_as_one():
+    assert queue.reference_typed("0901234567") is None
+    assert queue.reference_typed("2026-00012") is None
+    assert queue.reference_typed("hoan thue 2026000002") is None
