@@ -17,7 +17,14 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 from app.models import Role, User
 from app.web.admin.blueprint import bp
-from app.web.admin.common import acting_admin, done, unit_id_or_none, unit_options
+from app.web.admin.common import (
+    acting_admin,
+    confirmation_page,
+    confirmed,
+    done,
+    unit_id_or_none,
+    unit_options,
+)
 from app.web.admin.forms import AccountFilterForm, AccountForm, NewAccountForm
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
@@ -147,7 +154,15 @@ def _set_active(user_id: int, active: bool, message: str):
 
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate_user(user_id: int):
-    """Deactivate an account: it cannot sign in and its sessions end at once."""
+    """Deactivate an account, once the admin confirmed it: it cannot sign in and its
+    sessions end at once."""
+    if not confirmed():
+        user = db.get_or_404(User, user_id)
+        return confirmation_page(
+            _("Deactivate the account of %(name)s?", name=user.name),
+            _("%(email)s will be signed out at once and can no longer sign in. Its cases and "
+              "their history stay; it can be reactivated.", email=user.email),
+            url_for("admin.deactivate_user", user_id=user_id), url_for("admin.users_page"))
     return _set_active(user_id, False, _("Account deactivated. Its sessions have ended."))
 
 

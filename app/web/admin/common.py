@@ -1,7 +1,7 @@
 """Small helpers shared by the admin console's routes."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -24,6 +24,19 @@ def done(message: str, endpoint: str, **values):
     """Post/redirect/get: a message for the next page and a 303 to it."""
     flash(message, "success")
     return redirect(url_for(endpoint, **values), 303)
+
+
+def confirmed() -> bool:
+    """Whether the admin confirmed a change with consequences: the confirmation page's
+    button sends ``confirmed=1``, and so does the page's own button through htmx once
+    the browser's confirm dialog was accepted."""
+    return request.form.get("confirmed") == "1"
+
+
+def confirmation_page(question: str, consequence: str, action: str, cancel: str):
+    """A page that asks before a change with consequences is made (no JavaScript needed)."""
+    return render_template("admin/confirm.html", question=question, consequence=consequence,
+                           action=action, cancel=cancel)
 
 
 def optional_url(endpoint: str, **values) -> str | None:

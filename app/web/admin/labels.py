@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.cases import labels as case_labels
 from app.models import AuditEntry
+from app.web.admin.forms import UNIT_CHOICES
 
 ENTITY = {
     "unit": _l("Unit"),
@@ -74,6 +76,17 @@ FIELD = {
 
 CALENDAR_KIND = {"day_off": _l("Extra day off"), "working_day": _l("Make-up working day")}
 
+_COUNT_UNIT = dict(UNIT_CHOICES)
+# Fields whose stored values are codes: the names people read in their place.
+VALUE = {
+    "role": case_labels.ROLE,
+    "kind": {**case_labels.KIND, **CALENDAR_KIND},
+    "priority": case_labels.PRIORITY,
+    "first_step_unit": _COUNT_UNIT,
+    "resolution_unit": _COUNT_UNIT,
+    "extension_unit": _COUNT_UNIT,
+}
+
 
 def label(table: dict, key: str | None) -> str:
     """The translated name of a code, or the code itself when it has none (another feature's)."""
@@ -97,12 +110,12 @@ class FieldChange:
     after: str | None
 
 
-def _shown(value) -> str:
+def _shown(value, field: str | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    return str(value)
+    return label(VALUE.get(field, {}), str(value))
 
 
 def audit_changes(entry: AuditEntry) -> list[FieldChange]:
@@ -112,8 +125,8 @@ def audit_changes(entry: AuditEntry) -> list[FieldChange]:
     return [
         FieldChange(
             label(FIELD, key),
-            _shown(before.get(key)) if key in before else None,
-            _shown(after.get(key)) if key in after else None,
+            _shown(before.get(key), key) if key in before else None,
+            _shown(after.get(key), key) if key in after else None,
         )
         for key in keys
     ]

@@ -1,7 +1,7 @@
 """Units: the tree, add, rename, set the email, move, deactivate and reactivate."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import DomainError
@@ -10,7 +10,15 @@ from app.extensions import db
 from app.models import Unit
 from app.org import units
 from app.web.admin.blueprint import bp
-from app.web.admin.common import acting_admin, done, unit_id_or_none, unit_options
+from app.web.admin.common import (
+    acting_admin,
+    confirmation_page,
+    confirmed,
+    done,
+    locale,
+    unit_id_or_none,
+    unit_options,
+)
 from app.web.admin.forms import NewUnitForm, UnitForm
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
@@ -126,7 +134,15 @@ def _set_active(unit_id: int, active: bool, message: str):
 
 @bp.post("/units/<int:unit_id>/deactivate")
 def deactivate_unit(unit_id: int):
-    """Take a unit out of routing and out of the lists (it is never deleted)."""
+    """Take a unit out of routing and out of the lists (it is never deleted), once the
+    admin confirmed it."""
+    if not confirmed():
+        unit = db.get_or_404(Unit, unit_id)
+        return confirmation_page(
+            _("Deactivate %(unit)s?", unit=unit.display_name(locale())),
+            _("New cases of its categories will wait in triage, and it will no longer be offered "
+              "for transfers. Its cases and their history stay; it can be reactivated."),
+            url_for("admin.deactivate_unit", unit_id=unit_id), url_for("admin.units_page"))
     return _set_active(unit_id, False, _("Unit deactivated. New cases of its categories go to triage."))
 
 

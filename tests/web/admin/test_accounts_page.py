@@ -99,13 +99,13 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(app, admin, world):
         f"{prefix}-unit_id": "0"})
     assert response.status_code == 422
     assert f'id="{prefix}-role-error"' in response.get_data(as_text=True)
-    assert admin.post(f"/admin/users/{me.id}/deactivate").status_code == 409
+    assert admin.post(f"/admin/users/{me.id}/deactivate", {"confirmed": "1"}).status_code == 409
     assert _user(app, me.email).active and _user(app, me.email).role == "admin"
 
 
 def test_deactivate_and_reactivate(app, admin, world):
     officer = _user(app, EMAILS["officer_thue"])
-    response = admin.post(f"/admin/users/{officer.id}/deactivate", htmx=True)
+    response = admin.post(f"/admin/users/{officer.id}/deactivate", {"confirmed": "1"}, htmx=True)
     assert response.status_code == 200 and "inactive" in response.get_data(as_text=True)
     assert not _user(app, officer.email).active
     assert admin.post(f"/admin/users/{officer.id}/reactivate").status_code == 303
@@ -147,3 +147,13 @@ def test_filter_the_list(admin, world):
     assert EMAILS["officer_bhxh"] in text and EMAILS["officer_thue"] not in text
     text = admin.get("/admin/users?q=HEAD.THUE").get_data(as_text=True)
     assert EMAILS["head_thue"] in text and EMAILS["officer_thue"] not in text
+
+
+def test_deactivating_an_account_asks_first(app, admin, world):
+    officer = _user(app, EMAILS["officer_thue"])
+    asked = admin.post(f"/admin/users/{officer.id}/deactivate")
+    assert asked.status_code == 200 and _user(app, officer.email).active
+    assert officer.email in asked.get_data(as_text=True)
+    assert admin.post(f"/admin/users/{officer.id}/deactivate",
+                      {"confirmed": "1"}).status_code == 303
+    assert not _user(app, officer.email).active

@@ -48,7 +48,7 @@ def _pages(world, officer_id: int) -> list[str]:
 def test_admin_pages_are_well_formed(app, admin, world, lang):
     with app.app_context():
         officer_id = db.session.scalar(sa.select(User.id).where(User.email == EMAILS["officer_thue"]))
-    admin.post(f"/admin/units/{world.bhxh}/deactivate")  # some history for the audit page
+    admin.post(f"/admin/units/{world.bhxh}/deactivate", {"confirmed": "1"})  # some history for the audit page
     for path in _pages(world, officer_id):
         response = admin.get(path + ("&" if "?" in path else "?") + f"lang={lang}")
         assert response.status_code == 200, path
@@ -70,3 +70,18 @@ def test_in_place_partials_carry_no_page_chrome(admin, world):
                  "/admin/regimes/1/edit", "/admin/regimes/1/row", "/admin/calendar"):
         text = admin.get(path, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "<html" not in text and "<h1" not in text, path
+
+
+def test_the_menu_reaches_every_part_an_admin_works_in(admin, world):
+    menu = admin.get("/admin/units").get_data(as_text=True)
+    menu = menu[menu.index('class="admin-nav"'):menu.index("</nav>", menu.index('class="admin-nav"'))]
+    for path in ("/admin/units", "/admin/users", "/admin/regimes", "/admin/api-keys",
+                 "/campaigns", "/admin/audit"):
+        assert f'href="{path}"' in menu, path
+    assert 'aria-current="page"' in menu
+
+
+def test_long_lists_offer_their_add_form_at_the_top(admin, world):
+    for path, anchor in (("/admin/units", "#new-unit"), ("/admin/users", "#new-account")):
+        page = admin.get(path).get_data(as_text=True)
+        assert page.index(f'href="{anchor}"') < page.index("<h2")

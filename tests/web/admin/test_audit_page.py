@@ -98,3 +98,23 @@ def test_entries_cannot_be_changed_or_deleted(db, log):
     db.session.delete(entry)
     with pytest.raises(RuntimeError, match="append-only"):
         db.session.flush()
+
+
+def test_coded_values_read_as_words(app, admin, world):
+    """Roles, kinds and count units are shown by name, not as the codes stored."""
+    with app.app_context():
+        first = db.session.scalar(sa.select(User).where(User.email == EMAILS["admin"]))
+        audit.record(first, "update", "user", first.id, "x@test.vn", APRIL[0],
+                     before={"role": "officer"}, after={"role": "unit_head"})
+        audit.record(first, "create", "calendar_day", 1, "2026-04-30", APRIL[1],
+                     after={"kind": "day_off"})
+        audit.record(first, "update", "deadline_regime", 1, "khieu_nai", APRIL[2],
+                     before={"resolution_unit": "working_days"},
+                     after={"resolution_unit": "calendar_days", "kind": "khieu_nai"})
+        db.session.commit()
+    page = admin.get("/admin/audit?lang=en").get_data(as_text=True)
+    for shown in ("<del>Officer</del>", "<ins>Unit head</ins>", "<ins>Extra day off</ins>",
+                  "<del>working days</del>", "<ins>days (calendar)</ins>"):
+        assert shown in page, shown
+    for code in ("officer<", "day_off", "working_days<", "calendar_days"):
+        assert code not in page, code

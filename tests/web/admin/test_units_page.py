@@ -138,7 +138,7 @@ def test_deeper_descendants_are_refused_too(app, admin, world):
 
 
 def test_deactivate_and_reactivate(app, admin, world):
-    response = admin.post(f"/admin/units/{world.bhxh}/deactivate", htmx=True)
+    response = admin.post(f"/admin/units/{world.bhxh}/deactivate", {"confirmed": "1"}, htmx=True)
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "inactive" in text and f"/admin/units/{world.bhxh}/reactivate" in text
@@ -171,3 +171,18 @@ def test_a_unit_with_open_cases_keeps_handling_them(app, admin, world):
     text = response.get_data(as_text=True)
     assert f'id="{prefix}-handles_cases-error"' in text and "1" in text
     assert _unit(app, "BHXH").handles_cases
+
+
+def test_deactivating_asks_first_without_javascript(app, admin, world):
+    """A plain POST (no confirmation) shows what deactivating does and changes nothing;
+    the page's button confirms; the row's htmx button carries the browser's confirm."""
+    asked = admin.post(f"/admin/units/{world.bhxh}/deactivate")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and _unit(app, "BHXH").active
+    assert 'name="confirmed" value="1"' in page and "/admin/units" in page
+    assert "Bảo hiểm Xã hội TP HCM" in page
+    assert admin.post(f"/admin/units/{world.bhxh}/deactivate",
+                      {"confirmed": "1"}).status_code == 303
+    assert not _unit(app, "BHXH").active
+    row = admin.get("/admin/units").get_data(as_text=True)
+    assert 'hx-confirm="' in row and """hx-vals='{"confirmed": "1"}'""" in row

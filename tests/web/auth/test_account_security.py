@@ -131,7 +131,7 @@ def test_deactivation_ends_the_users_sessions(app, world):
     Auth(admin).login(EMAILS["admin"])
     user = _user(app, EMAILS["officer_thue"])
     response = admin.post(f"/admin/users/{user.id}/deactivate",
-                          data={"csrf_token": csrf_token(admin, "/admin")})
+                          data={"csrf_token": csrf_token(admin, "/admin"), "confirmed": "1"})
     assert response.status_code == 303
     assert officer.get("/cases").status_code == 302
     # Reactivation does not bring the old session back.
