@@ -314,9 +314,10 @@ def add_guided_and_extended(db, world) -> None:
 # Contributions of co-handling units --------------------------------------------------
 
 
-def add_cohandling(db, world) -> dict[str, int]:
-    """Cục Thuế, as the lead unit, asks Bảo hiểm Xã hội for input on its cases; Bảo hiểm Xã
-    hội asks Cục Thuế once. Dates are local; a request is due at the end of its last day.
+def add_cohandling(db, world, refs) -> dict[str, int]:
+    """Added to March: Cục Thuế, as the lead unit, asks Bảo hiểm Xã hội for input on its
+    cases T1, T2, T3 and T5 in turn; Bảo hiểm Xã hội asks Cục Thuế once, on B1. Dates are
+    local; a request is due at the end of its last day.
 
       R1 asked 3 March, by Fri 6, answered Thu 5             on time
       R2 asked 3 March, by Fri 6, answered Mon 9             late
@@ -328,13 +329,17 @@ def add_cohandling(db, world) -> dict[str, int]:
       R8 asked 20 February, by 3 March, answered 4 March     another period
       R9 asked 30 March, by Thu 2 April, answered 1 April    on time (after the period, by its date)
       R10 asked 25 March, by Fri 27, answered 2 April        late
-      T1 asked of Cục Thuế by Bảo hiểm Xã hội on 5 March, by Mon 9, answered Fri 6: on time
+      C1 asked of Cục Thuế on 5 March, by Mon 9, answered Fri 6: on time
     """
     from datetime import date
 
+    from app.models import Case
     from tests.factories import make_request
 
-    tax, insurance = db.session.get(Category, world.tax), db.session.get(Category, world.insurance)
+    def case(name: str) -> Case:
+        return db.session.scalar(sa.select(Case).where(Case.reference == refs[name]))
+
+    lead_cases = [case(name) for name in ("T1", "T2", "T3", "T5")]
     plan = {
         "R1": (at(3, 9), date(2026, 3, 6), "answered", at(5, 10)),
         "R2": (at(3, 9), date(2026, 3, 6), "answered", at(9, 10)),
@@ -348,13 +353,12 @@ def add_cohandling(db, world) -> dict[str, int]:
         "R10": (at(25, 9), date(2026, 3, 27), "answered", at(2, 10, month=4)),
     }
     ids = {}
-    for name, (asked, last_day, status, replied) in plan.items():
-        case = make_case(tax, f"Phối hợp {name}", now=min(asked, at(2, 9)))
-        ids[name] = make_request(case, world.bhxh, asked, last_day, status, replied,
-                                 reply="Ý kiến." if replied else "").id
-    case = make_case(insurance, "Phối hợp T1", now=at(2, 9))
-    ids["T1"] = make_request(case, world.thue, at(5, 9), date(2026, 3, 9), "answered",
-                             at(6, 9), reply="Ý kiến.").id
+    for index, (name, (asked, last_day, status, replied)) in enumerate(plan.items()):
+        ids[name] = make_request(lead_cases[index % 4], world.bhxh, asked, last_day, status,
+                                 replied, reply="Ý kiến." if replied else "",
+                                 lead_unit_id=world.thue).id
+    ids["C1"] = make_request(case("B1"), world.thue, at(5, 9), date(2026, 3, 9), "answered",
+                             at(6, 9), reply="Ý kiến.", lead_unit_id=world.bhxh).id
     db.session.commit()
     return ids
 
@@ -364,19 +368,26 @@ def _contributions(m) -> tuple[int, int, int, int]:
             m.contributions_declined)
 
 
-def test_contributions_of_a_co_handling_unit_in_a_period_judged_after_it(db, world):
-    add_cohandling(db, world)
+def test_contributions_of_a_co_handling_unit_in_a_period_judged_after_it(db, march):
+    world, refs = march
+    before = metrics.unit_metrics(*MARCH, now=LATER)
+    add_cohandling(db, world, refs)
     figures = metrics.unit_metrics(*MARCH, now=LATER)
     # Asked: R1–R6, R9, R10 (R7 withdrawn, R8 in February). On time: R1, R3, R9. Late: R2,
     # R4, R5, R10. Declined: R3 and R4. R6 was not due yet at the period end.
     assert _contributions(figures[world.bhxh]) == (8, 3, 4, 2)
     assert _contributions(figures[world.thue]) == (1, 1, 0, 0)
-    # A request asked of a unit does not make the case its own: it received only its case of T1.
-    assert figures[world.bhxh].received == 1
+    # Asking for input changes none of the case figures, of either unit.
+    def case_figures(m):
+        return {k: v for k, v in vars(m).items() if not k.startswith("contributions_")}
+
+    for unit_id in (world.thue, world.bhxh):
+        assert case_figures(figures[unit_id]) == case_figures(before[unit_id])
 
 
-def test_contributions_of_the_period_still_running(db, world):
-    add_cohandling(db, world)
+def test_contributions_of_the_period_still_running(db, march):
+    world, refs = march
+    add_cohandling(db, world, refs)
     # Judged on Thu 12 March at noon: R5 (due at the end of Fri 13) still runs, R4's decline
     # that morning was late, and what was asked after noon is not known yet.
     figures = metrics.unit_metrics(*MARCH, now=at(12, 12))
@@ -385,8 +396,9 @@ def test_contributions_of_the_period_still_running(db, world):
     assert _contributions(metrics.unit_metrics(*MARCH, now=at(14, 8))[world.bhxh]) == (5, 2, 3, 2)
 
 
-def test_contributions_of_another_period(db, world):
-    add_cohandling(db, world)
+def test_contributions_of_another_period(db, march):
+    world, refs = march
+    add_cohandling(db, world, refs)
     february = metrics.unit_metrics(at(1, 0, month=2), at(1, 0), now=LATER)
     # R8, asked in February and answered on 4 March, after its date (3 March).
     assert _contributions(february[world.bhxh]) == (1, 0, 1, 0)
@@ -412,12 +424,13 @@ def _by_hand(requests, start, end, now) -> dict[int, tuple[int, int, int, int]]:
 
 @pytest.mark.parametrize("now", [at(5, 10), at(7, 0), at(12, 9), at(12, 9, 1), at(1, 0, month=4),
                                  at(2, 12, month=4), LATER])
-def test_contributions_follow_the_rule_at_every_instant(db, world, now):
+def test_contributions_follow_the_rule_at_every_instant(db, march, now):
     """SQLite and PostgreSQL compare the stored instants as Python does, at the boundaries
     too: a reply at the very instant asked of the unit, the first instant after a due day."""
     from app.models import CoHandlingRequest
 
-    add_cohandling(db, world)
+    world, refs = march
+    add_cohandling(db, world, refs)
     requests = db.session.scalars(sa.select(CoHandlingRequest)).all()
     expected = _by_hand(requests, *MARCH, now)
     found = {unit_id: _contributions(m) for unit_id, m in metrics.unit_metrics(*MARCH, now=now).items()
@@ -425,10 +438,13 @@ def test_contributions_follow_the_rule_at_every_instant(db, world, now):
     assert found == expected
 
 
-def test_contributions_cost_one_statement_whatever_the_units(db, world):
-    from tests.factories import make_unit
+def test_contributions_cost_one_statement_whatever_the_units(db, march):
+    """One grouped statement over the requests, the same with two asked units or five."""
+    from datetime import date
 
-    def statements_of_metrics() -> int:
+    from tests.factories import make_request, make_unit
+
+    def statements_of_metrics() -> list[str]:
         counted = []
         listener = lambda *args: counted.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
@@ -436,17 +452,16 @@ def test_contributions_cost_one_statement_whatever_the_units(db, world):
             metrics.unit_metrics(*MARCH, now=LATER)
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
-        return len(counted)
+        return counted
 
-    before = statements_of_metrics()
-    add_cohandling(db, world)
-    from datetime import date
-
-    from tests.factories import make_request
-
+    world, refs = march
+    add_cohandling(db, world, refs)
+    two_units = statements_of_metrics()
     tax = db.session.get(Category, world.tax)
     for i in range(3):
         unit = make_unit(f"PH{i}", f"Đơn vị phối hợp {i}", db.session.get(Unit, world.root))
         make_request(make_case(tax, f"Thêm {i}", now=at(2, 9)), unit.id, at(3, 9), date(2026, 3, 6))
     db.session.commit()
-    assert statements_of_metrics() == before
+    five_units = statements_of_metrics()
+    assert len(five_units) == len(two_units)
+    assert sum("cohandling_requests" in statement for statement in five_units) == 1
