@@ -37,6 +37,14 @@ COMPONENT_RULE = {
                 "target number of works."),
 }
 
+# A unit's figures as a co-handling unit, as exports and the public figures head them.
+CONTRIBUTION = {
+    "asked": _l("Co-handling requests received"),
+    "on_time": _l("Co-handling replies by the date"),
+    "late": _l("Co-handling late or still owed"),
+    "declined": _l("Co-handling requests declined"),
+}
+
 WORK_STATUS = {
     "registered": _l("Registered"),
     "in_progress": _l("In progress"),
