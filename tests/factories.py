@@ -142,3 +142,24 @@ def make_api_key(name: str = "Ứng dụng thử", now: datetime = MONDAY_9AM):
     from app.accounts.apikeys import create_key
 
     return create_key(name, now)
+
+
+def make_request(case: Case, unit_id: int, asked_at: datetime, last_day, status: str = "open",
+                 replied_at: datetime | None = None, reply: str = "",
+                 lead_unit_id: int | None = None):
+    """A co-handling request of ``case``'s unit to another unit, due at the end of
+    ``last_day``, and its reply (answered, declined or withdrawn at ``replied_at``)."""
+    from app.deadlines.counting import end_of
+    from app.models import CoHandlingRequest
+
+    lead = lead_unit_id or case.unit_id
+    asker = db.session.scalar(sa.select(User.id).where(User.unit_id == lead).order_by(User.id)) \
+        or db.session.scalar(sa.select(User.id).order_by(User.id))
+    request = CoHandlingRequest(
+        case_id=case.id, lead_unit_id=lead, unit_id=unit_id, question="Đề nghị cho ý kiến.",
+        asked_by_id=asker, asked_at=asked_at, last_day=last_day, due_at=end_of(last_day),
+        status=status, replied_at=replied_at, reply=reply,
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request

@@ -11,10 +11,12 @@ from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
 from app.models.units import Unit
 
-# Score components, in the order pages show them. Default weights sum to 100.
-COMPONENTS = ("ack", "response", "satisfaction", "reopen", "transfer", "works")
+# Score components, in the order pages show them. Default weights sum to 100; co-handling
+# counts for nothing until a campaign weighs it.
+COMPONENTS = ("ack", "response", "satisfaction", "reopen", "transfer", "cohandling", "works")
 DEFAULT_WEIGHTS = {
-    "ack": 15, "response": 35, "satisfaction": 20, "reopen": 10, "transfer": 5, "works": 15,
+    "ack": 15, "response": 35, "satisfaction": 20, "reopen": 10, "transfer": 5, "cohandling": 0,
+    "works": 15,
 }
 
 

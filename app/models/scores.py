@@ -100,5 +100,16 @@ class ScoreSnapshot(db.Model):
         return self.reopened / self.answered if self.answered else None
 
     @property
+    def contributions_judged(self) -> int:
+        """Requests asked of the unit as a co-handling unit that were replied to or are past due."""
+        return self.contributions_on_time + self.contributions_late
+
+    @property
+    def contribution_rate(self) -> float | None:
+        """The share of those replied to (answered or declined) by the date asked."""
+        judged = self.contributions_judged
+        return self.contributions_on_time / judged if judged else None
+
+    @property
     def rejected_rate(self) -> float | None:
         return self.rejected / self.received if self.received else None

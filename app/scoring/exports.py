@@ -31,7 +31,7 @@ from app.extensions import db
 from app.models import OPEN_STATUSES, Case, ExportJob, ExportStatus, User
 from app.models.campaigns import COMPONENTS
 from app.scoring import scorecards
-from app.scoring.labels import COMPONENT
+from app.scoring.labels import COMPONENT, CONTRIBUTION
 
 KEEP_FOR = timedelta(days=1)
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d .]*")  # a phone number is not a formula
@@ -97,6 +97,7 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
         gettext("Ratings"), gettext("Mean rating"), gettext("Reopened"), gettext("Transfers out"),
         gettext("Late transfers"), gettext("Cases not accepted"),
         gettext("Cases guided to the competent agency"), gettext("Extensions approved"),
+        *(str(CONTRIBUTION[key]) for key in ("asked", "on_time", "late", "declined")),
         gettext("Works registered"),
         gettext("Works completed"), gettext("Campaign"), gettext("Period")]
 
@@ -111,7 +112,8 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
                 round(r.p90_minutes / 60, 2) if r.p90_minutes is not None else None,
                 r.open_overdue, r.rated, round(r.mean_rating, 2) if r.rated else None,
                 r.reopened, r.transfers_out, r.late_transfers, r.rejected, r.guided,
-                r.extensions_used, r.works_registered,
+                r.extensions_used, r.contributions_asked, r.contributions_on_time,
+                r.contributions_late, r.contributions_declined, r.works_registered,
                 r.works_completed, card.campaign.name, card.period_key]
 
     return header, len(card.rows), rows()

@@ -9,6 +9,7 @@ COMPONENT = {
     "satisfaction": _l("Rated 4–5"),
     "reopen": _l("Not reopened"),
     "transfer": _l("No late transfer"),
+    "cohandling": _l("Co-handling on time"),
     "works": _l("Campaign works"),
 }
 
@@ -26,8 +27,22 @@ COMPONENT_RULE = {
     "transfer": _l("Received cases not transferred late. A transfer is late when made after "
                    "the unit's acknowledgment due time or after the case's response due time; "
                    "it counts against the unit that made it."),
+    "cohandling": _l("As a co-handling unit: the requests for input other units asked of it in "
+                     "the period, answered or declined by the date asked, over those answered or "
+                     "declined and those still unanswered after the date. Declining by the date "
+                     "counts as on time, since the lead unit learns early to look elsewhere; "
+                     "requests not yet due and requests withdrawn are not counted. The lead unit "
+                     "is measured on the case itself, as usual."),
     "works": _l("Half for registering works, half for completing them, up to the campaign's "
                 "target number of works."),
+}
+
+# A unit's figures as a co-handling unit, as exports and the public figures head them.
+CONTRIBUTION = {
+    "asked": _l("Co-handling requests received"),
+    "on_time": _l("Co-handling replies by the date"),
+    "late": _l("Co-handling late or still owed"),
+    "declined": _l("Co-handling requests declined"),
 }
 
 WORK_STATUS = {

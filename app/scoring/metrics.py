@@ -43,6 +43,11 @@ in app/scoring/labels.py (COMPONENT_RULE):
   answer nor a rejection.
 * **Extensions used** — extensions of the answer deadline approved in the period on the
   cases the unit holds.
+* **Contributions** — as a co-handling unit (đơn vị phối hợp), the requests for input asked
+  of the unit in the period, withdrawn ones aside. On time: answered or declined by the
+  date asked (a timely decline lets the lead unit look elsewhere early). Late: replied
+  after it, or still unreplied after it at the period end (or now). Declined ones are
+  counted apart as well as on time or late; requests not yet due count in neither.
 """
 from __future__ import annotations
 
@@ -62,8 +67,10 @@ from app.models import (
     CaseExtension,
     CaseKind,
     CaseStatus,
+    CoHandlingRequest,
     EventKind,
     ExtensionStatus,
+    RequestStatus,
     WorkStatus,
 )
 
@@ -98,6 +105,10 @@ class UnitMetrics:
     extensions_used: int = 0
     works_registered: int = 0
     works_completed: int = 0
+    contributions_asked: int = 0
+    contributions_on_time: int = 0
+    contributions_late: int = 0
+    contributions_declined: int = 0
     extra: dict = field(default_factory=dict)
 
 
@@ -376,6 +387,29 @@ def endings(start: datetime, end: datetime):
     return sa.union_all(ended, extended)
 
 
+def contributions(start: datetime, end: datetime, now: datetime):
+    """Per asked unit: requests for input asked in the period (withdrawn ones aside), those
+    replied to by their date, those late, and those declined.
+
+    A reply is judged by its own time, also when it came after the period; a request still
+    unreplied is late once its date has passed by the period end (or by now). What was
+    asked or replied after ``now`` is not known yet.
+    """
+    r = CoHandlingRequest
+    replied = sa.and_(r.status.in_([RequestStatus.ANSWERED.value, RequestStatus.DECLINED.value]),
+                      r.replied_at.is_not(None), r.replied_at < now)
+    late = sa.or_(sa.and_(replied, r.replied_at > r.due_at),
+                  sa.and_(sa.not_(replied), r.due_at < min(end, now)))
+    return (
+        sa.select(r.unit_id, sa.func.count(), _count_if(sa.and_(replied, r.replied_at <= r.due_at)),
+                  _count_if(late),
+                  _count_if(sa.and_(replied, r.status == RequestStatus.DECLINED.value)))
+        .where(r.asked_at >= start, r.asked_at < end, r.asked_at < now,
+               r.status != RequestStatus.WITHDRAWN.value)
+        .group_by(r.unit_id)
+    )
+
+
 def works(campaign_id: int, end: datetime):
     """Per unit: works registered in the campaign before the end, and those completed by then."""
     w = CampaignWork
@@ -421,6 +455,10 @@ def unit_metrics(
     for unit_id, outcome, count in run(endings(start, end)):
         field_name = {"rejected": "rejected", "guided": "guided"}.get(outcome, "extensions_used")
         setattr(unit(unit_id), field_name, count)
+    for unit_id, asked, on_time, late, declined in run(contributions(start, end, now)):
+        m = unit(unit_id)
+        m.contributions_asked, m.contributions_on_time = asked, on_time
+        m.contributions_late, m.contributions_declined = late, declined
     if campaign_id is not None:
         for unit_id, registered, completed in run(works(campaign_id, end)):
             unit(unit_id).works_registered, unit(unit_id).works_completed = registered, completed

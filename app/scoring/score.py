@@ -29,6 +29,9 @@ RATES: dict[str, Callable[[UnitMetrics], tuple[int, int]]] = {
     "satisfaction": lambda m: (m.rated_high, m.rated),
     "reopen": lambda m: (m.answered - m.reopened, m.answered),
     "transfer": lambda m: (max(m.received - m.late_transfers, 0), m.received),
+    # As a co-handling unit: replies by the date over the requests judged (on time or late).
+    "cohandling": lambda m: (m.contributions_on_time,
+                             m.contributions_on_time + m.contributions_late),
 }
 
 
@@ -161,6 +164,11 @@ class ComponentRule:
     label: str
     weight: int
     rule: str
+
+    @property
+    def counted(self) -> bool:
+        """Whether the component counts in this campaign's score (a weight of 0 does not)."""
+        return self.weight > 0
 
 
 @dataclass(frozen=True)

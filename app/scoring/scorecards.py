@@ -10,6 +10,7 @@ from app.cases import access
 from app.core.timeutil import to_local
 from app.extensions import db
 from app.models import Campaign, Case, ScoreSnapshot, Unit, User
+from app.models.campaigns import COMPONENTS
 from app.org.units import descendant_ids
 from app.scoring import score, snapshots
 from app.scoring.metrics import unit_due_dates_for_cases
@@ -65,6 +66,16 @@ class Scorecard:
     def how(self) -> score.Explanation | None:
         """How the campaign's score is made, written out from the formula itself."""
         return score.explain(score.Settings.of(self.campaign)) if self.campaign else None
+
+    @property
+    def table_components(self) -> list[str]:
+        """The components the ranked table has a column for: those the campaign weighs.
+
+        A component weighed 0 moves no rank; its figures are on the unit page and in the
+        export, and the table stays narrow enough to read.
+        """
+        weights = self.campaign.weights if self.campaign else {}
+        return [code for code in COMPONENTS if weights.get(code, 0)]
 
     @staticmethod
     def points(row: ScoreSnapshot) -> dict[str, float | None]:

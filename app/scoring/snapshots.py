@@ -26,6 +26,7 @@ SNAPSHOT_FIELDS = (
     "response_on_time_original", "open_overdue", "median_minutes", "p90_minutes", "rated",
     "rating_sum", "rated_high", "answered", "reopened", "transfers_out", "late_transfers",
     "rejected", "guided", "extensions_used", "works_registered", "works_completed",
+    "contributions_asked", "contributions_on_time", "contributions_late", "contributions_declined",
 )
 
 

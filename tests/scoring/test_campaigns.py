@@ -317,3 +317,20 @@ def test_the_summary_counts_works_by_field_and_status_and_commendations(db, worl
 def test_who_reads_campaigns(db, world, who, viewer):
     assert access.may_view_campaigns(user(who)) is viewer
     assert not access.may_view_campaigns(None)
+
+
+def test_an_admin_weighs_co_handling_taking_from_another_component(db, campaign):
+    assert campaign.weights["cohandling"] == 0  # a campaign made before it is weighed 0
+    weights = dict(DEFAULT_WEIGHTS, works=10, cohandling=5)
+    campaigns.save_campaign(user("admin"), _data(weights=weights), campaign)
+    db.session.commit()
+    db.session.expire_all()
+    saved = db.session.get(Campaign, campaign.id)
+    assert (saved.weight_cohandling, saved.weight_works) == (5, 10)
+    update = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "update"))
+    assert update.before == {"weight_cohandling": 0, "weight_works": 15}
+    assert update.after == {"weight_cohandling": 5, "weight_works": 10}
+    # The sum counts co-handling too: 105 is refused before anything changes.
+    with pytest.raises(InvalidInput) as refused:
+        campaigns.save_campaign(user("admin"), _data(weights=dict(weights, cohandling=10)), saved)
+    assert refused.value.field == "weight_ack"

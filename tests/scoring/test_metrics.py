@@ -309,3 +309,159 @@ def add_guided_and_extended(db, world) -> None:
     extensions.decide_extension(request, head, True, "", at(3, 10))
     lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
     db.session.commit()
+
+
+# Contributions of co-handling units --------------------------------------------------
+
+
+def add_cohandling(db, world, refs) -> dict[str, int]:
+    """Added to March: Cục Thuế, as the lead unit, asks Bảo hiểm Xã hội for input on its
+    cases T1, T2, T3 and T5 in turn; Bảo hiểm Xã hội asks Cục Thuế once, on B1. Dates are
+    local; a request is due at the end of its last day.
+
+      R1 asked 3 March, by Fri 6, answered Thu 5             on time
+      R2 asked 3 March, by Fri 6, answered Mon 9             late
+      R3 asked 4 March, by Tue 10, declined Thu 5            on time, declined
+      R4 asked 4 March, by Fri 6, declined Thu 12 09:00      late, declined
+      R5 asked 10 March, by Fri 13, never replied            late (still owed after its date)
+      R6 asked 27 March, by Fri 3 April, open                not yet due at the period end
+      R7 asked 11 March, by Fri 13, withdrawn on 20 March    left out
+      R8 asked 20 February, by 3 March, answered 4 March     another period
+      R9 asked 30 March, by Thu 2 April, answered 1 April    on time (after the period, by its date)
+      R10 asked 25 March, by Fri 27, answered 2 April        late
+      C1 asked of Cục Thuế on 5 March, by Mon 9, answered Fri 6: on time
+    """
+    from datetime import date
+
+    from app.models import Case
+    from tests.factories import make_request
+
+    def case(name: str) -> Case:
+        return db.session.scalar(sa.select(Case).where(Case.reference == refs[name]))
+
+    lead_cases = [case(name) for name in ("T1", "T2", "T3", "T5")]
+    plan = {
+        "R1": (at(3, 9), date(2026, 3, 6), "answered", at(5, 10)),
+        "R2": (at(3, 9), date(2026, 3, 6), "answered", at(9, 10)),
+        "R3": (at(4, 9), date(2026, 3, 10), "declined", at(5, 10)),
+        "R4": (at(4, 9), date(2026, 3, 6), "declined", at(12, 9)),
+        "R5": (at(10, 9), date(2026, 3, 13), "open", None),
+        "R6": (at(27, 9), date(2026, 4, 3), "open", None),
+        "R7": (at(11, 9), date(2026, 3, 13), "withdrawn", at(20, 9)),
+        "R8": (at(20, 9, month=2), date(2026, 3, 3), "answered", at(4, 9)),
+        "R9": (at(30, 9), date(2026, 4, 2), "answered", at(1, 10, month=4)),
+        "R10": (at(25, 9), date(2026, 3, 27), "answered", at(2, 10, month=4)),
+    }
+    ids = {}
+    for index, (name, (asked, last_day, status, replied)) in enumerate(plan.items()):
+        ids[name] = make_request(lead_cases[index % 4], world.bhxh, asked, last_day, status,
+                                 replied, reply="Ý kiến." if replied else "",
+                                 lead_unit_id=world.thue).id
+    ids["C1"] = make_request(case("B1"), world.thue, at(5, 9), date(2026, 3, 9), "answered",
+                             at(6, 9), reply="Ý kiến.", lead_unit_id=world.bhxh).id
+    db.session.commit()
+    return ids
+
+
+def _contributions(m) -> tuple[int, int, int, int]:
+    return (m.contributions_asked, m.contributions_on_time, m.contributions_late,
+            m.contributions_declined)
+
+
+def test_contributions_of_a_co_handling_unit_in_a_period_judged_after_it(db, march):
+    world, refs = march
+    before = metrics.unit_metrics(*MARCH, now=LATER)
+    add_cohandling(db, world, refs)
+    figures = metrics.unit_metrics(*MARCH, now=LATER)
+    # Asked: R1–R6, R9, R10 (R7 withdrawn, R8 in February). On time: R1, R3, R9. Late: R2,
+    # R4, R5, R10. Declined: R3 and R4. R6 was not due yet at the period end.
+    assert _contributions(figures[world.bhxh]) == (8, 3, 4, 2)
+    assert _contributions(figures[world.thue]) == (1, 1, 0, 0)
+    # Asking for input changes none of the case figures, of either unit.
+    def case_figures(m):
+        return {k: v for k, v in vars(m).items() if not k.startswith("contributions_")}
+
+    for unit_id in (world.thue, world.bhxh):
+        assert case_figures(figures[unit_id]) == case_figures(before[unit_id])
+
+
+def test_contributions_of_the_period_still_running(db, march):
+    world, refs = march
+    add_cohandling(db, world, refs)
+    # Judged on Thu 12 March at noon: R5 (due at the end of Fri 13) still runs, R4's decline
+    # that morning was late, and what was asked after noon is not known yet.
+    figures = metrics.unit_metrics(*MARCH, now=at(12, 12))
+    assert _contributions(figures[world.bhxh]) == (5, 2, 2, 2)
+    # Judged on Sat 14 March: R5 is now owed past its date.
+    assert _contributions(metrics.unit_metrics(*MARCH, now=at(14, 8))[world.bhxh]) == (5, 2, 3, 2)
+
+
+def test_contributions_of_another_period(db, march):
+    world, refs = march
+    add_cohandling(db, world, refs)
+    february = metrics.unit_metrics(at(1, 0, month=2), at(1, 0), now=LATER)
+    # R8, asked in February and answered on 4 March, after its date (3 March).
+    assert _contributions(february[world.bhxh]) == (1, 0, 1, 0)
+    april = metrics.unit_metrics(at(1, 0, month=4), at(1, 0, month=5), now=LATER)
+    assert world.bhxh not in april or _contributions(april[world.bhxh]) == (0, 0, 0, 0)
+
+
+def _by_hand(requests, start, end, now) -> dict[int, tuple[int, int, int, int]]:
+    """The rule written out in Python over the rows, to hold the SQL to it."""
+    out: dict[int, list[int]] = {}
+    for r in requests:
+        if r.status == "withdrawn" or not (start <= r.asked_at < min(end, now)):
+            continue
+        counts = out.setdefault(r.unit_id, [0, 0, 0, 0])
+        replied = r.status in ("answered", "declined") and r.replied_at < now
+        counts[0] += 1
+        counts[1] += replied and r.replied_at <= r.due_at
+        counts[2] += (replied and r.replied_at > r.due_at) or \
+            (not replied and r.due_at < min(end, now))
+        counts[3] += replied and r.status == "declined"
+    return {unit_id: tuple(c) for unit_id, c in out.items()}
+
+
+@pytest.mark.parametrize("now", [at(5, 10), at(7, 0), at(12, 9), at(12, 9, 1), at(1, 0, month=4),
+                                 at(2, 12, month=4), LATER])
+def test_contributions_follow_the_rule_at_every_instant(db, march, now):
+    """SQLite and PostgreSQL compare the stored instants as Python does, at the boundaries
+    too: a reply at the very instant asked of the unit, the first instant after a due day."""
+    from app.models import CoHandlingRequest
+
+    world, refs = march
+    add_cohandling(db, world, refs)
+    requests = db.session.scalars(sa.select(CoHandlingRequest)).all()
+    expected = _by_hand(requests, *MARCH, now)
+    found = {unit_id: _contributions(m) for unit_id, m in metrics.unit_metrics(*MARCH, now=now).items()
+             if m.contributions_asked}
+    assert found == expected
+
+
+def test_contributions_cost_one_statement_whatever_the_units(db, march):
+    """One grouped statement over the requests, the same with two asked units or five."""
+    from datetime import date
+
+    from tests.factories import make_request, make_unit
+
+    def statements_of_metrics() -> list[str]:
+        counted = []
+        listener = lambda *args: counted.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            metrics.unit_metrics(*MARCH, now=LATER)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return counted
+
+    world, refs = march
+    add_cohandling(db, world, refs)
+    two_units = statements_of_metrics()
+    tax = db.session.get(Category, world.tax)
+    for i in range(3):
+        unit = make_unit(f"PH{i}", f"Đơn vị phối hợp {i}", db.session.get(Unit, world.root))
+        make_request(make_case(tax, f"Thêm {i}", now=at(2, 9)), unit.id, at(3, 9), date(2026, 3, 6))
+    db.session.commit()
+    five_units = statements_of_metrics()
+    assert len(five_units) == len(two_units)
+    assert sum("cohandling_requests" in statement for statement in five_units) == 1

@@ -16,7 +16,7 @@ from tests.scoring.test_metrics import LATER, MARCH, at, march  # noqa: F401 - f
 pytestmark = pytest.mark.usefixtures("hour_regimes")
 
 WEIGHTS = {"ack": 15, "response": 35, "satisfaction": 20, "reopen": 10, "transfer": 5,
-           "works": 15}
+           "cohandling": 0, "works": 15}
 
 
 def test_shrinkage_formula():
@@ -212,3 +212,89 @@ def test_the_points_add_up_to_the_score_also_when_a_component_is_left_out():
     assert sum(p for p in parts.values() if p is not None) == pytest.approx(first.score)
     assert first.score == pytest.approx(59.375)
     assert parts["response"] == pytest.approx(35 * 50 / 80)
+
+
+# Co-handling ------------------------------------------------------------------
+
+
+def _helpers(on_time_late_declined: dict[int, tuple[int, int, int]]) -> dict[int, UnitMetrics]:
+    """Units that answered their own cases on time (2 of 2) and replied to requests as given."""
+    return {unit_id: UnitMetrics(unit_id, received=2, response_due=2, response_on_time=2,
+                                 contributions_asked=on_time + late + 1,
+                                 contributions_on_time=on_time, contributions_late=late,
+                                 contributions_declined=declined)
+            for unit_id, (on_time, late, declined) in on_time_late_declined.items()}
+
+
+def test_the_co_handling_component_is_a_shrunk_rate_weighted_by_the_campaign():
+    """Unit 1 replied 3 times by the date and once late (one of the timely replies a decline),
+    unit 2 was asked nothing judged yet, unit 3 replied once in time and 3 times late.
+    p = 4/8 = 0.5; with k = 4: unit 1 (3 + 2)/(4 + 4) = 0.625, unit 2 p = 0.5, unit 3
+    (1 + 2)/8 = 0.375. Answers are all on time (100), weighed 50 against co-handling's 50."""
+    units = _helpers({1: (3, 1, 1), 2: (0, 0, 0), 3: (1, 3, 0)})
+    weights = dict.fromkeys(WEIGHTS, 0) | {"response": 50, "cohandling": 50}
+    scored = {s.unit_id: s for s in score_units(units, Settings(weights, prior_strength=4,
+                                                                min_cases=0))}
+    first = scored[1].components["cohandling"]
+    assert (first["successes"], first["n"], first["prior"]) == (3, 4, 0.5)
+    assert first["raw"] == 0.75 and first["shrunk"] == pytest.approx(0.625)
+    assert scored[2].components["cohandling"]["value"] == pytest.approx(50)
+    assert [scored[u].score for u in (1, 2, 3)] == pytest.approx([81.25, 75, 68.75])
+    assert [scored[u].rank for u in (1, 2, 3)] == [1, 2, 3]
+
+
+def test_a_co_handling_weight_of_zero_keeps_the_figures_but_not_in_the_score():
+    units = _helpers({1: (3, 1, 1), 2: (0, 0, 0), 3: (1, 3, 0)})
+    weights = dict.fromkeys(WEIGHTS, 0) | {"response": 100}
+    scored = {s.unit_id: s for s in score_units(units, Settings(weights, prior_strength=4))}
+    assert all(s.score == pytest.approx(100) for s in scored.values())
+    component = scored[3].components["cohandling"]
+    assert (component["weight"], component["n"], component["value"]) == (0, 4, pytest.approx(37.5))
+    assert score.points(scored[3].components)["cohandling"] == 0
+
+
+def test_no_request_judged_anywhere_leaves_the_component_out():
+    """Weighed, but no unit was asked anything due: the other weights count instead."""
+    units = _helpers({1: (0, 0, 0), 2: (0, 0, 0)})
+    weights = dict.fromkeys(WEIGHTS, 0) | {"response": 90, "cohandling": 10}
+    scored = score_units(units, Settings(weights, prior_strength=4))
+    assert all(s.components["cohandling"]["value"] is None for s in scored)
+    assert all(s.score == pytest.approx(100) for s in scored)
+
+
+def test_march_scores_with_co_handling_weighed(db, campaign, march):
+    """March with the co-handling requests of tests/scoring/test_metrics.py, the campaign
+    weighing co-handling 5 taken from works (10). Co-handling: Cục Thuế 1/1, Bảo hiểm Xã hội
+    3/7, p = 4/8; with k = 4, Cục Thuế (1 + 2)/5 = 0.6, Bảo hiểm Xã hội 5/11, Đảng ủy Khối p.
+    Each score moves from the hand-worked ones of test_march_scores_by_hand by
+    −15·works/100 + 10·works/100 + 5·co-handling/100:
+      Cục Thuế 58.3294 − 2.5 + 3 = 58.8294; Bảo hiểm Xã hội 76.5510 − 2.5 + 2.2727 = 76.3237;
+      Đảng ủy Khối (no works) 59.7560 + 2.5 = 62.2560."""
+    from tests.scoring.test_metrics import add_cohandling
+
+    world, refs = march
+    add_cohandling(db, world, refs)
+    figures = metrics.unit_metrics(*MARCH, now=LATER, campaign_id=campaign.id)
+    figures.setdefault(world.root, UnitMetrics(world.root))
+    unweighed = {s.unit_id: s.score for s in score_units(figures, Settings.of(campaign))}
+    assert unweighed[world.thue] == pytest.approx(58.32936508)  # weight 0: nothing moves
+    campaign.weight_works, campaign.weight_cohandling = 10, 5
+    db.session.commit()
+    scored = {s.unit_id: s for s in score_units(figures, Settings.of(campaign))}
+    assert scored[world.thue].components["cohandling"]["shrunk"] == pytest.approx(0.6)
+    assert scored[world.bhxh].components["cohandling"]["shrunk"] == pytest.approx(5 / 11)
+    assert scored[world.thue].score == pytest.approx(58.82936508)
+    assert scored[world.bhxh].score == pytest.approx(76.32374768)
+    assert scored[world.root].score == pytest.approx(62.25595238)
+
+
+def test_the_explanation_names_the_co_handling_component_and_how_it_counts(app):
+    found = _explained(app, Settings(dict(WEIGHTS, works=10, cohandling=5)))
+    assert "5 × No late transfer + 5 × Co-handling on time + 10 × Campaign works) ÷ 100." \
+        in found.steps[5]
+    rule = next(c for c in found.components if c.code == "cohandling")
+    assert (rule.label, rule.weight, rule.counted) == ("Co-handling on time", 5, True)
+    assert "declined by the date" in rule.rule and "withdrawn are not counted" in rule.rule
+    unweighed = _explained(app, Settings(dict(WEIGHTS)))
+    assert "Co-handling" not in unweighed.steps[5]
+    assert next(c for c in unweighed.components if c.code == "cohandling").counted is False

@@ -299,3 +299,29 @@ def test_guided_cases_extensions_and_answers_before_extensions_are_stored(db, ca
         elif row.unit_id == world.bhxh:
             assert (row.guided, row.extensions_used) == (0, 0)
             assert row.response_on_time_original == row.response_on_time == 3
+
+
+def test_contributions_are_stored_with_the_campaign_s_component_and_in_the_public_figures(
+        db, campaign, march):
+    """The co-handling requests of tests/scoring/test_metrics.py: Bảo hiểm Xã hội was asked 8
+    in March, replied 3 by the date, 4 late, declined 2; Cục Thuế 1, on time."""
+    from tests.scoring.test_metrics import add_cohandling
+
+    world, refs = march
+    add_cohandling(db, world, refs)
+    snapshots.refresh(campaign, MARCH_PERIOD, LATER)
+    snapshots.refresh(None, MARCH_PERIOD, LATER)
+    db.session.commit()
+    for row in _rows(key="2026-03"):
+        if row.unit_id == world.bhxh:
+            assert (row.contributions_asked, row.contributions_on_time, row.contributions_late,
+                    row.contributions_declined) == (8, 3, 4, 2)
+            assert row.contributions_judged == 7 and row.contribution_rate == pytest.approx(3 / 7)
+        elif row.unit_id == world.thue:
+            assert (row.contributions_asked, row.contribution_rate) == (1, 1.0)
+        else:
+            assert (row.contributions_asked, row.contribution_rate) == (0, None)
+    stored = {r.unit_id: r for r in _rows(campaign.id, "2026-03")}
+    component = stored[world.bhxh].components["cohandling"]
+    assert (component["successes"], component["n"], component["weight"]) == (3, 7, 0)
+    assert stored[world.bhxh].score == pytest.approx(76.55102041)  # weighed 0: unchanged

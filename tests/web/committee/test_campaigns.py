@@ -26,7 +26,7 @@ def _form(**overrides):
     data = {"name": "Dân vận khéo 2027", "starts_on": "2027-01-01", "ends_on": "2027-12-31",
             "status": "open", "fields": "CCHC | Cải cách hành chính | Reform\n5K | 5 không | Five no's",
             "weight_ack": 15, "weight_response": 35, "weight_satisfaction": 20, "weight_reopen": 10,
-            "weight_transfer": 5, "weight_works": 15, "prior_strength": 20, "min_cases": 10,
+            "weight_transfer": 5, "weight_cohandling": 0, "weight_works": 15, "prior_strength": 20, "min_cases": 10,
             "works_target": 2, "khoi_threshold": 80, "city_threshold": 90}
     data.update(overrides)
     return data

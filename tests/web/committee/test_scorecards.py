@@ -13,7 +13,7 @@ from app.core.timeutil import LOCAL_TZ, utcnow
 from app.extensions import db as _db
 from app.models import Campaign, Category, ScoreSnapshot, Unit
 from app.scoring import metrics, snapshots
-from tests.factories import EMAILS, make_case, make_unit
+from tests.factories import EMAILS, make_case, make_request, make_unit
 from tests.scoring.test_metrics import LATER, march  # noqa: F401 - fixture
 from tests.scoring.test_score import campaign  # noqa: F401 - fixture
 
@@ -155,8 +155,9 @@ def _add_data(app, world, n):
     with app.app_context():
         root = _db.session.get(Unit, world.root)
         for i in range(n):
-            make_unit(f"X{n}{i}", f"Đơn vị {i}", root)
-            make_case(_db.session.get(Category, world.tax), title=f"Thêm {n}-{i}")
+            helper = make_unit(f"X{n}{i}", f"Đơn vị {i}", root)
+            case = make_case(_db.session.get(Category, world.tax), title=f"Thêm {n}-{i}")
+            make_request(case, helper.id, utcnow(), date.today(), "answered", utcnow())
         campaign = _db.session.scalar(sa.select(Campaign))
         for period in snapshots.campaign_periods(campaign, date(2026, 3, 31)):
             snapshots.refresh(campaign, period, LATER)
@@ -299,12 +300,15 @@ def test_transparency_shows_guidance_extensions_and_the_original_date(app, clien
             campaign_id=None, period_key=str(year), period_start=period.start,
             period_end=period.end, as_of=to_local(utcnow()).date(), unit_id=world.thue,
             received=12, response_due=8, response_on_time=6, response_on_time_original=4,
-            answered=8, rejected=2, guided=3, extensions_used=2, components={}))
+            answered=8, rejected=2, guided=3, extensions_used=2, contributions_asked=6,
+            contributions_on_time=3, contributions_late=2, contributions_declined=1,
+            components={}))
         _db.session.commit()
     text = client.get("/transparency?lang=en").get_data(as_text=True)
     row = re.search(r'<th scope="row">Cục Thuế[^<]*</th>(.*?)</tr>', text, re.S).group(1)
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
-    assert cells == ["12", "75 %", "50 %", "—", "—", "2", "3", "2"]
+    # The last: co-handling replies by the date over those judged (one still running).
+    assert cells == ["12", "75 %", "50 %", "—", "—", "2", "3", "2", "3/5"]
     for header in ("Answered on time against the original date", "Cases not accepted",
                    "Cases guided to the competent agency", "Extensions approved"):
         assert f'<th scope="col" class="num">{header}</th>' in text
@@ -331,3 +335,127 @@ def test_the_scorecard_export_has_the_same_columns(app, guided_and_extended):
         assert thue[gettext("Cases not accepted")] == 1
         assert thue[gettext("Cases guided to the competent agency")] == 1
         assert thue[gettext("Extensions approved")] == 1
+
+
+# Co-handling -----------------------------------------------------------------
+
+
+@pytest.fixture
+def cohandled(db, campaign, march):
+    """March with the co-handling requests of tests/scoring/test_metrics.py, scored as of
+    20 April: Bảo hiểm Xã hội was asked 8, replied 3 by the date, 4 late, declined 2."""
+    from tests.scoring.test_metrics import add_cohandling
+
+    world, refs = march
+    add_cohandling(db, world, refs)
+    for period in snapshots.campaign_periods(campaign, date(2026, 3, 31)):
+        snapshots.refresh(campaign, period, LATER)
+    db.session.commit()
+    return campaign
+
+
+def test_unit_page_shows_the_co_handling_figures_next_to_the_case_figures(client, auth,
+                                                                        cohandled):
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards/units/BHXH?campaign={cohandled.id}&period=2026-03&lang=en"
+                      ).get_data(as_text=True)
+    figures = text[text.index('id="figures-heading"'):text.index('id="kinds-heading"')]
+    assert 'id="cohandling-heading"' in figures and 'id="figure-extensions"' in figures
+    assert [_cell(text, f"figure-contributions-{name}")
+            for name in ("asked", "on-time", "late", "declined")] == ["8", "3", "4", "2"]
+    assert _cell(text, "figure-contributions-rate") == "42.9 % (3/7)"
+    # The month's row of the monthly table has the rate too.
+    monthly = text[text.index("<caption>"):]
+    march_row = re.search(r'<th scope="row">03/2026</th>(.*?)</tr>', monthly, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', march_row)[-1] == "42.9 % (3/7)"
+    # A unit asked nothing shows a dash, not a rate.
+    duk = client.get(f"/scorecards/units/DUK?campaign={cohandled.id}&period=2026-03&lang=en"
+                     ).get_data(as_text=True)
+    assert _cell(duk, "figure-contributions-rate") == "— (0/0)"
+
+
+def _component_row(text: str, code_label: str) -> str:
+    table = text[text.index('id="components-heading"'):text.index('id="figures-heading"')]
+    return re.search(rf'<th scope="row">{code_label}.*?</tr>', table, re.S).group(0)
+
+
+def test_a_component_weighed_0_shows_its_figures_but_says_it_does_not_count(db, client, auth,
+                                                                          cohandled):
+    auth.login(EMAILS["committee"])
+    page = f"/scorecards/units/BHXH?campaign={cohandled.id}&period=2026-03"
+    row = _component_row(client.get(page).get_data(as_text=True), "Co-handling on time")
+    # Its figures: 3 successes of 7, shrunk with k = 4 towards p = 4/8; weight 0, no points.
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells[:2] == ["3", "7"] and cells[-3:] == ["45.5", "0", "0.0"]
+    # Vietnamese once the integrator has translated it (the English msgid before).
+    assert any(note in row for note in ("not counted in the score in this campaign",
+                                        "không tính vào điểm trong đợt này"))
+    cohandled.weight_works, cohandled.weight_cohandling = 10, 5
+    db.session.commit()
+    snapshots.refresh(cohandled, next(p for p in snapshots.campaign_periods(cohandled)
+                                      if p.key == "2026-03"), LATER)
+    db.session.commit()
+    row = _component_row(client.get(page).get_data(as_text=True), "Co-handling on time")
+    assert "not counted" not in row and "không tính" not in row
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[-2:] == ["5", "2.3"]
+
+
+def test_the_ranked_table_has_a_co_handling_column_only_when_the_campaign_weighs_it(
+        db, client, auth, cohandled):
+    auth.login(EMAILS["committee"])
+    index = f"/scorecards?campaign={cohandled.id}&period=2026-03"
+
+    def headings() -> list[str]:
+        text = client.get(index).get_data(as_text=True)
+        head = re.search(r"<thead>(.*?)</thead>", text, re.S).group(1)
+        return re.findall(r'<th scope="col" class="num">([^<]+)</th>', head)
+
+    label = ("Co-handling on time", "Phối hợp đúng hạn")  # before and after translation
+    before = headings()
+    assert not set(label) & set(before)
+    cohandled.weight_works, cohandled.weight_cohandling = 10, 5
+    db.session.commit()
+    snapshots.refresh(cohandled, next(p for p in snapshots.campaign_periods(cohandled)
+                                      if p.key == "2026-03"), LATER)
+    db.session.commit()
+    found = headings()
+    # Score, then the components in order: after the fifth, before campaign works.
+    assert len(found) == len(before) + 1 and found[6] in label and found[7] == before[6]
+    text = client.get(index).get_data(as_text=True)
+    bhxh = re.search(r'scorecards/units/BHXH.*?</tr>', text, re.S).group(0)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', bhxh)
+    assert cells[5] == "45.5"  # (3 + 4 × 0.5) ÷ (7 + 4), after five other components
+
+
+def test_the_scorecard_export_has_the_co_handling_columns(app, cohandled):
+    from flask_babel import force_locale
+
+    from app.models import User
+    from app.scoring import exports
+    from app.scoring.labels import CONTRIBUTION
+
+    with app.test_request_context(), force_locale("en"):
+        committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
+        header, _total, rows = exports.scorecard_rows(
+            committee, {"campaign": str(cohandled.id), "period": "2026-03"}, LATER)
+        bhxh = dict(zip(header, next(row for row in rows if row[1] == "BHXH")))
+        assert [bhxh[str(CONTRIBUTION[key])] for key in ("asked", "on_time", "late", "declined")] \
+            == [8, 3, 4, 2]
+        assert bhxh["Co-handling on time"] == 45.45  # the component's value, weighed 0 here
+
+
+def test_the_public_figures_show_co_handling_on_time(app, client, world):
+    from app.core.timeutil import to_local
+
+    year = to_local(utcnow()).year
+    with app.app_context():
+        period = snapshots.year_period(year)
+        _db.session.add(ScoreSnapshot(
+            campaign_id=None, period_key=str(year), period_start=period.start,
+            period_end=period.end, as_of=to_local(utcnow()).date(), unit_id=world.thue,
+            received=12, components={}))
+        _db.session.commit()
+    text = client.get("/transparency?lang=en").get_data(as_text=True)
+    row = re.search(r'<th scope="row">Cục Thuế[^<]*</th>(.*?)</tr>', text, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[-1] == "—"  # asked nothing
+    assert '<th scope="col" class="num">Co-handling on time</th>' in text

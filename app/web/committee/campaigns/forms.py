@@ -27,6 +27,7 @@ WEIGHT_LABELS = {
     "satisfaction": _l("Weight: rated 4–5"),
     "reopen": _l("Weight: not reopened"),
     "transfer": _l("Weight: no late transfer"),
+    "cohandling": _l("Weight: co-handling on time"),
     "works": _l("Weight: campaign works"),
 }
 
@@ -49,6 +50,7 @@ class CampaignForm(Form):
     weight_satisfaction = _weight("satisfaction")
     weight_reopen = _weight("reopen")
     weight_transfer = _weight("transfer")
+    weight_cohandling = _weight("cohandling")
     weight_works = _weight("works")
     prior_strength = IntegerField(_l("Prior strength k (cases)"), default=20,
                                   validators=[InputRequired(), NumberRange(0, 10000)])
