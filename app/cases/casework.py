@@ -50,10 +50,12 @@ def latest_event_id(case: Case) -> int:
     return max((event.id for event in case.events), default=0)
 
 
-def changes_since(case: Case, seen_event_id: int | None) -> list[CaseEvent]:
-    """Timeline entries newer than the newest one the user had on screen."""
+def changes_since(case: Case, seen_event_id: int | None, user: User | None = None) -> list[CaseEvent]:
+    """Timeline entries newer than the newest one the user had on screen (of those the
+    user may read, when ``user`` is given)."""
     seen = seen_event_id or 0
-    return [event for event in case.events if event.id > seen]
+    events = case.events if user is None else access.visible_events(user, case)
+    return [event for event in events if event.id > seen]
 
 
 def transfer_targets(case: Case) -> list[Unit]:

@@ -116,7 +116,7 @@ def _draft(form: VersionedForm) -> str:
 
 def _conflict(case: Case, name: str, form: VersionedForm):
     """409: what changed since the form was shown; the typed text is kept, version refreshed."""
-    changes = casework.changes_since(case, form.seen.data)
+    changes = casework.changes_since(case, form.seen.data, current_user)
     actions = casework.available_actions(case, current_user)
     form.refresh_version(case.version, casework.latest_event_id(case))
     conflict = Conflict(changes, _draft(form), form_shown=name in actions)
