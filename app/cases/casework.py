@@ -59,11 +59,13 @@ def changes_since(case: Case, seen_event_id: int | None, user: User | None = Non
 
 
 def transfer_targets(case: Case) -> list[Unit]:
-    """Units the case may be transferred to (active, handling cases), by name."""
+    """Units the case may be transferred to or asked for input (active, handling cases), by
+    name, with their parent unit (the lists group them by it)."""
     return list(
         db.session.scalars(
             sa.select(Unit)
             .where(receiving_units(), Unit.id != case.unit_id)
+            .options(joinedload(Unit.parent))
             .order_by(Unit.name, Unit.id)
         )
     )

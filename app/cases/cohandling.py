@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.cases import access, attachments
+from app.cases import access, attachments, casework
 from app.cases.access import CaseAction
 from app.cases.lifecycle import (
     ANSWER_MAX,
@@ -104,6 +104,18 @@ def default_last_day(case: Case, now: datetime, calendar: WorkingCalendar,
     proposed = counting.add_working_days(today, working_days, calendar)
     answer_last = _answer_last_day(case, today)
     return min(proposed, answer_last) if answer_last is not None else proposed
+
+
+def may_ask(case: Case, user) -> bool:
+    """Whether the user may ask another unit for input on the case now."""
+    return case.status in ASKABLE_STATUSES and access.may_act(user, case,
+                                                              CaseAction.ASK_COHANDLING)
+
+
+def askable_units(case: Case) -> list[Unit]:
+    """Units that may be asked: those a transfer may go to (active, handling cases, not the
+    holder), by name, with their parents."""
+    return casework.transfer_targets(case)
 
 
 def open_request(case: Case, unit_id: int | None) -> CoHandlingRequest | None:
