@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.cases import cohandling, lifecycle
+from app.deadlines import counting
 from app.extensions import db
-from app.models import Attachment, CoHandlingRequest, RequestStatus, Role, Unit
+from app.models import Attachment, CoHandlingRequest, RequestStatus, Role, Unit, User
 from tests.conftest import Auth, csrf_token
 from tests.factories import EMAILS, MONDAY_9AM, make_unit, make_user, make_world
 from tests.uploads import png
@@ -209,3 +210,23 @@ def test_the_asked_units_queue_view_shows_the_requests_day(app, desk, lead):
     assert f'href="/cases/{desk.thue}"' not in own  # not among the cases it holds
     marks = lead.client.get("/cases").get_data(as_text=True)
     assert 'class="cohandling-mark"' in marks and "0/1" in marks
+
+
+def test_the_deadline_explanation_shows_what_the_lead_waited_for(app, desk, lead):
+    ask(lead, "BHXH", "Hỏi BHXH.")
+    ask(lead, "TNMT", "Hỏi TNMT.")
+    with app.app_context():
+        case = case_by_ref(desk.thue)
+        late = next(r for r in case.cohandling_requests if r.unit.code == "TNMT")
+        tnmt = lifecycle.Actor.staff(db.session.scalar(sa.select(User).where(
+            User.email == OFFICER_TNMT)))
+        cohandling.contribute(late, tnmt, "Trễ hạn.", counting.end_of(date(2026, 3, 11)))
+        db.session.commit()
+    text = lead.client.get(f"/cases/{desk.thue}/deadlines", headers={"HX-Request": "true"})
+    html = text.get_data(as_text=True)
+    assert 'id="sla-lead-waits"' in html
+    assert '<tr data-unit="TNMT">' in html and '<td class="days-late">3</td>' in html
+    assert '<tr data-unit="BHXH">' in html
+    own = contributor(app, desk, OFFICER_TNMT).client.get(
+        f"/cases/{desk.thue}/deadlines").get_data(as_text=True)
+    assert '<tr data-unit="TNMT">' in own and '<tr data-unit="BHXH">' not in own
