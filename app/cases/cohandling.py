@@ -272,6 +272,8 @@ def _merged(*groups) -> list[staff_alerts.Recipient]:
 
 def _notify(recipients, template: str, request: CoHandlingRequest, event: CaseEvent | None,
             now: datetime, key: str | None = None) -> int:
+    if staff_alerts.is_silenced():
+        return 0
     db.session.flush()  # the request and the event need their ids for the keys
     return staff_alerts.send_to_staff(
         recipients, kind=template, key=key or f"{template}:{event.id}", template=template,
