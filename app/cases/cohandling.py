@@ -74,7 +74,7 @@ def _touch(case: Case, now: datetime) -> None:
     case.updated_at = now
 
 
-def _answer_last_day(case: Case, today: date) -> date | None:
+def answer_last_day(case: Case, today: date) -> date | None:
     """The answer's last day when it is still ahead (a request may not run past it)."""
     if case.response_due_at is None:
         return None
@@ -89,7 +89,7 @@ def check_last_day(case: Case, last_day: date | None, now: datetime) -> date:
     today = counting.local_day(now)
     if last_day <= today:
         raise InvalidInput(_l("Choose a day after today."), "last_day")
-    answer_last = _answer_last_day(case, today)
+    answer_last = answer_last_day(case, today)
     if answer_last is not None and last_day > answer_last:
         raise InvalidInput(
             _l("The answer to the citizen is due by %(day)s: ask for the input by that day "
@@ -102,7 +102,7 @@ def default_last_day(case: Case, now: datetime, calendar: WorkingCalendar,
     """What the ask form proposes: 5 working days ahead, no later than the answer's last day."""
     today = counting.local_day(now)
     proposed = counting.add_working_days(today, working_days, calendar)
-    answer_last = _answer_last_day(case, today)
+    answer_last = answer_last_day(case, today)
     return min(proposed, answer_last) if answer_last is not None else proposed
 
 

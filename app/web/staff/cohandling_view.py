@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import g
 from flask_babel import get_locale
@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from app.cases import access, casework, cohandling
 from app.cases.access import CaseAction
 from app.core.timeutil import utcnow
+from app.deadlines import counting
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import Countdown
 from app.models import Attachment, Case, CoHandlingRequest, Unit, User
@@ -36,6 +37,8 @@ class CohandlingView:
     may_ask: bool
     forms: dict[str, VersionedForm]
     conflict: list = field(default_factory=list)
+    # The answer's last day while it is still ahead: no request may run past it.
+    answer_last_day: date | None = None
 
     @property
     def shown(self) -> bool:
@@ -101,4 +104,5 @@ def build(case: Case, user: User, calendar: WorkingCalendar, active=None,
         else:
             rows.append(row)
     return CohandlingView(rows, mine, may_ask, _forms(case, may_ask, active, now, calendar),
-                          conflict or [])
+                          conflict or [],
+                          cohandling.answer_last_day(case, counting.local_day(now)))
