@@ -230,3 +230,34 @@ def test_the_deadline_explanation_shows_what_the_lead_waited_for(app, desk, lead
     own = contributor(app, desk, OFFICER_TNMT).client.get(
         f"/cases/{desk.thue}/deadlines").get_data(as_text=True)
     assert '<tr data-unit="TNMT">' in own and '<tr data-unit="BHXH">' not in own
+
+
+def test_a_unit_asked_for_input_on_a_denunciation_never_reads_its_reporter(app, client):
+    """(The confidential matrix, on a desk of its own.) BHXH, asked by Cục Thuế for input on its tố cáo, reads the case page, its queue view
+    and the search without a trace of the reporter; Cục Thuế's unit head still sees them."""
+    from tests.web.test_confidential_matrix import assert_hidden, assert_shown
+    from tests.workspace import SECRET, SECRET_EMAILS, make_secret_desk
+
+    with app.app_context():
+        desk = make_secret_desk(make_world())
+        cohandling.ask(case_by_ref(desk.secret), staff("officer_thue"), unit("BHXH"),
+                       "Đề nghị cho biết việc thu tiền.", date(2026, 3, 9), False,
+                       MONDAY_9AM + HOUR)
+        db.session.commit()
+    for email in (SECRET_EMAILS["head_bhxh"], EMAILS["officer_bhxh"]):
+        viewer = app.test_client()
+        assert Auth(viewer).login(email).status_code == 303
+        page = viewer.get(f"/cases/{desk.secret}")
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        assert "Đề nghị cho biết việc thu tiền." in body
+        assert "Danh tính người tố cáo được giữ bí mật" in body
+        assert_hidden(body, SECRET)
+        listed = viewer.get("/cases?scope=asked").get_data(as_text=True)
+        assert f'href="/cases/{desk.secret}"' in listed
+        assert_hidden(listed, SECRET)
+        for query in (SECRET.name, "0" + SECRET.phone[3:]):
+            found = viewer.get("/cases", query_string={"q": query, "scope": "asked"})
+            assert f'href="/cases/{desk.secret}"' not in found.get_data(as_text=True)
+    assert Auth(client).login(EMAILS["head_thue"]).status_code == 303
+    assert_shown(client.get(f"/cases/{desk.secret}").get_data(as_text=True), SECRET)
