@@ -7,8 +7,13 @@ desk and the triage queue and see the cases they took in. Unit heads read their
 units' scorecards, the committee and admins every unit's; every role but the
 operator's reads the campaigns. Admins run the console and edit campaigns.
 
+A unit asked for its input on a case (co-handling) reads the case as far as it needs:
+its details, its public timeline, the citizen's files unless it is a tố cáo, and its own
+unit's requests and contributions — not the lead's internal notes, other units'
+contributions or the citizen's contact (unless the lead shared it with that unit).
+
 A citizen's contact details (name, phone, email) show in full to the unit holding the
-case, the committee and admins. A tố cáo's reporter is kept confidential (Luật Tố cáo
+case, the committee and admins, and to a unit asked for input with the contact shared. A tố cáo's reporter is kept confidential (Luật Tố cáo
 2018): only the head of the unit holding it and the officer assigned to it see who sent
 it; to everyone else it shows no trace of the reporter, not even masked, nor is found by
 the reporter's name or number (``contact_visible_filter``, ``contact_match_filter``).
@@ -30,9 +35,11 @@ from app.models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    CoHandlingRequest,
     EventKind,
     ExportJob,
     Role,
+    Uploader,
     Unit,
     User,
 )
@@ -179,7 +186,73 @@ def may_view_case(user: User | None, case: Case) -> bool:
         _holds_case(user, case)
         or _is_operator_case(user, case)
         or transferred_away(user, case)
+        or asked_to_contribute(user, case, open_only=False)
     )
+
+
+def reads_whole_case(user: User | None, case: Case) -> bool:
+    """Whether the user reads all of the case they may open: its internal entries, every
+    co-handling request, the answer drafts. Everyone who may open it does, except a unit
+    that only contributes to it (co-handling), which reads what its request needs."""
+    if not may_view_case(user, case):
+        return False
+    return (user.role in READ_ALL_ROLES or _holds_case(user, case)
+            or _is_operator_case(user, case) or transferred_away(user, case))
+
+
+def only_contributes(user: User | None, case: Case) -> bool:
+    """Whether the user reads the case only because their unit was asked for input."""
+    return may_view_case(user, case) and not reads_whole_case(user, case)
+
+
+def may_see_request(user: User | None, request: CoHandlingRequest) -> bool:
+    """Whether the user sees a co-handling request and what was answered to it: the unit
+    holding the case, the committee and admins every one; an asked unit its own; a unit
+    that transferred the case away those it made."""
+    case = request.case
+    if not may_view_case(user, case):
+        return False
+    if user.role in READ_ALL_ROLES or _holds_case(user, case):
+        return True
+    if not is_unit_staff(user):
+        return False
+    return request.unit_id == user.unit_id or (
+        request.lead_unit_id == user.unit_id and transferred_away(user, case))
+
+
+def _contact_shared(user: User, case: Case) -> bool:
+    """Whether the lead shared the citizen's contact with the user's unit (never a tố cáo's)."""
+    return (not is_confidential(case) and is_unit_staff(user)
+            and any(request.unit_id == user.unit_id and request.share_contact
+                    for request in case.cohandling_requests))
+
+
+# Kinds of timeline entries about a co-handling request; to_unit_id / from_unit_id name
+# the asked unit (as on the reminders and escalations of a request).
+COHANDLING_EVENTS = frozenset({
+    EventKind.COHANDLING_ASKED, EventKind.COHANDLING_ANSWERED, EventKind.COHANDLING_DECLINED,
+    EventKind.COHANDLING_WITHDRAWN, EventKind.REMINDER, EventKind.ESCALATION,
+})
+
+
+def may_see_event(user: User | None, case: Case, event: CaseEvent) -> bool:
+    """Whether the user sees a timeline entry: all of them, for those who read the whole
+    case; for a contributing unit, the public ones and those about its own requests."""
+    if reads_whole_case(user, case):
+        return True
+    if not may_view_case(user, case):
+        return False
+    if event.is_public:
+        return True
+    return event.kind in COHANDLING_EVENTS and user.unit_id in (
+        event.to_unit_id, event.from_unit_id)
+
+
+def visible_events(user: User | None, case: Case) -> list[CaseEvent]:
+    """The case's timeline as the user may read it (see may_see_event)."""
+    if reads_whole_case(user, case):
+        return list(case.events)
+    return [event for event in case.events if may_see_event(user, case, event)]
 
 
 def is_confidential(case: Case) -> bool:
@@ -201,7 +274,7 @@ def may_see_contact(user: User | None, case: Case) -> bool:
         return False
     if is_confidential(case):
         return _keeps_reporter(user, case)
-    return user.role in READ_ALL_ROLES or _holds_case(user, case)
+    return user.role in READ_ALL_ROLES or _holds_case(user, case) or _contact_shared(user, case)
 
 
 def contact_is_secret(user: User | None, case: Case) -> bool:
@@ -223,7 +296,8 @@ def visible_cases_filter(user: User) -> sa.ColumnElement[bool]:
     if user.role in READ_ALL_ROLES:
         return sa.true()
     if is_unit_staff(user):
-        return sa.or_(Case.unit_id == user.unit_id, transferred_away_filter(user.unit_id))
+        return sa.or_(Case.unit_id == user.unit_id, transferred_away_filter(user.unit_id),
+                      asked_filter(user.unit_id, open_only=False))
     if user.role == Role.OPERATOR:
         return sa.or_(Case.created_by_id == user.id, Case.status == CaseStatus.NEW)
     return sa.false()
@@ -242,9 +316,24 @@ def contact_visible_filter(user: User) -> sa.ColumnElement[bool]:
     if not is_unit_staff(user):
         return sa.false()
     holds = Case.unit_id == user.unit_id
+    shared = sa.and_(sa.not_(confidential), asked_filter(user.unit_id, open_only=False,
+                                                         shared_contact=True))
     if user.role == Role.UNIT_HEAD:
-        return holds
-    return sa.and_(holds, sa.or_(sa.not_(confidential), Case.assignee_id == user.id))
+        return sa.or_(holds, shared)
+    return sa.or_(sa.and_(holds, sa.or_(sa.not_(confidential), Case.assignee_id == user.id)),
+                  shared)
+
+
+def asked_filter(unit_id: int | None, open_only: bool = True,
+                 shared_contact: bool = False) -> sa.ColumnElement[bool]:
+    """SQL: cases the unit was asked for input on (by an open request, or any when
+    ``open_only`` is false; only requests sharing the contact with ``shared_contact``)."""
+    asked = sa.select(CoHandlingRequest.case_id).where(CoHandlingRequest.unit_id == unit_id)
+    if open_only:
+        asked = asked.where(CoHandlingRequest.status == "open")
+    if shared_contact:
+        asked = asked.where(CoHandlingRequest.share_contact)
+    return Case.id.in_(asked)
 
 
 def contact_match_filter(user: User) -> sa.ColumnElement[bool]:
@@ -335,9 +424,33 @@ def may_link_call(user: User | None, case: Case, caller_phone: str | None = None
 
 
 def may_see_attachments(user: User | None, case: Case) -> bool:
-    """Whether the user may open the case's files: those who see the contact in full (a
-    tố cáo's files may be the reporter's handwriting)."""
-    return may_see_contact(user, case)
+    """Whether the user may open some of the case's files: those who see the contact in
+    full (a tố cáo's files may be the reporter's handwriting), and a unit asked for input
+    (the citizen's files unless it is a tố cáo, and its own contribution's)."""
+    return may_see_contact(user, case) or asked_to_contribute(user, case, open_only=False)
+
+
+def may_see_attachment(user: User | None, case: Case, attachment) -> bool:
+    """Whether the user may open one file of the case. A contribution's file goes with
+    its request (may_see_request); the others to those who see the contact in full, and
+    the citizen's own to a contributing unit unless the case is a tố cáo."""
+    if attachment.case_id != case.id:
+        return False
+    if attachment.request_id is not None:
+        request = next((r for r in case.cohandling_requests if r.id == attachment.request_id),
+                       None)
+        return request is not None and may_see_request(user, request)
+    if may_see_contact(user, case):
+        return True
+    return (attachment.uploaded_by == Uploader.CITIZEN and not is_confidential(case)
+            and asked_to_contribute(user, case, open_only=False))
+
+
+def visible_attachments(user: User | None, case: Case) -> list:
+    """The case's files the user may open, contributions' files apart (they show with
+    their request)."""
+    return [a for a in case.attachments
+            if a.request_id is None and may_see_attachment(user, case, a)]
 
 
 def may_attach_to_answer(user: User | None, case: Case) -> bool:
@@ -347,6 +460,8 @@ def may_attach_to_answer(user: User | None, case: Case) -> bool:
 
 def citizen_may_see_attachment(attachment) -> bool:
     """Whether the tracking-code holder sees a file: their own, or one published with an answer."""
+    if attachment.request_id is not None:  # a co-handling unit's file: never the citizen's
+        return False
     return attachment.uploaded_by == "citizen" or attachment.event_id is not None
 
 

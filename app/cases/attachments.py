@@ -251,7 +251,8 @@ def _count(case: Case, staff: bool) -> int:
         Attachment.uploaded_by == Uploader.CITIZEN.value
     )
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attachment).where(Attachment.case_id == case.id, side)
+        sa.select(sa.func.count()).select_from(Attachment).where(
+            Attachment.case_id == case.id, side, Attachment.request_id.is_(None))
     )
 
 
@@ -343,6 +344,8 @@ def publish_drafts(case: Case, answer: CaseEvent) -> None:
             Attachment.case_id == case.id,
             Attachment.event_id.is_(None),
             Attachment.uploaded_by.in_(STAFF_UPLOADERS),
+            # A co-handling unit's files are for the lead unit, never published.
+            Attachment.request_id.is_(None),
         )
     )
     for attachment in drafts:
@@ -356,7 +359,8 @@ def remove_draft(case: Case, user: User, attachment_id: int) -> None:
         raise InvalidInput(_l("This file does not exist."), "attachments")
     if not access.may_attach_to_answer(user, case):
         raise NotPermitted(_l("You are not allowed to do this."))
-    if attachment.event is not None or attachment.uploaded_by == Uploader.CITIZEN:
+    if (attachment.event is not None or attachment.uploaded_by == Uploader.CITIZEN
+            or attachment.request_id is not None):
         raise IllegalMove(_l("Published files cannot be removed."))
     remove([attachment])
 

@@ -50,18 +50,22 @@ def latest_event_id(case: Case) -> int:
     return max((event.id for event in case.events), default=0)
 
 
-def changes_since(case: Case, seen_event_id: int | None) -> list[CaseEvent]:
-    """Timeline entries newer than the newest one the user had on screen."""
+def changes_since(case: Case, seen_event_id: int | None, user: User | None = None) -> list[CaseEvent]:
+    """Timeline entries newer than the newest one the user had on screen (of those the
+    user may read, when ``user`` is given)."""
     seen = seen_event_id or 0
-    return [event for event in case.events if event.id > seen]
+    events = case.events if user is None else access.visible_events(user, case)
+    return [event for event in events if event.id > seen]
 
 
 def transfer_targets(case: Case) -> list[Unit]:
-    """Units the case may be transferred to (active, handling cases), by name."""
+    """Units the case may be transferred to or asked for input (active, handling cases), by
+    name, with their parent unit (the lists group them by it)."""
     return list(
         db.session.scalars(
             sa.select(Unit)
             .where(receiving_units(), Unit.id != case.unit_id)
+            .options(joinedload(Unit.parent))
             .order_by(Unit.name, Unit.id)
         )
     )

@@ -11,6 +11,7 @@ from app.models import (
     EventKind,
     ExtensionStatus,
     Priority,
+    RequestStatus,
     Role,
 )
 
@@ -92,6 +93,18 @@ EVENT = {
     EventKind.ESCALATION: _l("Escalation"),
     EventKind.RECLASSIFIED: _l("Kind of case changed"),
     EventKind.EXTENSION: _l("Deadline extension"),
+    EventKind.COHANDLING_ASKED: _l("Input asked of another unit"),
+    EventKind.COHANDLING_ANSWERED: _l("Input from a co-handling unit"),
+    EventKind.COHANDLING_DECLINED: _l("Co-handling unit declined"),
+    EventKind.COHANDLING_WITHDRAWN: _l("Request for input withdrawn"),
+}
+
+# Where a co-handling request stands (the lead's list, the asked unit's page).
+REQUEST_STATUS = {
+    RequestStatus.OPEN: _l("Awaiting input"),
+    RequestStatus.ANSWERED: _l("Input given"),
+    RequestStatus.DECLINED: _l("Declined"),
+    RequestStatus.WITHDRAWN: _l("Withdrawn"),
 }
 
 DEADLINE = {

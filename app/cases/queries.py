@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Case, CaseEvent, Category
+from app.models import Case, CaseEvent, Category, CoHandlingRequest
 
 
 def active_categories() -> list[Category]:
@@ -28,7 +28,10 @@ def _case_page_options():
             joinedload(CaseEvent.to_unit),
         ),
         # Who may act on the case asks about its co-handling requests and answer drafts.
-        selectinload(Case.cohandling_requests),
+        selectinload(Case.cohandling_requests).options(
+            joinedload(CoHandlingRequest.unit), joinedload(CoHandlingRequest.lead_unit),
+            joinedload(CoHandlingRequest.asked_by), joinedload(CoHandlingRequest.replied_by),
+        ),
         selectinload(Case.answer_drafts),
     )
 

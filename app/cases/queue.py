@@ -100,8 +100,9 @@ SAVED_VIEWS = (
         "awaiting", _l("Awaiting the citizen"), {"status": CaseStatus.AWAITING_CITIZEN.value}
     ),
     SavedView("escalated", _l("Escalated"), {"escalated": "1"}),
+    SavedView("asked", _l("Asked to contribute"), {"scope": SCOPE_ASKED}),
 )
-UNIT_ONLY_VIEWS = frozenset({"mine", "unassigned"})
+UNIT_ONLY_VIEWS = frozenset({"mine", "unassigned", "asked"})
 
 
 def saved_views_for(user: User) -> list[SavedView]:
@@ -187,6 +188,8 @@ def _conditions(
     if access.is_unit_staff(user):
         if filters.scope == SCOPE_TRANSFERRED:
             conditions.append(access.transferred_away_filter(user.unit_id))
+        elif filters.scope == SCOPE_ASKED:
+            conditions.append(access.asked_filter(user.unit_id))
         else:
             conditions.append(Case.unit_id == user.unit_id)
     if filters.q.strip():
@@ -211,7 +214,9 @@ def _conditions(
         day_after = filters.received_to + timedelta(days=1)
         conditions.append(Case.received_at < _local_midnight(day_after))
     if filters.escalated:
-        escalated = sa.select(CaseEvent.case_id).where(CaseEvent.kind == EventKind.ESCALATION.value)
+        # The case's own escalations (a co-handling request's name the asked unit).
+        escalated = sa.select(CaseEvent.case_id).where(
+            CaseEvent.kind == EventKind.ESCALATION.value, CaseEvent.to_unit_id.is_(None))
         conditions.append(Case.id.in_(escalated))
     if with_status:
         conditions.append(Case.status.in_(statuses_for(filters.status)))

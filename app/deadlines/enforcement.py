@@ -82,7 +82,9 @@ def _share(minutes: int) -> int:
 def _latest(kind: EventKind, case_ids: list[int]) -> dict[int, datetime]:
     rows = db.session.execute(
         sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.created_at))
-        .where(CaseEvent.kind == kind.value, CaseEvent.case_id.in_(case_ids))
+        # A reminder or escalation naming a unit is a co-handling request's, not the case's.
+        .where(CaseEvent.kind == kind.value, CaseEvent.case_id.in_(case_ids),
+               CaseEvent.to_unit_id.is_(None))
         .group_by(CaseEvent.case_id)
     )
     return {case_id: latest for case_id, latest in rows}

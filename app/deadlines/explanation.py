@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from app.cases.cohandling import LeadWait, lead_waits
 from app.cases.holding import HoldingSpan, holding_spans
 from app.deadlines import counting, regimes
 from app.deadlines.calendar import MAX_SPAN_DAYS, WorkingCalendar
@@ -208,6 +209,8 @@ class CaseExplanation:
     response_start: datetime
     response: DueExplanation
     holding: list[HoldingSpan]
+    # What the lead unit waited for from the units it asked for input (co-handling).
+    lead_waits: list[LeadWait] = field(default_factory=list)
 
     @property
     def matches_stored(self) -> bool:
@@ -250,4 +253,5 @@ def explain_case(case: Case, calendar: WorkingCalendar, now: datetime) -> CaseEx
         case=case, regime=regime, acknowledgment=ack, pauses=pauses, paused_minutes=paused,
         paused_days=paused_days, response_start=start, response=response,
         holding=holding_spans(case, calendar, now),
+        lead_waits=lead_waits(case, calendar, now),
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from app.cases import cohandling
 from app.core.timeutil import utcnow
 from app.deadlines import enforcement
 from app.deadlines.sla import load_calendar
@@ -21,3 +22,8 @@ def escalate_overdue() -> int:
 def close_answered() -> int:
     """Close answered cases whose reopen window (working days) has passed."""
     return enforcement.close_answered(utcnow(), current_app.config["REOPEN_WINDOW_DAYS"], load_calendar())
+
+
+def sweep_cohandling() -> int:
+    """Remind the units asked for input at 75 % of their time; escalate those past their day."""
+    return cohandling.sweep(utcnow(), load_calendar())

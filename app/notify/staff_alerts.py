@@ -55,6 +55,11 @@ def _active_staff(unit: Unit, roles: tuple[Role, ...]) -> list[User]:
     )
 
 
+def is_silenced() -> bool:
+    """Whether staff emails are silenced here (demo data being loaded)."""
+    return bool(db.session.info.get(_SILENT))
+
+
 def unit_recipients(unit: Unit) -> list[Recipient]:
     """The unit's shared mailbox if it has one, else its active unit heads and officers."""
     if unit.email:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.cases import access, labels
 from app.core.dispatch import enqueue
@@ -28,7 +28,7 @@ from app.core.errors import InvalidInput, NotPermitted
 from app.core.timeutil import to_local
 from app.deadlines.sla import due_point
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, ExportJob, ExportStatus, User
+from app.models import OPEN_STATUSES, Case, CoHandlingRequest, ExportJob, ExportStatus, User
 from app.models.campaigns import COMPONENTS
 from app.scoring import scorecards
 from app.scoring.labels import COMPONENT, CONTRIBUTION
@@ -129,8 +129,18 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
               gettext("Kind of case"), gettext("Unit"), gettext("Status"), gettext("Channel"),
               gettext("Acknowledge by"), gettext("Answer by"), gettext("Original answer due"),
               gettext("Extensions approved"), gettext("Answered"), gettext("Rating"),
-              gettext("Citizen"), gettext("Phone"), gettext("Email")]
-    ordered = stmt.options(joinedload(Case.category), joinedload(Case.unit)).order_by(Case.id)
+              gettext("Citizen"), gettext("Phone"), gettext("Email"),
+              gettext("Co-handling units")]
+    ordered = stmt.options(
+        joinedload(Case.category), joinedload(Case.unit),
+        selectinload(Case.cohandling_requests).joinedload(CoHandlingRequest.unit),
+    ).order_by(Case.id)
+
+    def cohandling(case: Case) -> str:
+        # The units asked for input and where each request stands, as far as the user sees.
+        return "; ".join(
+            f"{request.unit.name}: {labels.REQUEST_STATUS[request.status]}"
+            for request in case.cohandling_requests if access.may_see_request(user, request))
 
     def rows():
         for case in db.session.scalars(ordered.execution_options(yield_per=CHUNK)):
@@ -144,7 +154,7 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
                    _fmt_due(case.original_response_due_at, case.response_due_unit),
                    case.extensions_used, _fmt_time(case.responded_at), case.satisfaction,
                    case.citizen_name if contact else "", case.citizen_phone if contact else "",
-                   case.citizen_email if contact else ""]
+                   case.citizen_email if contact else "", cohandling(case)]
 
     return header, total, rows()
 

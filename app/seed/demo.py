@@ -37,6 +37,7 @@ from app.models import (
 )
 from app.notify import staff_alerts
 from app.seed.demo_campaigns import seed_campaigns
+from app.seed.demo_cohandling import seed_cohandling
 
 # Today's names (the demo's cases are of 2026); FORMER_NAMES gives the 2022-2023 ones.
 ROOT_UNIT = ("DUK", "Đảng bộ các cơ quan Đảng TP. Hồ Chí Minh",
@@ -478,6 +479,7 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     seed_accounts(report, units, password)
     with staff_alerts.silenced():  # past cases: nobody needs "new case" emails about them
         seed_cases(report, units, categories, now or utcnow())
+        report.created_cases += seed_cohandling(units, categories, now or utcnow())
         seed_campaigns(units, categories, now or utcnow())
     return report
 

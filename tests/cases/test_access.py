@@ -312,3 +312,110 @@ def test_unit_staff_are_defined_once():
         if spelled.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == ["app/models/users.py"]
+
+
+# Co-handling: a case of Cục Thuế asked of BHXH (contact shared) and of a third unit.
+
+OFFICER_TNMT = "officer.tnmt@test.vn"
+
+
+@pytest.fixture
+def asked(db, desk):
+    """The tax case asked of BHXH (contact shared) and of TNMT; both answered, a file each
+    from the citizen and from BHXH, an internal note of Cục Thuế."""
+    import io
+
+    from app.cases import attachments, cohandling
+    from app.cases.attachments import Upload
+    from app.models import Role
+    from tests.factories import make_user
+    from tests.uploads import png
+
+    case = case_by_ref(desk.thue)
+    tnmt = make_unit("TNMT", "Sở Tài nguyên và Môi trường", unit("DUK"))
+    make_user(OFFICER_TNMT, Role.OFFICER, tnmt)
+    lifecycle.acknowledge(case, staff("officer_thue"), MONDAY_9AM + HOUR)
+    lifecycle.add_note(case, staff("officer_thue"), "Ghi chú nội bộ.", MONDAY_9AM + HOUR)
+    attachments.store(case, [attachments.clean(Upload("anh.png", io.BytesIO(png())), "f")],
+                      attachments.Uploader.CITIZEN, MONDAY_9AM)
+    now, day = MONDAY_9AM + 2 * HOUR, MONDAY_9AM.date().replace(day=9)
+    to_bhxh = cohandling.ask(case, staff("officer_thue"), unit("BHXH"), "Hỏi BHXH.", day, True, now)
+    to_tnmt = cohandling.ask(case, staff("officer_thue"), tnmt, "Hỏi TNMT.", day, False, now)
+    cohandling.contribute(to_bhxh, staff("officer_bhxh"), "Ý kiến BHXH.", now + HOUR,
+                          files=[Upload("bhxh.png", io.BytesIO(png()))])
+    tnmt_user = db.session.scalar(sa.select(User).where(User.email == OFFICER_TNMT))
+    cohandling.contribute(to_tnmt, lifecycle.Actor.staff(tnmt_user), "Ý kiến TNMT.", now + HOUR)
+    db.session.commit()
+    return queries.case_by_reference(desk.thue)
+
+
+def _tnmt(db):
+    return db.session.scalar(sa.select(User).where(User.email == OFFICER_TNMT))
+
+
+def test_each_asked_unit_reads_the_case_and_only_its_own_request(db, asked):
+    bhxh, tnmt, lead = user("officer_bhxh"), _tnmt(db), user("officer_thue")
+    for viewer in (bhxh, tnmt):
+        assert access.may_view_case(viewer, asked) and access.only_contributes(viewer, asked)
+        assert not access.reads_whole_case(viewer, asked)
+        # Its request answered, it takes no action on the case any more.
+        assert not any(access.may_act(viewer, asked, action) for action in CaseAction)
+    seen = {key: [r.unit.code for r in asked.cohandling_requests
+                  if access.may_see_request(account, r)]
+            for key, account in {"bhxh": bhxh, "tnmt": tnmt, "lead": lead,
+                                 "head": user("head_thue"), "committee": user("committee"),
+                                 "admin": user("admin"), "operator": user("operator")}.items()}
+    assert seen == {"bhxh": ["BHXH"], "tnmt": ["TNMT"], "lead": ["BHXH", "TNMT"],
+                    "head": ["BHXH", "TNMT"], "committee": ["BHXH", "TNMT"],
+                    "admin": ["BHXH", "TNMT"], "operator": []}
+
+
+def test_an_asked_unit_reads_the_public_timeline_and_its_own_entries(db, asked):
+    bodies = lambda viewer: [e.body for e in access.visible_events(viewer, asked)]  # noqa: E731
+    bhxh, tnmt = bodies(user("officer_bhxh")), bodies(_tnmt(db))
+    assert "Hỏi BHXH." in bhxh and "Ý kiến BHXH." in bhxh
+    assert "Hỏi TNMT." not in bhxh and "Ý kiến TNMT." not in bhxh
+    assert "Ý kiến TNMT." in tnmt and "Ý kiến BHXH." not in tnmt
+    assert "Ghi chú nội bộ." not in bhxh + tnmt
+    lead = bodies(user("officer_thue"))
+    assert {"Ghi chú nội bộ.", "Ý kiến BHXH.", "Ý kiến TNMT."} <= set(lead)
+    assert all(e.is_public or e.kind.startswith("cohandling")
+               for e in access.visible_events(_tnmt(db), asked))
+
+
+def test_the_contact_shows_only_where_it_was_shared(db, asked):
+    assert access.may_see_contact(user("officer_bhxh"), asked)
+    assert not access.may_see_contact(_tnmt(db), asked)
+    every_case = list(db.session.scalars(sa.select(Case)))
+    for account in (user("officer_bhxh"), _tnmt(db), user("head_thue"), user("officer_thue")):
+        listed = set(db.session.scalars(sa.select(Case.id).where(
+            access.visible_cases_filter(account))))
+        assert listed == {c.id for c in every_case if access.may_view_case(account, c)}
+        searchable = set(db.session.scalars(sa.select(Case.id).where(
+            access.visible_cases_filter(account), access.contact_visible_filter(account))))
+        assert searchable == {c.id for c in every_case if access.may_see_contact(account, c)}
+
+
+def test_files_go_with_their_request_and_the_citizens_to_every_asked_unit(db, asked):
+    names = lambda viewer: sorted(a.original_name for a in asked.attachments  # noqa: E731
+                                  if access.may_see_attachment(viewer, asked, a))
+    assert names(user("officer_bhxh")) == ["anh.png", "bhxh.png"]
+    assert names(_tnmt(db)) == ["anh.png"]
+    assert names(user("officer_thue")) == names(user("committee")) == ["anh.png", "bhxh.png"]
+    assert names(user("operator")) == []
+    assert [a.original_name for a in access.visible_attachments(user("officer_thue"), asked)] == [
+        "anh.png"]  # contributions' files show with their request
+    assert not any(access.citizen_may_see_attachment(a) for a in asked.attachments
+                   if a.request_id)
+
+
+def test_an_open_request_lets_its_unit_contribute_and_nothing_else(db, desk):
+    from app.cases import cohandling
+
+    case = case_by_ref(desk.thue)
+    cohandling.ask(case, staff("officer_thue"), unit("BHXH"), "Hỏi.",
+                   MONDAY_9AM.date().replace(day=9), False, MONDAY_9AM + HOUR)
+    db.session.commit()
+    allowed = {a for a in CaseAction if access.may_act(user("officer_bhxh"), case, a)}
+    assert allowed == {CaseAction.CONTRIBUTE}
+    assert not access.may_act(user("officer_thue"), case, CaseAction.CONTRIBUTE)

@@ -162,3 +162,24 @@ def test_the_hotline_desk_user_is_an_operator(db, desk):
     matched = set(db.session.scalars(
         sa.select(Case.reference).where(access.contact_match_filter(operator))))
     assert matched == {desk.plain}
+
+
+def test_a_denunciation_asked_of_another_unit_keeps_its_reporter(db, desk):
+    """BHXH, asked for input on Cục Thuế's tố cáo, reads the case and never who sent it."""
+    from app.cases import cohandling
+
+    case = case_by_ref(desk.secret)
+    with pytest.raises(InvalidInput):
+        cohandling.ask(case, staff("officer_thue"), unit("BHXH"), "Hỏi.",
+                       MONDAY_9AM.date().replace(day=9), True, MONDAY_9AM + HOUR)
+    cohandling.ask(case, staff("officer_thue"), unit("BHXH"), "Hỏi.",
+                   MONDAY_9AM.date().replace(day=9), False, MONDAY_9AM + HOUR)
+    db.session.commit()
+    for key in ("head_bhxh", "officer_bhxh"):
+        viewer = secret_user(key)
+        assert access.may_view_case(viewer, case)
+        assert not access.may_see_contact(viewer, case) and access.contact_is_secret(viewer, case)
+        assert not any(access.may_see_attachment(viewer, case, a) for a in case.attachments
+                       if a.request_id is None)
+        assert case.id not in set(db.session.scalars(sa.select(Case.id).where(
+            access.visible_cases_filter(viewer), access.contact_visible_filter(viewer))))

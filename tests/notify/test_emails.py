@@ -28,7 +28,10 @@ def context(db, world):
                 clocks=[SimpleNamespace(kind="ack", due=case.ack_due_at)], transferred=False,
                 purpose="invite", link="https://example.vn/set", expires_at=MONDAY_9AM,
                 extension=SimpleNamespace(requested_by=officer, new_last_day=date(2026, 3, 20),
-                                          reason="Cần xác minh tại chỗ."))
+                                          reason="Cần xác minh tại chỗ."),
+                request=SimpleNamespace(lead_unit=case.unit, unit=case.unit, asked_by=officer,
+                                        question="Đề nghị cho ý kiến.", last_day=date(2026, 3, 9),
+                                        asked_at=MONDAY_9AM, status="answered", reply="Ý kiến."))
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -198,3 +198,44 @@ def test_case_export_gives_dates_for_day_counts_and_the_extensions(app, world):
     hour = rows["Theo giờ"]
     assert hour[answer_by] == "2026-03-16 09:00"  # 80 working hours
     assert (hour[original], hour[used]) == ("", 0)
+
+
+def test_the_case_list_names_the_units_asked_for_input(app, client, auth, cases):
+    """Each row lists the co-handling units and where their requests stand; the asked unit's
+    export lists the case, with its own request only."""
+    from datetime import date
+
+    from app.cases import cohandling, lifecycle
+    from app.models import Case, Role, Unit
+    from tests.factories import MONDAY_9AM, make_unit, make_user
+    from tests.workspace import HOUR, staff, unit
+
+    with app.app_context():
+        case = _db.session.scalar(sa.select(Case).where(Case.kind == "khieu_nai"))
+        make_user("officer.tnmt@test.vn", Role.OFFICER,
+                  make_unit("TNMT", "Sở Tài nguyên và Môi trường",
+                            _db.session.scalar(sa.select(Unit).where(Unit.code == "DUK"))))
+        lifecycle.acknowledge(case, staff("officer_thue"), MONDAY_9AM + HOUR)
+        first = cohandling.ask(case, staff("officer_thue"), unit("BHXH"), "Hỏi.", date(2026, 3, 9),
+                               False, MONDAY_9AM + HOUR)
+        cohandling.ask(case, staff("officer_thue"), unit("TNMT"), "Hỏi.", date(2026, 3, 9),
+                       False, MONDAY_9AM + HOUR)
+        cohandling.decline(first, staff("officer_bhxh"), "Không.", MONDAY_9AM + 2 * HOUR)
+        _db.session.commit()
+
+    def export(email):
+        auth.login(email)
+        body = client.get(f"/exports/{_job_id(_start(client))}/download").get_data()
+        auth.logout()
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+    rows = export(EMAILS["officer_thue"])
+    with client.application.test_request_context(), force_locale("vi"):
+        assert rows[0][-1] == gettext("Co-handling units")
+        declined, waiting = str(labels.REQUEST_STATUS["declined"]), str(labels.REQUEST_STATUS["open"])
+    assert rows[1][-1] == (f"Bảo hiểm Xã hội TP HCM: {declined}; "
+                           f"Sở Tài nguyên và Môi trường: {waiting}")
+    theirs = export(EMAILS["officer_bhxh"])
+    row = next(r for r in theirs if r[0] == rows[1][0])
+    assert row[-1] == f"Bảo hiểm Xã hội TP HCM: {declined}"
+    assert "+84901234567" not in row and "Trần Thị Bình" not in row

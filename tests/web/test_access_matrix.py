@@ -9,14 +9,17 @@ out by hand, so loosening any single rule of the policy fails a test here.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app import create_app
+from app.cases import cohandling
 from app.config import TestingConfig
 from app.extensions import db as _db
 from tests.conftest import Auth, _empty_tables, csrf_token
-from tests.factories import EMAILS, make_world
-from tests.workspace import make_desk
+from tests.factories import EMAILS, MONDAY_9AM, make_world
+from tests.workspace import HOUR, case_by_ref, make_desk, staff, unit
 
 ROLES = ("anonymous", "operator", "officer_thue", "head_thue", "officer_bhxh", "committee", "admin")
 CASES = ("thue", "bhxh", "moved", "triage", "taken_in")
@@ -24,11 +27,12 @@ ACTIONS = ("acknowledge", "ask", "resume", "respond", "transfer", "reject", "ass
 UNIT_WORK = {"acknowledge", "ask", "resume", "respond", "transfer", "reject", "note"}
 
 # Who may open each case page. "moved" was transferred by Cục Thuế to BHXH: Cục Thuế
-# still reads it; "taken_in" was typed in by the operator and routed to BHXH.
+# still reads it; "taken_in" was typed in by the operator and routed to BHXH; BHXH asked
+# Cục Thuế for its input on "bhxh" (co-handling), so Cục Thuế reads it too.
 VIEW = {
     "operator": {"triage", "taken_in"},
-    "officer_thue": {"thue", "moved"},
-    "head_thue": {"thue", "moved"},
+    "officer_thue": {"thue", "moved", "bhxh"},
+    "head_thue": {"thue", "moved", "bhxh"},
     "officer_bhxh": {"bhxh", "moved", "taken_in"},
     "committee": set(CASES),
     "admin": set(CASES),
@@ -45,6 +49,10 @@ ACT = {
 }
 
 
+# The id of the request BHXH made of Cục Thuế on "bhxh" (the desk is built once per module).
+ASKED: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def desk_app(database_url, tmp_path_factory):
     """One app and one desk of cases for the whole module, with a signed-in client per role."""
@@ -55,7 +63,11 @@ def desk_app(database_url, tmp_path_factory):
     )
     with app.app_context():
         desk = make_desk(make_world())
+        asked = cohandling.ask(case_by_ref(desk.bhxh), staff("officer_bhxh"), unit("THUE"),
+                               "Đề nghị Cục Thuế cho ý kiến.", date(2026, 3, 9), False,
+                               MONDAY_9AM + HOUR)
         _db.session.commit()
+        ASKED["request"] = asked.id
     clients = {}
     for role in ROLES:
         client = app.test_client()
@@ -153,3 +165,33 @@ def test_hotline_link(desk_app, role, case):
         assert response.status_code == 403
     else:
         assert response.status_code == (422 if case in LINK else 404)
+
+
+# Co-handling: on "bhxh", BHXH (the lead) asks and withdraws, Cục Thuế (asked) answers or
+# declines; on its own cases, the holding unit may ask. Empty forms stop at 422.
+COHANDLING = {
+    "ask": {("officer_bhxh", "bhxh"), ("officer_bhxh", "moved"), ("officer_bhxh", "taken_in"),
+            ("officer_thue", "thue"), ("head_thue", "thue")},
+    "withdraw": {("officer_bhxh", "bhxh")},
+    "contribute": {("officer_thue", "bhxh"), ("head_thue", "bhxh")},
+    "decline": {("officer_thue", "bhxh"), ("head_thue", "bhxh")},
+}
+
+
+@pytest.mark.parametrize("action", list(COHANDLING))
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_cohandling_action(desk_app, role, case, action):
+    desk, clients = desk_app
+    client, token = clients[role]
+    path = (f"/cases/{desk.all()[case]}/cohandling" if action == "ask"
+            else f"/cases/{desk.all()[case]}/cohandling/{ASKED['request']}/{action}")
+    response = client.post(path, headers={"X-CSRFToken": token, "HX-Request": "true"})
+    if role == "anonymous":
+        _expect_login_for_htmx(response)
+    elif case not in VIEW[role] or (action != "ask" and case != "bhxh"):
+        assert response.status_code == 404  # the case, or the request on it, is not theirs to see
+    elif (role, case) in COHANDLING[action]:
+        assert response.status_code == 422
+    else:
+        assert response.status_code == 403

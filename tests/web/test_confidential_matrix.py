@@ -213,3 +213,4 @@ def test_a_transfer_reason_naming_the_reporter_is_refused_next_to_the_field(secr
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "remove their name and phone number" in body or "bỏ họ tên" in body
+

@@ -52,8 +52,9 @@ def _count(app, client, path: str, **headers) -> int:
 
 # Signed-in user; the unit's officers (assignee filter and bulk assignment); categories
 # (field filter); calendar days; counts per status; the page of cases with their field,
-# unit and assignee (the heading's unit is then already in the session).
-QUEUE_STATEMENTS = 6
+# unit and assignee (the heading's unit is then already in the session); the co-handling
+# requests of the listed cases (the asked unit's day, the lead's "phối hợp 1/2").
+QUEUE_STATEMENTS = 7
 
 
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
@@ -93,3 +94,40 @@ def test_the_case_page_costs_the_same_with_3_or_30_events(app, client, auth, wor
     assert page.count('class="event ') == 30
     with_30 = _count(app, client, f"/cases/{reference}")
     assert with_3 == with_30 == CASE_PAGE_STATEMENTS
+
+
+def test_the_case_page_costs_the_same_with_1_or_3_cohandling_requests(app, client, auth, world):
+    """Requests with their units and people, and contributions with their files, are loaded
+    with the case."""
+    import io
+
+    from app.cases import cohandling
+    from app.cases.attachments import Upload
+    from app.models import Role, Unit
+    from tests.factories import make_unit, make_user
+    from tests.uploads import png
+    from tests.workspace import unit
+
+    reference = _add_cases(app, world, 2)  # the second one is acknowledged
+    day = MONDAY_9AM.date().replace(day=9)
+    with app.app_context():
+        root = db.session.get(Unit, world.root)
+        for code in ("A", "B"):
+            make_user(f"officer.{code.lower()}@test.vn", Role.OFFICER,
+                      make_unit(code, f"Sở {code}", root))
+        case = case_by_ref(reference)
+        first = cohandling.ask(case, staff("officer_thue"), unit("BHXH"), "Hỏi.", day, False,
+                               MONDAY_9AM + 2 * HOUR)
+        cohandling.contribute(first, staff("officer_bhxh"), "Ý kiến.", MONDAY_9AM + 3 * HOUR,
+                              files=[Upload("a.png", io.BytesIO(png()))])
+        db.session.commit()
+    auth.login(EMAILS["head_thue"])
+    with_1 = _count(app, client, f"/cases/{reference}")
+    with app.app_context():
+        case = case_by_ref(reference)
+        for code in ("A", "B"):
+            cohandling.ask(case, staff("officer_thue"), unit(code), "Hỏi.", day, False,
+                           MONDAY_9AM + 2 * HOUR)
+        db.session.commit()
+    with_3 = _count(app, client, f"/cases/{reference}")
+    assert with_1 == with_3 == CASE_PAGE_STATEMENTS

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Case, CaseEvent
 from app.web.forms import show_on_form
 from app.web.htmx import is_htmx, render_page_or_partial
+from app.web.staff import cohandling_view
 from app.web.staff.blueprint import bp
 from app.web.staff.file_forms import AnswerFilesForm
 from app.web.staff.forms import CASE_FORMS, VersionedForm
@@ -49,7 +50,7 @@ def _set_choices(name: str, form: VersionedForm, case: Case, actions) -> None:
     if name == "transfer" and "transfer" in actions:
         form.unit.choices = [("", _("Choose a unit"))] + [
             (unit.id, unit.display_name(str(get_locale() or "vi")))
-            for unit in casework.transfer_targets(case)
+            for unit in cohandling_view.unit_targets(case)
         ]
     elif name == "assign" and "assign" in actions:
         form.officer.choices = [("", _("Choose an officer"))] + [
@@ -90,6 +91,9 @@ def _panel_context(
         "transferred_away": access.transferred_away(current_user, case),
         "files_form": AnswerFilesForm(formdata=None),
         "extensions": extension_view,
+        "cohandling": cohandling_view.build(case, current_user, calendar,
+                                            extra.pop("co_active", None),
+                                            extra.pop("co_conflict", None)),
         **extra,
     }
 
@@ -116,7 +120,7 @@ def _draft(form: VersionedForm) -> str:
 
 def _conflict(case: Case, name: str, form: VersionedForm):
     """409: what changed since the form was shown; the typed text is kept, version refreshed."""
-    changes = casework.changes_since(case, form.seen.data)
+    changes = casework.changes_since(case, form.seen.data, current_user)
     actions = casework.available_actions(case, current_user)
     form.refresh_version(case.version, casework.latest_event_id(case))
     conflict = Conflict(changes, _draft(form), form_shown=name in actions)

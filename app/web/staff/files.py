@@ -28,12 +28,10 @@ def _case_or_404(reference: str) -> Case:
 @bp.get("/<reference>/attachments/<int:attachment_id>")
 @login_required
 def attachment(reference: str, attachment_id: int):
-    """One file of the case, for its unit, the committee and admins."""
+    """One file of the case, for those access.may_see_attachment lets open it."""
     case = _case_or_404(reference)
     found = db.session.get(Attachment, attachment_id)
-    if found is None or found.case_id != case.id or not access.may_see_attachments(
-        current_user, case
-    ):
+    if found is None or not access.may_see_attachment(current_user, case, found):
         abort(404)
     return send_attachment(found)
 

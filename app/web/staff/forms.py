@@ -19,6 +19,7 @@ from app.cases.queue import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
     DEADLINE_FILTERS,
+    SCOPE_ASKED,
     SCOPE_TRANSFERRED,
     STATUS_ALL,
     STATUS_OPEN,
@@ -294,6 +295,7 @@ class QueueFilterForm(QueryForm):
         self.scope.choices = [
             ("", _l("Cases my unit holds")),
             (SCOPE_TRANSFERRED, _l("Cases my unit transferred away")),
+            (SCOPE_ASKED, _l("Cases my unit is asked to contribute to")),
         ]
         self.sort.choices = [
             ("due", _l("Soonest due first")),

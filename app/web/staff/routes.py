@@ -9,7 +9,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.cases import access, casework, labels, queue
+from app.cases import access, casework, cohandling, labels, queue
 from app.core import errors
 from app.core.timeutil import utcnow
 from app.deadlines.sla import countdown, load_calendar
@@ -65,6 +65,10 @@ def _render_queue(form, officers, status: int = 200, **extra):
         "filters": filters,
         "page": page,
         "rows": [(case, countdown(case, now, calendar)) for case in page.items],
+        # Co-handling: the asked unit's day, the lead's "phối hợp 1/2" (one statement).
+        "cohandling_marks": cohandling.queue_marks(
+            [case.id for case in page.items],
+            current_user.unit_id if access.is_unit_staff(current_user) else None),
         "since": now,
         "views": queue.saved_views_for(current_user),
         "unit_scope": access.is_unit_staff(current_user),
