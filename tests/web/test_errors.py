@@ -113,7 +113,7 @@ def test_a_route_leaves_a_refusal_to_the_handler(app, client, auth, world, lang,
         me = db.session.scalar(sa.select(User.id).where(User.email == EMAILS["admin"]))
     token = csrf_token(client, "/admin")
     response = client.post(f"/admin/users/{me}/deactivate?lang={lang}", headers=headers,
-                           data={"csrf_token": token})
+                           data={"csrf_token": token, "confirmed": "1"})
     text = response.get_data(as_text=True)
     assert response.status_code == 409 and message in text
     assert ("<html" in text) is (headers is None)
