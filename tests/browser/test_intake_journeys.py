@@ -38,7 +38,7 @@ def test_hotline_desk_by_keyboard_alone(page, app, world):
     page.goto("/hotline/new")
     _focused(page, "caller_phone")
     page.keyboard.type("0912 345 678")
-    expect(page.locator("#earlier")).to_contain_text("Số này chưa có hồ sơ nào trước đây.")
+    expect(page.locator("#earlier")).to_contain_text("Số điện thoại này chưa có vụ việc nào trước đây.")
     page.keyboard.press("Tab")
     _focused(page, "caller_name")
     page.keyboard.type("Lê Văn Cường")

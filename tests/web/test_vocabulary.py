@@ -58,7 +58,8 @@ def test_avoided_words_stay_out(phrase):
 
 def test_citizens_are_never_addressed_as_ban():
     """Citizen screens say "ông/bà"; "bạn" slipped into one notice once."""
-    found = [msgid for _, msgid, text in _messages() if re.search(r"\bbạn\b", text, re.IGNORECASE)]
+    found = [msgid for _, msgid, text in _messages()
+             if re.search(r"\bbạn\b", text, re.IGNORECASE)]
     assert found == []
 
 
