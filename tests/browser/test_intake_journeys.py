@@ -104,7 +104,7 @@ def test_citizen_answers_the_question_then_rates_the_answer(page, app, world):
         {"name": "giay-hen.jpg", "mimeType": "image/jpeg", "buffer": uploads.jpeg_with_gps()}])
     page.click("#reply-submit")
     expect(page).to_have_url(re.compile(rf"/track/{code}$"))
-    expect(page.locator(".notice-success")).to_contain_text("Nội dung trả lời đã được gửi")
+    expect(page.locator(".notice-success")).to_contain_text("Thông tin bổ sung đã được gửi")
     expect(page.locator("#question")).to_have_count(0)
     expect(page.locator(".timeline")).to_contain_text("Số hồ sơ là HT-2025-0042.")
     expect(page.locator(".files")).to_contain_text("giay-hen.jpg")
