@@ -39,7 +39,7 @@ translations: $(VENV)/.runtime-installed
 	$(BIN)/pybabel --quiet compile -d app/translations
 
 translations-extract: $(VENV)/.runtime-installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		-o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 

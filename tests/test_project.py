@@ -22,15 +22,18 @@ def test_migrations_match_the_models(db):
     assert diff == []
 
 
-def _source_messages(tmp_path: Path) -> set[str]:
+def _source_messages(tmp_path: Path) -> set[tuple[str | None, str]]:
+    """(context, msgid) of every text of the source, as `make translations-extract` finds them."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot),
+         "--no-location", "."],
         cwd=REPO, check=True, capture_output=True,
     )
     with pot.open("rb") as fh:
-        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+        return {(m.context, m.id if isinstance(m.id, str) else m.id[0])
+                for m in read_po(fh) if m.id}
 
 
 def test_every_interface_string_has_a_vietnamese_translation(tmp_path):
@@ -40,7 +43,7 @@ def test_every_interface_string_has_a_vietnamese_translation(tmp_path):
     for message in catalog:
         if not message.id:
             continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = (message.context, message.id if isinstance(message.id, str) else message.id[0])
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         translated[key] = all(strings) and not message.fuzzy
     missing = sorted(_source_messages(tmp_path) - {k for k, ok in translated.items() if ok})

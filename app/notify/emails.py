@@ -33,6 +33,7 @@ def _environment(app: Flask) -> Environment:
         env.install_gettext_callables(
             gettext=lambda s: get_translations().ugettext(s),
             ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+            pgettext=lambda c, s: get_translations().upgettext(c, s),
             newstyle=True,
         )
         env.filters.update(local_datetime=local_datetime, tracking=format_tracking_code,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 COMPONENT = {
     "ack": _l("Acknowledged on time"),
@@ -47,7 +48,7 @@ CONTRIBUTION = {
 
 WORK_STATUS = {
     "registered": _l("Registered"),
-    "in_progress": _l("In progress"),
+    "in_progress": lazy_pgettext("work", "In progress"),  # not a case's "in progress"
     "completed": _l("Completed"),
     "recognised": _l("Recognised"),
 }
@@ -60,4 +61,4 @@ WORK_ACTION = {
 
 LEVEL = {"khoi": _l("Khối level"), "city": _l("City level")}
 KIND = {"collective": _l("Collective"), "individual": _l("Individual")}
-CAMPAIGN_STATUS = {"open": _l("Open"), "closed": _l("Closed")}
+CAMPAIGN_STATUS = {"open": lazy_pgettext("campaign", "Open"), "closed": _l("Closed")}

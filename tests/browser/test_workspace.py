@@ -50,7 +50,7 @@ def test_search_as_you_type_without_accents(page, cases):
     expect(page.locator("table.cases tbody tr")).to_have_count(1)
     expect(page.locator("table.cases")).to_contain_text("Ngập nước đường Nguyễn Hữu Cảnh")
     expect(page).to_have_url(re.compile(r"/cases\?.*q=ngap(\+|%20)nuoc"))
-    expect(page.locator("#results-summary")).to_contain_text("1 hồ sơ")
+    expect(page.locator("#results-summary")).to_contain_text("1 vụ việc")
     assert page.evaluate("window.__stillHere") is True  # no page load: htmx swapped the results
     # A filter narrows further; the back button brings the earlier view back.
     page.select_option("#deadline", "on_track")
@@ -74,7 +74,7 @@ def test_an_action_updates_the_page_in_place(page, cases):
     expect(page.locator("#status-panel .notice-success")).to_be_visible()
     expect(page.locator("#note-note")).to_have_value("")
     # Bad input: the error appears next to the field, in place.
-    page.click("summary:has-text('Chuyển sang đơn vị khác')")
+    page.click("summary:has-text('Chuyển đơn vị xử lý')")
     page.click("#transfer-submit")
     expect(page.locator("#transfer-reason-error")).to_be_visible()
     assert page.evaluate("window.__stillHere") is True

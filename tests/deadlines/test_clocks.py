@@ -88,7 +88,7 @@ def test_an_unacknowledged_case_past_its_answer_due_is_overdue_everywhere(db, sl
     [entry] = db.session.scalars(sa.select(CaseEvent).where(
         CaseEvent.kind == EventKind.ESCALATION.value))
     assert "Chưa trả lời trước hạn 04/03/2026 09:00." in entry.body
-    assert "Chưa tiếp nhận" not in entry.body
+    assert "Chưa nhận xử lý" not in entry.body
 
 
 def test_both_clocks_of_an_assigned_case_are_reminded(db, slow_ack_case):
@@ -100,4 +100,4 @@ def test_both_clocks_of_an_assigned_case_are_reminded(db, slow_ack_case):
     assert enforcement.send_reminders(vn(4, 11), calendar) == 1
     bodies = list(db.session.scalars(sa.select(CaseEvent.body).where(
         CaseEvent.kind == EventKind.REMINDER.value).order_by(CaseEvent.id)))
-    assert "thời gian trả lời" in bodies[0] and "thời gian tiếp nhận" in bodies[1]
+    assert "thời gian trả lời" in bodies[0] and "thời gian nhận xử lý" in bodies[1]

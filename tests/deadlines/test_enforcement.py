@@ -64,12 +64,12 @@ def test_acknowledgment_reminder_goes_to_the_unit_heads_once(mail_app, db, case,
     assert remind(vn(3, 8)) == 0
     assert [m["To"] for m in smtp_server.messages] == [EMAILS["head_thue"]]
     assert smtp_server.messages[0]["Subject"] == (
-        f"Nhắc việc: vụ việc {case.reference} sắp đến hạn")
-    assert "tiếp nhận trước 03/03/2026 09:00" in smtp_server.messages[0].get_content()
+        f"Nhắc hạn: vụ việc {case.reference} sắp đến hạn")
+    assert "nhận xử lý trước 03/03/2026 09:00" in smtp_server.messages[0].get_content()
     [entry] = events(db, case, EventKind.REMINDER)
     assert entry.actor_kind == "system" and not entry.is_public
     assert entry.created_at == vn(2, 16, 30)
-    assert "Đã dùng 75% thời gian tiếp nhận; hạn tiếp nhận 03/03/2026 09:00." in entry.body
+    assert "Đã dùng 75% thời gian nhận xử lý; hạn nhận xử lý 03/03/2026 09:00." in entry.body
     assert "Đã thông báo: head.thue." in entry.body
 
 
@@ -111,16 +111,16 @@ def test_overdue_acknowledgment_then_answer_escalate_once_each(mail_app, db, cas
     assert sorted(m["To"] for m in smtp_server.messages) == [EMAILS["committee"],
                                                              EMAILS["head_thue"]]
     assert smtp_server.messages[0]["Subject"] == f"Quá hạn: vụ việc {case.reference}"
-    assert "chưa tiếp nhận trước 03/03/2026 09:00" in smtp_server.messages[0].get_content()
+    assert "chưa nhận xử lý trước 03/03/2026 09:00" in smtp_server.messages[0].get_content()
     # Still not acknowledged when the answer falls due: a second, different escalation.
     # The answer is due by the end of Thu 12/3: late from Fri 13/3 00:00.
     assert escalate(vn(12, 23, 59)) == 0
     assert escalate(vn(13, 0)) == 1
     assert escalate(vn(16, 9)) == 0
     first, second = events(db, case, EventKind.ESCALATION)
-    assert "Chưa tiếp nhận trước hạn 03/03/2026 09:00." in first.body
+    assert "Chưa nhận xử lý trước hạn 03/03/2026 09:00." in first.body
     assert "Chưa trả lời trước hạn 12/03/2026." in second.body
-    assert "Chưa tiếp nhận" not in second.body
+    assert "Chưa nhận xử lý" not in second.body
     assert len(smtp_server.messages) == 4
 
 

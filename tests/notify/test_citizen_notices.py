@@ -64,13 +64,14 @@ def test_vietnamese_citizen_gets_each_email_in_vietnamese(mail_app, db, world, s
     (_, received_subject, received), (_, question_subject, question), \
         (_, answered_subject, answered), (_, closed_subject, closed) = mails
     assert case.reference in received_subject and received.startswith("Cảm ơn")
-    assert question_subject == f"Câu hỏi về hồ sơ {case.reference} của ông/bà"
-    assert "cần thêm thông tin" in question and "Ông/bà cho biết mã hồ sơ hoàn thuế?" in question
+    assert question_subject == (f"Đề nghị bổ sung thông tin cho phản ánh, kiến nghị số "
+                                f"{case.reference}")
+    assert "đề nghị ông/bà bổ sung thông tin" in question and "Ông/bà cho biết mã hồ sơ hoàn thuế?" in question
     assert f"/track/{case.tracking_code}" in question
-    assert answered_subject == f"Hồ sơ {case.reference} của ông/bà đã được trả lời"
+    assert answered_subject == f"Phản ánh, kiến nghị số {case.reference} của ông/bà đã được trả lời"
     assert "Cục Thuế đã hoàn thuế ngày 20/3." in answered and "7 ngày" in answered
-    assert closed_subject == f"Hồ sơ {case.reference} của ông/bà đã được đóng"
-    assert "Cảm ơn ông/bà đã đánh giá câu trả lời" in closed
+    assert closed_subject == f"Phản ánh, kiến nghị số {case.reference} của ông/bà đã kết thúc"
+    assert "Cảm ơn ông/bà đã đánh giá nội dung trả lời" in closed
 
 
 def test_english_citizen_gets_english_email(mail_app, db, world, smtp_server):

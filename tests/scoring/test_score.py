@@ -180,11 +180,11 @@ def test_a_weight_of_zero_drops_the_component_from_the_formula(app):
 
 def test_the_explanation_is_in_vietnamese_too(app):
     found = _explained(app, Settings(dict(WEIGHTS), prior_strength=4), "vi")
-    assert "Điểm = (15 × Tiếp nhận đúng hạn + 35 × Trả lời đúng hạn + 20 × Đánh giá 4–5 + " \
-           "10 × Không bị mở lại + 5 × Không chuyển trễ + 15 × Công trình phong trào) ÷ 100." \
+    assert "Điểm = (15 × Nhận xử lý đúng hạn + 35 × Trả lời đúng hạn + 20 × Đánh giá 4–5 + " \
+           "10 × Không bị mở lại + 5 × Không chuyển quá hạn + 15 × Công trình phong trào) ÷ 100." \
            in found.steps
     assert any("với k = 4" in s for s in found.steps)
-    assert found.components[0].label == "Tiếp nhận đúng hạn"
+    assert found.components[0].label == "Nhận xử lý đúng hạn"
 
 
 def test_the_explanation_and_the_computation_share_their_constants(app, monkeypatch):

@@ -49,7 +49,7 @@ def test_the_answer_has_the_status_the_error_carries(refusing, kind, status):
 @pytest.mark.parametrize(
     ("lang", "title", "message"),
     [
-        ("vi", "Xung đột dữ liệu", "Hồ sơ này đã được chuyển đơn vị."),
+        ("vi", "Xung đột dữ liệu", "Vụ việc này đã được chuyển đơn vị xử lý."),
         ("en", "Conflict", "This case has already been routed."),
     ],
 )
@@ -65,7 +65,7 @@ def test_a_plain_request_gets_the_error_page_in_the_reader_s_language(refusing, 
 @pytest.mark.parametrize(
     ("lang", "title", "message"),
     [
-        ("vi", "Không được phép", "Ông/bà không có quyền thực hiện thao tác này."),
+        ("vi", "Không được phép", "Tài khoản không có quyền thực hiện thao tác này."),
         ("en", "Not allowed", "You are not allowed to do this."),
     ],
 )
@@ -98,9 +98,9 @@ def test_the_transaction_is_rolled_back_before_the_answer_renders(refusing, head
 @pytest.mark.parametrize(
     ("lang", "headers", "message"),
     [
-        ("vi", None, "Ông/bà không thể tự ngừng hoạt động tài khoản của mình."),
+        ("vi", None, "Không thể tự ngừng hoạt động tài khoản đang đăng nhập."),
         ("en", None, "You cannot deactivate your own account."),
-        ("vi", HTMX, "Ông/bà không thể tự ngừng hoạt động tài khoản của mình."),
+        ("vi", HTMX, "Không thể tự ngừng hoạt động tài khoản đang đăng nhập."),
         ("en", HTMX, "You cannot deactivate your own account."),
     ],
 )

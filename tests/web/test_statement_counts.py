@@ -65,7 +65,7 @@ def test_the_queue_costs_the_same_with_3_or_30_cases(app, client, auth, world, h
     _add_cases(app, world, 27)
     with_30 = _count(app, client, "/cases?q=ho+so", **headers)
     listed = client.get("/cases?q=ho+so").get_data(as_text=True)
-    assert listed.count('name="cases"') == 25 and "30 hồ sơ" in listed  # a full page
+    assert listed.count('name="cases"') == 25 and "30 vụ việc" in listed  # a full page
     assert with_3 == with_30 == QUEUE_STATEMENTS
 
 

@@ -194,7 +194,7 @@ def test_the_score_pages_explain_the_campaign_s_own_weights(db, client, auth, sc
     auth.login(EMAILS["committee"])
     index = f"/scorecards?campaign={scored.id}&period=2026-03"
     unit_page = f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03"
-    formula = "Điểm = (15 × Tiếp nhận đúng hạn + 35 × Trả lời đúng hạn"
+    formula = "Điểm = (15 × Nhận xử lý đúng hạn + 35 × Trả lời đúng hạn"
     assert formula in client.get(index).get_data(as_text=True)
     assert formula in client.get(unit_page).get_data(as_text=True)
     scored.weight_ack, scored.weight_response = 25, 25
@@ -202,7 +202,7 @@ def test_the_score_pages_explain_the_campaign_s_own_weights(db, client, auth, sc
     for page in (index, unit_page):
         text = client.get(page).get_data(as_text=True)
         assert formula not in text
-        assert "Điểm = (25 × Tiếp nhận đúng hạn + 25 × Trả lời đúng hạn" in text
+        assert "Điểm = (25 × Nhận xử lý đúng hạn + 25 × Trả lời đúng hạn" in text
         assert "với k = 4." in text
 
 
@@ -266,7 +266,7 @@ def test_unit_page_shows_guidance_extensions_and_both_on_time_rates(client, auth
     assert (_cell(text, "figure-guided"), _cell(text, "figure-extensions")) == ("1", "1")
     # The fixture's app context keeps the Vietnamese catalog of the first request.
     assert "Trả lời đúng hạn so với hạn ban đầu" in text
-    assert "Hướng dẫn đến cơ quan có thẩm quyền" in text and "Gia hạn" in text
+    assert "Hướng dẫn đến cơ quan có thẩm quyền" in text and "Số lần gia hạn được đồng ý" in text
 
 
 def test_the_ranked_table_shows_guidance_and_extensions(client, auth, guided_and_extended):
@@ -278,7 +278,8 @@ def test_the_ranked_table_shows_guidance_and_extensions(client, auth, guided_and
     # Received, on time against the original date, guided, extended.
     assert cells[-4:] == ["7", "25.0 %", "1", "1"]
     # In the Vietnamese the fixture's app context keeps: a short heading, the full one read out.
-    assert '<span aria-hidden="true">Gia hạn</span><span class="visually-hidden">Gia hạn</span></th>' in text
+    assert ('<span aria-hidden="true">Gia hạn</span>'
+            '<span class="visually-hidden">Số lần gia hạn được đồng ý</span></th>') in text
 
 
 def test_a_unit_without_answers_due_shows_a_dash_not_a_rate(client, auth, scored):

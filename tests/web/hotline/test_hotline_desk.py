@@ -143,7 +143,7 @@ def test_a_call_can_be_added_to_the_earlier_case_instead(app, client, auth, worl
         event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == case_id)
                                   .order_by(CaseEvent.id.desc()))
         assert (event.kind, event.body) == (EventKind.CITIZEN_MESSAGE, "Gọi lại hỏi tiến độ.")
-    assert f"Đã ghi cuộc gọi vào hồ sơ {reference}." in client.get("/hotline/new").get_data(
+    assert f"Đã ghi cuộc gọi vào vụ việc {reference}." in client.get("/hotline/new").get_data(
         as_text=True)
     empty = client.post(f"/hotline/link/{reference}", data=_desk_form(client, description=""))
     assert empty.status_code == 422

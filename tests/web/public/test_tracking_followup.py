@@ -76,7 +76,7 @@ def test_the_citizen_answers_with_a_photo_and_the_case_goes_back_to_the_unit(app
     assert case.status == CaseStatus.IN_PROGRESS
     page = client.get(f"/track/{code}").get_data(as_text=True)
     assert "Số hồ sơ là 123." in page and "giay-hen.jpg" in page
-    assert "Cảm ơn ông/bà. Nội dung trả lời đã được gửi" in page
+    assert "Cảm ơn ông/bà. Thông tin bổ sung đã được gửi" in page
 
 
 def test_an_empty_answer_is_422_and_a_second_answer_is_409(app, client, world):

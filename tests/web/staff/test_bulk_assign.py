@@ -55,7 +55,7 @@ def test_without_javascript_the_head_assigns_several_cases_at_once(app, head, th
     assert response.status_code == 303
     assert response.headers["Location"] == "/cases?sort=oldest"
     assert _assignees(app, refs[:3]) == [EMAILS["officer_thue"], None, EMAILS["officer_thue"]]
-    assert "2 hồ sơ đã được giao cho officer.thue." in head.get("/cases").get_data(as_text=True)
+    assert "2 vụ việc đã được giao cho officer.thue." in head.get("/cases").get_data(as_text=True)
 
 
 def test_with_htmx_the_results_come_back_in_place(app, head, three):
@@ -65,7 +65,7 @@ def test_with_htmx_the_results_come_back_in_place(app, head, three):
                          headers={"X-CSRFToken": csrf_token(head, "/cases"), "HX-Request": "true"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in text
-    assert "1 hồ sơ đã được giao cho officer.thue." in text
+    assert "1 vụ việc đã được giao cho officer.thue." in text
     assert _assignees(app, refs[1:2]) == [EMAILS["officer_thue"]]
 
 

@@ -171,7 +171,7 @@ def test_counts_per_status_follow_the_other_filters(officer, queue_cases):
     assert counts == {"open": "6", "new": "0", "assigned": "4", "in_progress": "1",
                       "awaiting_citizen": "1", "responded": "1", "closed": "0", "rejected": "0", "guided": "0",
                       "all": "7"}
-    assert "6 hồ sơ" in text
+    assert "6 vụ việc" in text
     text = officer.get("/cases?channel=hotline").get_data(as_text=True)
     assert re.search(r'status=assigned[^"]*"[^>]*>[^<]*<span class="count">1<', text)
     assert re.search(r'status=all[^"]*"[^>]*>[^<]*<span class="count">1<', text)
@@ -241,14 +241,14 @@ def test_new_cases_are_announced_without_replacing_the_list(app, officer, queue_
                            headers={"HX-Request": "true"})
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "<table" not in text
-    assert "1 hồ sơ mới" in text  # B, received at 09:30
+    assert "1 vụ việc mới" in text  # B, received at 09:30
     assert 'hx-trigger="every 30s"' in text
     earlier = (MON_9 + timedelta(minutes=50)).isoformat()  # H arrived by transfer at 10:00
     text = officer.get("/cases/arrivals", query_string={"since": earlier}).get_data(as_text=True)
-    assert "2 hồ sơ mới" in text
+    assert "2 vụ việc mới" in text
     text = officer.get("/cases/arrivals", query_string={"since": earlier, "channel": "hotline"}
                        ).get_data(as_text=True)
-    assert "1 hồ sơ mới" in text
+    assert "1 vụ việc mới" in text
     text = officer.get("/cases/arrivals", query_string={"since": NOW.isoformat()}).get_data(
         as_text=True)
     assert "mới" not in text and 'id="arrivals"' in text

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -62,7 +63,8 @@ class CampaignForm(Form):
                                   validators=[InputRequired(), NumberRange(0, 100)])
     city_threshold = IntegerField(_l("Score for a city-level commendation"), default=90,
                                   validators=[InputRequired(), NumberRange(0, 100)])
-    status = SelectField(_l("Status"), choices=[("open", _l("Open")), ("closed", _l("Closed"))])
+    status = SelectField(_l("Status"), choices=[("open", lazy_pgettext("campaign", "Open")),
+                                                ("closed", _l("Closed"))])
     submit = SubmitField(_l("Save the campaign"))
 
 
