@@ -337,12 +337,14 @@ def attach_to_answer(
 
 
 def publish_drafts(case: Case, answer: CaseEvent) -> None:
-    """Attach the officers' draft files to the answer being sent."""
+    """Attach the officers' draft files to the answer being sent (not co-handling contributions)."""
     drafts = db.session.scalars(
         sa.select(Attachment).where(
             Attachment.case_id == case.id,
             Attachment.event_id.is_(None),
             Attachment.uploaded_by.in_(STAFF_UPLOADERS),
+            # Another unit's contribution to the case stays inside the agencies.
+            Attachment.request_id.is_(None),
         )
     )
     for attachment in drafts:

@@ -11,6 +11,7 @@ from app.models import (
     EventKind,
     ExtensionStatus,
     Priority,
+    ReviewState,
     Role,
 )
 
@@ -92,6 +93,15 @@ EVENT = {
     EventKind.ESCALATION: _l("Escalation"),
     EventKind.RECLASSIFIED: _l("Kind of case changed"),
     EventKind.EXTENSION: _l("Deadline extension"),
+    EventKind.ANSWER_SUBMITTED: _l("Answer sent for sign-off"),
+    EventKind.ANSWER_RETURNED: _l("Answer returned for changes"),
+    EventKind.ANSWER_WITHDRAWN: _l("Answer draft withdrawn"),
+}
+
+# Where the case's answer stands in the unit's sign-off (the queue's badge).
+REVIEW_STATE = {
+    ReviewState.IN_REVIEW: _l("Waiting for sign-off"),
+    ReviewState.RETURNED: _l("Returned for changes"),
 }
 
 DEADLINE = {

@@ -29,6 +29,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("app.jobs.sla.send_reminders", interval=300),
     Periodic("app.jobs.sla.escalate_overdue", interval=300),
     Periodic("app.jobs.sla.close_answered", cron="7 * * * *"),
+    # Answers waiting too long for the unit leader's sign-off.
+    Periodic("app.jobs.signoff.remind_reviews", interval=300),
     # Nightly score snapshots, at 01:00 in Ho Chi Minh City (18:00 UTC).
     Periodic("app.jobs.scores.refresh_score_snapshots", cron="0 18 * * *"),
     # Contact details and files of long-closed cases, at 02:30 in Ho Chi Minh City.

@@ -28,7 +28,10 @@ def context(db, world):
                 clocks=[SimpleNamespace(kind="ack", due=case.ack_due_at)], transferred=False,
                 purpose="invite", link="https://example.vn/set", expires_at=MONDAY_9AM,
                 extension=SimpleNamespace(requested_by=officer, new_last_day=date(2026, 3, 20),
-                                          reason="Cần xác minh tại chỗ."))
+                                          reason="Cần xác minh tại chỗ."),
+                draft=SimpleNamespace(written_by=officer, decided_by=officer,
+                                      submitted_at=MONDAY_9AM, comment="Nêu rõ căn cứ."),
+                reminder=False)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -37,8 +37,11 @@ CASE_COLUMNS = (
     "original_response_due_at", "extensions_used", "extension_days",
 )
 # Columns of cases the generator leaves to their defaults (NULL): nothing it makes sets them.
+# Bulk answers carry no reply document and are never in review: those columns stay NULL.
 CASE_DEFAULTED = frozenset({"notify_email", "contact_erased_at", "submission_token",
-                            "ack_working_minutes", "response_working_minutes"})
+                            "ack_working_minutes", "response_working_minutes",
+                            "answer_doc_number", "answer_doc_date", "answer_signer",
+                            "review_state"})
 EVENT_COLUMNS = (
     "id", "case_id", "kind", "created_at", "actor_id", "actor_kind", "from_status", "to_status",
     "from_unit_id", "to_unit_id", "body", "is_public",
