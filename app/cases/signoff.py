@@ -267,6 +267,7 @@ def set_exemption(unit: Unit, kind: str, exempt: bool, actor_user: User, now: da
                                         set_at=now))
     else:
         db.session.delete(row)
+        db.session.flush()  # switched back on within the same transaction: no clash
     audit.record(actor_user, "update", "unit", unit.id, f"{unit.code} · {kind}", now,
                  before={"signoff_required": exempt}, after={"signoff_required": not exempt})
     return True
