@@ -103,6 +103,14 @@ def last_returned(case: Case) -> AnswerDraft | None:
                 None)
 
 
+def may_decide(case: Case, user: User | None) -> bool:
+    """Whether the user may approve or return the draft in review now (not one they wrote)."""
+    draft = draft_in_review(case)
+    return (draft is not None and user is not None and draft.written_by_id != user.id
+            and case.status == CaseStatus.IN_PROGRESS
+            and access.may_act(user, case, CaseAction.SIGN_OFF))
+
+
 @dataclass(frozen=True)
 class SignoffView:
     """What the case page shows a user of the answer's sign-off."""
@@ -123,11 +131,8 @@ def view(case: Case, user: User | None) -> SignoffView:
     in_review = draft_in_review(case)
     answering = (case.status == CaseStatus.IN_PROGRESS and in_review is None
                  and access.may_act(user, case, CaseAction.RESPOND))
-    may_decide = (in_review is not None and user is not None
-                  and in_review.written_by_id != user.id
-                  and access.may_act(user, case, CaseAction.SIGN_OFF))
     return SignoffView(in_review, last_returned(case),
-                       answering and access.needs_signoff(user, case), may_decide)
+                       answering and access.needs_signoff(user, case), may_decide(case, user))
 
 
 def answer(case: Case, actor: Actor, body: str, now: datetime,

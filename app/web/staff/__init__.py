@@ -1,6 +1,12 @@
 """The staff workspace: the unit's queue, the case page and its actions, case files and
-possible duplicates, and the explanation of due times."""
-from app.web.staff import actions, deadline_routes, files, routes  # noqa: F401 - views register on bp
+possible duplicates, the explanation of due times, and the sign-off of answers."""
+from app.web.staff import (  # noqa: F401 - views register on bp
+    actions,
+    deadline_routes,
+    files,
+    routes,
+    signoff_routes,
+)
 from app.web.staff.blueprint import bp
 
 __all__ = ["bp"]

@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.cases.labels import CHANNEL, DEADLINE, KIND, STATUS
 from app.cases.lifecycle import ANSWER_MAX, GUIDED_TO_MAX, REASON_MAX
+from app.cases.signoff import DOC_NUMBER_MAX, DOC_SIGNER_MAX
 from app.cases.queue import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
@@ -100,8 +102,17 @@ class ResumeForm(VersionedForm):
     submit = SubmitField(_l("Resume without an answer"))
 
 
-class RespondForm(VersionedForm):
-    """The unit's public answer."""
+class ReplyDocumentFields:
+    """The reply document an answer may carry (số văn bản, ngày ký, người ký), all optional."""
+
+    doc_number = StringField(_l("Document number"),
+                             validators=[Optional(), Length(max=DOC_NUMBER_MAX)])
+    doc_date = LocalDateField(_l("Signed on"), validators=[Optional()])
+    doc_signer = StringField(_l("Signed by"), validators=[Optional(), Length(max=DOC_SIGNER_MAX)])
+
+
+class RespondForm(ReplyDocumentFields, VersionedForm):
+    """The unit's public answer, or the officer's draft of it when it needs sign-off."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="respond", **kwargs)
@@ -110,6 +121,29 @@ class RespondForm(VersionedForm):
         _l("Public answer to the citizen"), _l("Write the answer to the citizen."), ANSWER_MAX
     )
     submit = SubmitField(_l("Send the answer"))
+
+
+class ApproveAnswerForm(ReplyDocumentFields, VersionedForm):
+    """The unit's leader signs the draft off, as written or corrected."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="approve", **kwargs)
+
+    answer = _text_field(_l("Answer as the citizen will read it"),
+                         _l("Write the answer to the citizen."), ANSWER_MAX)
+    note = TextAreaField(_l("Note to the writer (optional)"), validators=[Length(max=REASON_MAX)])
+    submit = SubmitField(_l("Approve and publish"))
+
+
+class ReturnAnswerForm(VersionedForm):
+    """The unit's leader sends the draft back to its writer with what to change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="return", **kwargs)
+
+    comment = _text_field(_l("What should be changed"), _l("Say what the writer should change."),
+                          REASON_MAX)
+    submit = SubmitField(_l("Return to the writer"))
 
 
 class TransferForm(VersionedForm):
@@ -230,7 +264,35 @@ CASE_FORMS: dict[str, type[VersionedForm]] = {
     "request_extension": RequestExtensionForm,
     "decide_extension": DecideExtensionForm,
     "reclassify": ReclassifyForm,
+    "approve_answer": ApproveAnswerForm,
+    "return_answer": ReturnAnswerForm,
 }
+
+
+def prefill_answer_forms(forms: dict[str, VersionedForm], review) -> None:
+    """The answer forms as sign-off has them (``review``: ``signoff.view``): the officer's
+    button says where the answer goes; a returned draft's text waits in the answer form,
+    the draft in review in the approval form (unless the user typed there already)."""
+    respond, approve = forms["respond"], forms["approve_answer"]
+    if review.needs_signoff:
+        respond.submit.label.text = _l("Send for sign-off")
+    for form, draft in ((respond, review.returned), (approve, review.in_review)):
+        if draft is None or form.answer.raw_data:
+            continue
+        form.answer.data = draft.body
+        form.doc_number.data, form.doc_date.data = draft.doc_number, draft.doc_date
+        form.doc_signer.data = draft.doc_signer
+
+
+class SignoffSettingsForm(FlaskForm):
+    """A unit's sign-off settings: the kinds whose answers need it, the officers who sign off
+    for the head (checkboxes; the page lists the choices, the domain checks them)."""
+
+    kinds = SelectMultipleField(_l("Kinds of case whose answers need the leader's sign-off"),
+                                validate_choice=False)
+    deputies = SelectMultipleField(_l("Officers who sign off for the head"),
+                                   validate_choice=False)
+    submit = SubmitField(_l("Save the settings"))
 
 
 class BulkAssignForm(FlaskForm):
