@@ -127,7 +127,9 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
               gettext("Kind of case"), gettext("Unit"), gettext("Status"), gettext("Channel"),
               gettext("Acknowledge by"), gettext("Answer by"), gettext("Original answer due"),
               gettext("Extensions approved"), gettext("Answered"), gettext("Rating"),
-              gettext("Citizen"), gettext("Phone"), gettext("Email")]
+              gettext("Citizen"), gettext("Phone"), gettext("Email"),
+              gettext("Reply document number"), gettext("Reply signed on"),
+              gettext("Reply signed by")]
     ordered = stmt.options(joinedload(Case.category), joinedload(Case.unit)).order_by(Case.id)
 
     def rows():
@@ -142,7 +144,10 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
                    _fmt_due(case.original_response_due_at, case.response_due_unit),
                    case.extensions_used, _fmt_time(case.responded_at), case.satisfaction,
                    case.citizen_name if contact else "", case.citizen_phone if contact else "",
-                   case.citizen_email if contact else ""]
+                   case.citizen_email if contact else "",
+                   case.answer_doc_number or "",
+                   case.answer_doc_date.strftime("%d/%m/%Y") if case.answer_doc_date else "",
+                   case.answer_signer or ""]
 
     return header, total, rows()
 

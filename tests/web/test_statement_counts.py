@@ -52,8 +52,9 @@ def _count(app, client, path: str, **headers) -> int:
 
 # Signed-in user; the unit's officers (assignee filter and bulk assignment); categories
 # (field filter); calendar days; counts per status; the page of cases with their field,
-# unit and assignee (the heading's unit is then already in the session).
-QUEUE_STATEMENTS = 6
+# unit and assignee (the heading's unit is then already in the session); for a reviewer,
+# the answers waiting for their sign-off.
+QUEUE_STATEMENTS = 7
 
 
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])

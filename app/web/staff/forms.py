@@ -23,6 +23,8 @@ from app.cases.queue import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
     DEADLINE_FILTERS,
+    REVIEW_RETURNED,
+    REVIEW_WAITING,
     SCOPE_TRANSFERRED,
     STATUS_ALL,
     STATUS_OPEN,
@@ -330,6 +332,7 @@ class QueueFilterForm(Form):
     received_to = LocalDateField(_l("Received until"), validators=[Optional()])
     scope = SelectField(_l("Cases"), validate_choice=False)
     escalated = HiddenField()
+    review = HiddenField()
     sort = SelectField(_l("Sort by"), validate_choice=False, default="due")
 
     def set_choices(self, categories, officers, unit_scope: bool, locale: str) -> None:
@@ -379,5 +382,6 @@ class QueueFilterForm(Form):
             received_to=self.received_to.data,
             scope=pick(self.scope),
             escalated=self.escalated.data == "1",
+            review=self.review.data if self.review.data in (REVIEW_WAITING, REVIEW_RETURNED) else "",
             sort=pick(self.sort, "due"),
         )
