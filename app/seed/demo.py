@@ -439,7 +439,8 @@ def seed_signoff(units: dict[str, Unit], now: datetime) -> None:
     officer = db.session.scalar(sa.select(User).where(User.email == "officer.thue@demo.vn"))
     head = db.session.scalar(sa.select(User).where(User.email == "head.thue@demo.vn"))
     waiting = list(db.session.scalars(
-        sa.select(Case).where(Case.unit_id == thue.id, Case.status == CaseStatus.IN_PROGRESS.value)
+        sa.select(Case).where(Case.unit_id == thue.id, Case.status == CaseStatus.IN_PROGRESS.value,
+                              Case.reopen_count == 0)
         .order_by(Case.received_at).limit(2)))
     if officer is None or head is None or len(waiting) < 2:
         return
