@@ -146,7 +146,7 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
                    case.citizen_name if contact else "", case.citizen_phone if contact else "",
                    case.citizen_email if contact else "",
                    case.answer_doc_number or "",
-                   case.answer_doc_date.strftime("%d/%m/%Y") if case.answer_doc_date else "",
+                   case.answer_doc_date.isoformat() if case.answer_doc_date else "",
                    case.answer_signer or ""]
 
     return header, total, rows()

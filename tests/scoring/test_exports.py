@@ -198,3 +198,25 @@ def test_case_export_gives_dates_for_day_counts_and_the_extensions(app, world):
     hour = rows["Theo giờ"]
     assert hour[answer_by] == "2026-03-16 09:00"  # 80 working hours
     assert (hour[original], hour[used]) == ("", 0)
+
+
+def test_the_case_export_carries_the_reply_document(app, world):
+    from datetime import date
+
+    from app.cases import lifecycle, signoff
+    from app.models import User
+    from tests.factories import MONDAY_9AM
+
+    with app.app_context(), force_locale("en"):
+        head = lifecycle.Actor.staff(_db.session.scalar(
+            sa.select(User).where(User.email == EMAILS["head_thue"])))
+        case = make_case(_db.session.get(Category, world.tax), title="Có văn bản")
+        lifecycle.acknowledge(case, head, MONDAY_9AM)
+        signoff.answer(case, head, "Trả lời.", MONDAY_9AM + timedelta(hours=1),
+                       doc_number="130/CT-TTHT", doc_date=date(2026, 3, 2), doc_signer="Lê Minh")
+        _db.session.commit()
+        committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
+        header, _total, rows = exports.case_rows(committee, {"show": "all"})
+        row = dict(zip(header, next(iter(rows))))
+        assert (row[gettext("Reply document number")], row[gettext("Reply signed on")],
+                row[gettext("Reply signed by")]) == ("130/CT-TTHT", "2026-03-02", "Lê Minh")
