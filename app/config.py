@@ -93,6 +93,8 @@ class Config:
     # Working days (on the working calendar) a citizen has to rate or reopen an answered
     # case: until the end of the N-th working day after the answer's day.
     REOPEN_WINDOW_DAYS = _int("REOPEN_WINDOW_DAYS", 7)
+    # A draft waiting this long for sign-off (working hours) is reminded to the reviewers once.
+    REVIEW_REMINDER_WORKING_HOURS = _int("REVIEW_REMINDER_WORKING_HOURS", 4)
     # Contact details and files of cases closed this long ago are erased.
     RETENTION_MONTHS = _int("RETENTION_MONTHS", 24)
     CASES_PER_PAGE = 25

@@ -66,6 +66,8 @@ def _apply(user: User, details: AccountDetails, actor: User | None) -> None:
             raise InvalidInput(_l("Choose an active unit from the list."), "unit_id")
     if unit is None and details.role in UNIT_STAFF_ROLES:
         raise InvalidInput(_l("Officers and unit heads belong to a unit: choose one."), "unit_id")
+    if user.role != details.role or user.unit_id != (unit.id if unit else None):
+        user.signs_off = False  # a deputy signs off for one head of one unit, as an officer
     user.email, user.name, user.role, user.unit = email, name, details.role, unit
 
 

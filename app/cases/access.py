@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from app.core.phone import normalise_phone
 from app.core.text import fold
+from app.extensions import db
 from app.models import (
     UNIT_STAFF_ROLES,
     Campaign,
@@ -40,6 +41,7 @@ from app.models import (
     ExportJob,
     Role,
     Uploader,
+    SignoffExemption,
     Unit,
     User,
 )
@@ -137,6 +139,26 @@ def is_reviewer(user: User | None, unit_id: int | None) -> bool:
     """Whether the user signs off the unit's answers: a head of it, or a deputy the head named."""
     return (is_unit_staff(user) and user.unit_id == unit_id
             and (user.role == Role.UNIT_HEAD or bool(user.signs_off)))
+
+
+def signoff_exempt(unit_id: int | None, kind: str) -> bool:
+    """Whether the unit publishes answers to cases of this kind without sign-off."""
+    return unit_id is not None and db.session.get(SignoffExemption, (unit_id, kind)) is not None
+
+
+def needs_signoff(user: User | None, case: Case) -> bool:
+    """Whether the user's answer on the case waits for the unit leader's sign-off before the
+    citizen reads it: yes, unless the user signs the unit's answers off themself or the unit
+    switched sign-off off for the case's kind."""
+    return not is_reviewer(user, case.unit_id) and not signoff_exempt(case.unit_id, case.kind)
+
+
+def may_manage_signoff(user: User | None, unit: Unit | None) -> bool:
+    """Whether the user sets which kinds need sign-off in the unit and who signs off for its
+    head: a head of that unit, or an admin (any unit)."""
+    if not _active(user) or unit is None:
+        return False
+    return user.role == Role.ADMIN or (user.role == Role.UNIT_HEAD and user.unit_id == unit.id)
 
 
 def asked_to_contribute(user: User | None, case: Case, open_only: bool = True) -> bool:

@@ -338,7 +338,7 @@ def attach_to_answer(
 
 
 def publish_drafts(case: Case, answer: CaseEvent) -> None:
-    """Attach the officers' draft files to the answer being sent."""
+    """Attach the officers' draft files to the answer being sent (not co-handling contributions)."""
     drafts = db.session.scalars(
         sa.select(Attachment).where(
             Attachment.case_id == case.id,

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.cases import access, extensions, lifecycle
+from app.cases import access, extensions, lifecycle, signoff
 from app.cases.access import CaseAction
 from app.core import errors
 from app.extensions import db
@@ -42,6 +42,11 @@ def available_actions(case: Case, user: User,
         actions.add(CaseAction.DECIDE_EXTENSION.value)
     if case.is_open and access.may_act(user, case, CaseAction.RECLASSIFY):
         actions.add(CaseAction.RECLASSIFY.value)
+    # While a draft waits for sign-off, the answer is the reviewers' to approve or return.
+    if signoff.draft_in_review(case) is not None:
+        actions.discard(CaseAction.RESPOND.value)
+        if signoff.may_decide(case, user):
+            actions |= {"approve_answer", "return_answer"}
     return frozenset(actions)
 
 

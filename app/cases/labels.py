@@ -12,6 +12,7 @@ from app.models import (
     ExtensionStatus,
     Priority,
     RequestStatus,
+    ReviewState,
     Role,
 )
 
@@ -97,6 +98,9 @@ EVENT = {
     EventKind.COHANDLING_ANSWERED: _l("Input from a co-handling unit"),
     EventKind.COHANDLING_DECLINED: _l("Co-handling unit declined"),
     EventKind.COHANDLING_WITHDRAWN: _l("Request for input withdrawn"),
+    EventKind.ANSWER_SUBMITTED: _l("Answer sent for sign-off"),
+    EventKind.ANSWER_RETURNED: _l("Answer returned for changes"),
+    EventKind.ANSWER_WITHDRAWN: _l("Answer draft withdrawn"),
 }
 
 # Where a co-handling request stands (the lead's list, the asked unit's page).
@@ -105,6 +109,12 @@ REQUEST_STATUS = {
     RequestStatus.ANSWERED: _l("Input given"),
     RequestStatus.DECLINED: _l("Declined"),
     RequestStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+# Where the case's answer stands in the unit's sign-off (the queue's badge).
+REVIEW_STATE = {
+    ReviewState.IN_REVIEW: _l("Waiting for sign-off"),
+    ReviewState.RETURNED: _l("Returned for changes"),
 }
 
 DEADLINE = {

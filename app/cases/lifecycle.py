@@ -35,6 +35,7 @@ from app.models import (
     DraftStatus,
     EventKind,
     RequestStatus,
+    ReviewState,
     Unit,
     User,
 )
@@ -150,6 +151,11 @@ def _check(case: Case, move: Move, actor: Actor, expected_version: int | None = 
     if case.status not in rule.sources:
         raise IllegalMove(_l("This cannot be done while the case is in its current state."))
     return rule
+
+
+def check_move(case: Case, move: Move, actor: Actor, expected_version: int | None = None) -> Rule:
+    """Refuse (a DomainError) the move the actor may not make on the case now; its rule else."""
+    return _check(case, move, actor, expected_version)
 
 
 def clean_text(value: str | None, field: str, limit: int, message) -> str:
@@ -369,9 +375,24 @@ def respond(
     answer: str,
     now: datetime,
     expected_version: int | None = None,
+    *,
+    signed_off: bool = False,
 ) -> CaseEvent:
-    """Publish the unit's answer to the citizen."""
+    """Publish the unit's answer to the citizen.
+
+    An answer goes out under the unit's name: staff whose answers need sign-off
+    (``access.needs_signoff``) send a draft through ``signoff`` instead, and while a
+    draft waits for review nobody answers past it. ``signed_off``: the unit's leader
+    approved this text (``signoff.approve``, or a reply signed on paper that a seed loads).
+    """
     answer = clean_text(answer, "answer", ANSWER_MAX, _l("Write the answer to the citizen."))
+    if actor.user is not None and not signed_off:
+        _check(case, Move.RESPOND, actor, expected_version)
+        if case.review_state == ReviewState.IN_REVIEW:
+            raise IllegalMove(_l("An answer waits for sign-off: approve or return it first."))
+        if access.needs_signoff(actor.user, case):
+            raise NotPermitted(_l("Answers of your unit are signed off by its leader: send "
+                                  "the answer for sign-off."))
     event = _move(
         case,
         Move.RESPOND,

@@ -26,7 +26,17 @@ from app.deadlines import sla
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import DeadlineState
 from app.extensions import db
-from app.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, EventKind, User
+from app.models import (
+    OPEN_STATUSES,
+    AnswerDraft,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    DraftStatus,
+    EventKind,
+    ReviewState,
+    User,
+)
 
 SORTS = ("due", "newest", "oldest")
 DEADLINE_FILTERS = (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TRACK)
@@ -101,13 +111,29 @@ SAVED_VIEWS = (
     ),
     SavedView("escalated", _l("Escalated"), {"escalated": "1"}),
     SavedView("asked", _l("Asked to contribute"), {"scope": SCOPE_ASKED}),
+    SavedView("review_waiting", _l("Waiting for my sign-off"), {"review": REVIEW_WAITING}),
+    SavedView("review_returned", _l("Returned to me"), {"review": REVIEW_RETURNED}),
 )
-UNIT_ONLY_VIEWS = frozenset({"mine", "unassigned", "asked"})
+UNIT_ONLY_VIEWS = frozenset({"mine", "unassigned", "asked", "review_returned"})
+REVIEWER_VIEWS = frozenset({"review_waiting"})
 
 
 def saved_views_for(user: User) -> list[SavedView]:
-    """The saved views that make sense for the user ("my cases" needs a unit)."""
-    return [v for v in SAVED_VIEWS if access.is_unit_staff(user) or v.key not in UNIT_ONLY_VIEWS]
+    """The saved views that make sense for the user ("my cases" needs a unit, the drafts
+    waiting for sign-off a reviewer)."""
+    reviewer = access.is_unit_staff(user) and access.is_reviewer(user, user.unit_id)
+    return [v for v in SAVED_VIEWS
+            if (access.is_unit_staff(user) or v.key not in UNIT_ONLY_VIEWS)
+            and (reviewer or v.key not in REVIEWER_VIEWS)]
+
+
+def reviews_waiting(user: User) -> int | None:
+    """How many of the unit's answers wait for the reviewer's sign-off (None: not a reviewer)."""
+    if not (access.is_unit_staff(user) and access.is_reviewer(user, user.unit_id)):
+        return None
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Case).where(
+            Case.unit_id == user.unit_id, Case.review_state == ReviewState.IN_REVIEW.value)) or 0
 
 
 def index_for_search(case: Case) -> None:
@@ -213,6 +239,12 @@ def _conditions(
     if filters.received_to is not None:
         day_after = filters.received_to + timedelta(days=1)
         conditions.append(Case.received_at < _local_midnight(day_after))
+    if filters.review == REVIEW_WAITING:
+        conditions.append(Case.review_state == ReviewState.IN_REVIEW.value)
+    elif filters.review == REVIEW_RETURNED:
+        returned = sa.select(AnswerDraft.case_id).where(
+            AnswerDraft.status == DraftStatus.RETURNED.value, AnswerDraft.written_by_id == user.id)
+        conditions += [Case.review_state == ReviewState.RETURNED.value, Case.id.in_(returned)]
     if filters.escalated:
         # The case's own escalations (a co-handling request's name the asked unit).
         escalated = sa.select(CaseEvent.case_id).where(

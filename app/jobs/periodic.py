@@ -31,6 +31,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("app.jobs.sla.close_answered", cron="7 * * * *"),
     # Co-handling requests: reminders at 75 % of their time, escalations past their day.
     Periodic("app.jobs.sla.sweep_cohandling", interval=300),
+    # Answers waiting too long for the unit leader's sign-off.
+    Periodic("app.jobs.signoff.remind_reviews", interval=300),
     # Nightly score snapshots, at 01:00 in Ho Chi Minh City (18:00 UTC).
     Periodic("app.jobs.scores.refresh_score_snapshots", cron="0 18 * * *"),
     # Contact details and files of long-closed cases, at 02:30 in Ho Chi Minh City.

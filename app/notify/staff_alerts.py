@@ -152,3 +152,42 @@ def extension_requested(case: Case, event: CaseEvent, extension, now: datetime) 
         unit_heads(case.unit), kind="extension_requested", key=f"extension:{extension.id}",
         template="extension_requested", case=case, now=now, event=event, extension=extension,
     )
+
+
+def reviewers(unit: Unit | None) -> list[Recipient]:
+    """Who signs the unit's answers off: its active heads and the deputies they named."""
+    if unit is None:
+        return []
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.unit_id == unit.id, User.active,
+               sa.or_(User.role == Role.UNIT_HEAD.value,
+                      sa.and_(User.role == Role.OFFICER.value, User.signs_off)))
+        .order_by(User.id)
+    )
+    return [Recipient.of(user) for user in users]
+
+
+def review_requested(case: Case, draft, now: datetime, reminder: bool = False) -> int:
+    """Tell the unit's reviewers an answer waits for their sign-off (once per draft; the
+    reminder once more)."""
+    if db.session.info.get(_SILENT):
+        return 0
+    db.session.flush()
+    return send_to_staff(
+        reviewers(draft.unit), kind="review_reminder" if reminder else "review_requested",
+        key=f"{'review-reminder' if reminder else 'review'}:{draft.id}",
+        template="review_requested", case=case, now=now, draft=draft, reminder=reminder,
+    )
+
+
+def draft_returned(case: Case, draft, now: datetime) -> int:
+    """Tell the writer of a draft that the unit's leader sent it back, with the comment."""
+    writer = draft.written_by
+    if db.session.info.get(_SILENT) or writer is None or not writer.active:
+        return 0
+    db.session.flush()
+    return send_to_staff(
+        [Recipient.of(writer)], kind="draft_returned", key=f"returned:{draft.id}",
+        template="draft_returned", case=case, now=now, draft=draft,
+    )

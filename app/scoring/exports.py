@@ -130,7 +130,8 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
               gettext("Acknowledge by"), gettext("Answer by"), gettext("Original answer due"),
               gettext("Extensions approved"), gettext("Answered"), gettext("Rating"),
               gettext("Citizen"), gettext("Phone"), gettext("Email"),
-              gettext("Co-handling units")]
+              gettext("Reply document number"), gettext("Reply signed on"),
+              gettext("Reply signed by"), gettext("Co-handling units")]
     ordered = stmt.options(
         joinedload(Case.category), joinedload(Case.unit),
         selectinload(Case.cohandling_requests).joinedload(CoHandlingRequest.unit),
@@ -154,7 +155,10 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
                    _fmt_due(case.original_response_due_at, case.response_due_unit),
                    case.extensions_used, _fmt_time(case.responded_at), case.satisfaction,
                    case.citizen_name if contact else "", case.citizen_phone if contact else "",
-                   case.citizen_email if contact else "", cohandling(case)]
+                   case.citizen_email if contact else "",
+                   case.answer_doc_number or "",
+                   case.answer_doc_date.isoformat() if case.answer_doc_date else "",
+                   case.answer_signer or "", cohandling(case)]
 
     return header, total, rows()
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from app.cases import extensions, lifecycle
+from app.cases import extensions, lifecycle, signoff
 from app.core.timeutil import to_local, utcnow
 from app.deadlines import regimes
 from app.deadlines.sla import load_calendar, recompute_due_times
@@ -21,10 +21,12 @@ from app.intake import routing
 from app.intake.submission import Submission, submit_case
 from app.models import (
     UNIT_STAFF_ROLES,
+    AnswerDraft,
     AttributeOption,
     CalendarDay,
     Case,
     CaseKind,
+    CaseStatus,
     Category,
     CategoryAttribute,
     Channel,
@@ -404,7 +406,9 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
         lifecycle.ask_citizen(case, staff, "Đề nghị ông/bà cung cấp thêm số hồ sơ hoặc mã giao dịch.", t)
         return
     t = min(t + timedelta(days=rng.randint(1, 4) + (14 if scenario == "responded_late" else 0)), now)
-    lifecycle.respond(case, staff, "Đơn vị đã kiểm tra và xử lý. Trân trọng cảm ơn ông/bà đã phản ánh.", t)
+    # Past answers of the demo went out signed by the unit's leader on paper.
+    lifecycle.respond(case, staff, "Đơn vị đã kiểm tra và xử lý. Trân trọng cảm ơn ông/bà đã phản ánh.", t,
+                      signed_off=True)
     if scenario in ("closed", "reopened"):
         t = min(t + timedelta(days=1), now)
         if scenario == "closed":
@@ -423,6 +427,34 @@ def _extend(case: Case, staff: lifecycle.Actor, t: datetime) -> None:
     request = extensions.request_extension(
         case, staff, allowed.latest_last_day, "Cần phối hợp với đơn vị khác để xác minh hồ sơ.", t)
     extensions.decide_extension(request, lifecycle.Actor.staff(head), True, "", t)
+
+
+def seed_signoff(units: dict[str, Unit], now: datetime) -> None:
+    """Cục Thuế's head signs its officer's answers off: one draft waits for the head, one
+    came back with a comment. BHXH publishes its answers to questions (hỏi đáp) directly."""
+    admin = db.session.scalar(sa.select(User).where(User.email == "admin@demo.vn"))
+    signoff.set_exemption(units["BHXH"], CaseKind.HOI_DAP.value, True, admin, now)
+    thue = units["THUE"]
+    if db.session.scalar(sa.select(AnswerDraft.id).where(AnswerDraft.unit_id == thue.id).limit(1)):
+        return
+    officer = db.session.scalar(sa.select(User).where(User.email == "officer.thue@demo.vn"))
+    head = db.session.scalar(sa.select(User).where(User.email == "head.thue@demo.vn"))
+    waiting = list(db.session.scalars(
+        sa.select(Case).where(Case.unit_id == thue.id, Case.status == CaseStatus.IN_PROGRESS.value,
+                              Case.reopen_count == 0)
+        .order_by(Case.received_at).limit(2)))
+    if officer is None or head is None or len(waiting) < 2:
+        return
+    writer, leader = lifecycle.Actor.staff(officer), lifecycle.Actor.staff(head)
+    in_review, returned = waiting
+    submitted = max(in_review.acknowledged_at or now, now - timedelta(hours=2))
+    signoff.submit_draft(in_review, writer, "Cục Thuế đã kiểm tra hồ sơ của ông/bà. Hồ sơ đã đủ "
+                         "điều kiện và được giải quyết trong 05 ngày làm việc.", submitted,
+                         doc_number="125/CT-TTHT", doc_signer="Lê Minh Trưởng")
+    submitted = max(returned.acknowledged_at or now, now - timedelta(days=1))
+    signoff.submit_draft(returned, writer, "Đơn vị đã xử lý.", submitted)
+    signoff.return_draft(returned, leader, "Nêu rõ kết quả kiểm tra, căn cứ pháp lý và thời hạn "
+                         "giải quyết cho ông/bà.", min(submitted + timedelta(hours=2), now))
 
 
 def _office_time(now: datetime, rng: random.Random) -> datetime:
@@ -481,6 +513,7 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
         seed_cases(report, units, categories, now or utcnow())
         report.created_cases += seed_cohandling(units, categories, now or utcnow())
         seed_campaigns(units, categories, now or utcnow())
+        seed_signoff(units, now or utcnow())
     return report
 
 

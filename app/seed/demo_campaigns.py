@@ -197,19 +197,23 @@ def _play_2023(case, unit: Unit, other: Unit, start: datetime, rng: random.Rando
         lifecycle.transfer(case, staff, other, "Nội dung thuộc thẩm quyền đơn vị khác.", start + late)
         receiver = lifecycle.Actor.staff(_demo_officer(other))
         lifecycle.acknowledge(case, receiver, start + late + timedelta(hours=2))
-        lifecycle.respond(case, receiver, "Đơn vị đã giải quyết.", start + late + timedelta(days=5))
+        lifecycle.respond(case, receiver, "Đơn vị đã giải quyết.", start + late + timedelta(days=5),
+                          signed_off=True)
         return
     if roll < 0.09:
         lifecycle.reject(case, staff, "Nội dung trùng lặp với phản ánh trước.", start + timedelta(hours=2))
         return
     lifecycle.acknowledge(case, staff, start + timedelta(hours=2 if careful else 30))
     answered = start + timedelta(days=rng.randint(2, 9) if careful else rng.randint(15, 25))
-    lifecycle.respond(case, staff, "Đơn vị đã kiểm tra, xử lý và trả lời ông/bà.", answered)
+    # The year's answers went out signed by each unit's leader on paper.
+    lifecycle.respond(case, staff, "Đơn vị đã kiểm tra, xử lý và trả lời ông/bà.", answered,
+                      signed_off=True)
     stars = rng.choice([4, 5, 5] if careful else [2, 3, 4])
     lifecycle.rate_answer(case, stars, "", answered + timedelta(days=1), 7)
     if stars < 3 and rng.random() < 0.5:
         lifecycle.reopen(case, "Chưa được giải quyết triệt để.", answered + timedelta(days=2), 7)
-        lifecycle.respond(case, staff, "Đơn vị đã bổ sung câu trả lời.", answered + timedelta(days=6))
+        lifecycle.respond(case, staff, "Đơn vị đã bổ sung câu trả lời.", answered + timedelta(days=6),
+                          signed_off=True)
 
 
 def seed_2023(units: dict[str, Unit], categories: dict[str, Category]) -> Campaign | None:

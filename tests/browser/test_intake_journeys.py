@@ -113,7 +113,7 @@ def test_citizen_answers_the_question_then_rates_the_answer(page, app, world):
         case = db.session.get(Case, case_id)
         assert case.status == "in_progress"
         lifecycle.respond(case, _officer(), "Cục Thuế đã hoàn thuế vào tài khoản của ông/bà.",
-                         utcnow())
+                         utcnow(), signed_off=True)
         db.session.commit()
 
     page.reload()

@@ -158,7 +158,7 @@ def test_officer_files_wait_as_drafts_and_are_published_with_the_answer(db, case
                                            MONDAY_9AM + HOUR)
     assert draft.event_id is None and draft.uploaded_by == "officer"
     assert attachments.for_citizen(case) == []
-    answer = lifecycle.respond(case, staff, "Đã xử lý, xem tệp đính kèm.", MONDAY_9AM + 2 * HOUR)
+    answer = lifecycle.respond(case, staff, "Đã xử lý, xem tệp đính kèm.", MONDAY_9AM + 2 * HOUR, signed_off=True)
     db.session.flush()
     assert draft.event_id == answer.id
     assert attachments.for_citizen(case) == [draft]
@@ -188,7 +188,7 @@ def test_drafts_can_be_taken_back_but_published_files_cannot(db, case):
     attachments.remove_draft(case, staff.user, draft.id)
     db.session.commit()
     assert [a.id for a in db.session.scalars(sa.select(Attachment))] == [kept.id]
-    lifecycle.respond(case, staff, "Xong.", MONDAY_9AM + 2 * HOUR)
+    lifecycle.respond(case, staff, "Xong.", MONDAY_9AM + 2 * HOUR, signed_off=True)
     with pytest.raises(errors.IllegalMove):
         attachments.remove_draft(case, staff.user, kept.id)
 

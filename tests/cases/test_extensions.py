@@ -167,7 +167,7 @@ def test_refusal_needs_a_note_and_stays_internal(db, world):
 
 def test_no_extension_once_answered_or_before_a_unit_holds_it(db, world):
     case = new_case(db, world)
-    lifecycle.respond(case, staff(db, "officer_thue"), "Đã trả lời.", MONDAY_9AM + 2 * HOUR)
+    lifecycle.respond(case, staff(db, "officer_thue"), "Đã trả lời.", MONDAY_9AM + 2 * HOUR, signed_off=True)
     with pytest.raises(errors.IllegalMove):
         ask(db, case, 2)
     assert not extensions.may_request(case, staff(db, "officer_thue").user)
@@ -185,7 +185,7 @@ def test_citizen_who_asked_for_updates_is_emailed_the_new_date(db, world):
 def test_reopening_starts_without_extensions(db, world):
     case = new_case(db, world)
     approve(db, ask(db, case, 3))
-    lifecycle.respond(case, staff(db, "officer_thue"), "Đã trả lời.", MONDAY_9AM + 4 * HOUR)
+    lifecycle.respond(case, staff(db, "officer_thue"), "Đã trả lời.", MONDAY_9AM + 4 * HOUR, signed_off=True)
     lifecycle.reopen(case, "Chưa giải quyết.", MONDAY_9AM + 5 * HOUR, 7)
     assert case.extensions_used == 0 and case.extension_days == 0
     assert case.original_response_due_at is None

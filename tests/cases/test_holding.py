@@ -60,7 +60,7 @@ def test_a_case_is_held_until_the_unit_answered(db, world):
     case = make_case(db.session.get(Category, world.tax), now=vn(2, 9))
     officer = actor(db, "officer_thue")
     lifecycle.acknowledge(case, officer, vn(2, 9, 30))
-    lifecycle.respond(case, officer, "Đã xử lý.", vn(2, 10))
+    lifecycle.respond(case, officer, "Đã xử lý.", vn(2, 10), signed_off=True)
     lifecycle.rate_answer(case, 5, "", vn(2, 11), 7)
     db.session.commit()
     assert spans(db, case, vn(20, 9)) == [("THUE", vn(2, 9), vn(2, 10), 60)]
@@ -81,10 +81,10 @@ def _moved_around(db, world):
     lifecycle.acknowledge(case, thue, vn(4, 10))
     lifecycle.ask_citizen(case, thue, "Xin mã số thuế.", vn(4, 11))
     lifecycle.citizen_reply(case, "0301234567", vn(5, 9))
-    lifecycle.respond(case, thue, "Đã xử lý.", vn(6, 9))
+    lifecycle.respond(case, thue, "Đã xử lý.", vn(6, 9), signed_off=True)
     lifecycle.rate_answer(case, 2, "Chưa ổn.", vn(6, 10), 7)
     lifecycle.reopen(case, "Chưa được giải quyết.", vn(6, 11), 7)
-    lifecycle.respond(case, thue, "Đã xử lý lại.", vn(9, 9))
+    lifecycle.respond(case, thue, "Đã xử lý lại.", vn(9, 9), signed_off=True)
     db.session.commit()
     return case
 

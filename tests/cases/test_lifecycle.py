@@ -51,7 +51,7 @@ def to_in_progress(db, case):
 
 def to_responded(db, case):
     to_in_progress(db, case)
-    lifecycle.respond(case, staff(db, "officer_thue"), "Đã xử lý.", MONDAY_9AM + 2 * HOUR)
+    lifecycle.respond(case, staff(db, "head_thue"), "Đã xử lý.", MONDAY_9AM + 2 * HOUR)
 
 
 def test_new_case_is_routed_to_the_category_unit(db, case):
@@ -153,9 +153,9 @@ def test_transfer_needs_a_reason_and_another_unit(db, case):
 def test_respond_requires_an_answer_and_publishes_it(db, case):
     to_in_progress(db, case)
     with pytest.raises(errors.InvalidInput):
-        lifecycle.respond(case, staff(db, "officer_thue"), "   ", MONDAY_9AM + 2 * HOUR)
+        lifecycle.respond(case, staff(db, "head_thue"), "   ", MONDAY_9AM + 2 * HOUR)
     assert case.status == CaseStatus.IN_PROGRESS
-    lifecycle.respond(case, staff(db, "officer_thue"), "Đã hoàn thuế.", MONDAY_9AM + 2 * HOUR)
+    lifecycle.respond(case, staff(db, "head_thue"), "Đã hoàn thuế.", MONDAY_9AM + 2 * HOUR)
     assert case.status == CaseStatus.RESPONDED
     assert case.public_answer == "Đã hoàn thuế."
     reply = case.events[-1]
@@ -234,7 +234,7 @@ def _do(db, case, move: Move, when):
     calls = {
         Move.ACKNOWLEDGE: lambda: lifecycle.acknowledge(case, officer, when),
         Move.ASK_CITIZEN: lambda: lifecycle.ask_citizen(case, officer, "?", when),
-        Move.RESPOND: lambda: lifecycle.respond(case, officer, "x", when),
+        Move.RESPOND: lambda: lifecycle.respond(case, staff(db, "head_thue"), "x", when),
         Move.TRANSFER: lambda: lifecycle.transfer(case, officer, unit(db, "BHXH"), "x", when),
         Move.REJECT: lambda: lifecycle.reject(case, officer, "x", when),
         Move.CLOSE: lambda: lifecycle.close(case, CITIZEN_ACTOR, when),

@@ -36,7 +36,7 @@ def closed_case(db, world, now: datetime, **fields) -> Case:
         attachments=[Upload("hem.jpg", io.BytesIO(uploads.jpeg_with_gps()))], **fields)
     case = submission.submit_case(sub, "web", now - timedelta(hours=5))
     lifecycle.acknowledge(case, staff(db), now - timedelta(hours=4))
-    lifecycle.respond(case, staff(db), "Đã khơi thông cống.", now - timedelta(hours=2))
+    lifecycle.respond(case, staff(db), "Đã khơi thông cống.", now - timedelta(hours=2), signed_off=True)
     lifecycle.rate_answer(case, 4, "Tốt.", now, WINDOW)
     db.session.commit()
     return case

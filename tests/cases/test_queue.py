@@ -59,7 +59,10 @@ def test_filters_become_short_urls():
 def test_saved_views_need_a_unit_for_my_cases(db, world):
     keys = lambda key: [v.key for v in queue.saved_views_for(user(key))]  # noqa: E731
     assert keys("officer_thue") == ["mine", "unassigned", "due_soon", "overdue", "awaiting",
-                                    "escalated", "asked"]
+                                    "escalated", "asked", "review_returned"]
+    # Only those who sign the unit's answers off see the drafts waiting for them.
+    assert keys("head_thue") == ["mine", "unassigned", "due_soon", "overdue", "awaiting",
+                                 "escalated", "asked", "review_waiting", "review_returned"]
     assert keys("committee") == ["due_soon", "overdue", "awaiting", "escalated"]
     overdue = next(v for v in queue.SAVED_VIEWS if v.key == "overdue")
     assert overdue.matches(QueueFilters(deadline="overdue"))

@@ -129,7 +129,7 @@ def test_paused_and_answered_cases_are_not_escalated(db, world, case):
     lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(2, 10))
     answered = make_case(db.session.get(Category, world.tax), title="Đã trả lời", now=MONDAY)
     lifecycle.acknowledge(answered, officer(db), vn(2, 9, 30))
-    lifecycle.respond(answered, officer(db), "Đã xử lý.", vn(2, 10))
+    lifecycle.respond(answered, officer(db), "Đã xử lý.", vn(2, 10), signed_off=True)
     db.session.commit()
     assert escalate(vn(20, 9)) == 0
 
@@ -147,7 +147,7 @@ def test_an_answer_before_tet_stays_open_until_seven_working_days_after_tet(db, 
     """Answered Fri 13/2/2026; Tết is 14-22/2: the window runs to the end of Tue 3/3."""
     case = make_case(db.session.get(Category, world.tax), now=datetime(2026, 2, 12, 9, tzinfo=VN))
     lifecycle.acknowledge(case, officer(db), datetime(2026, 2, 12, 10, tzinfo=VN))
-    lifecycle.respond(case, officer(db), "Đã xử lý.", datetime(2026, 2, 13, 16, tzinfo=VN))
+    lifecycle.respond(case, officer(db), "Đã xử lý.", datetime(2026, 2, 13, 16, tzinfo=VN), signed_off=True)
     db.session.commit()
     calendar = load_calendar()
     # Seven calendar days, then the whole of Tết, are not enough to close it.
@@ -171,7 +171,7 @@ def test_running_twice_at_once_sends_once(db, case):
 
 def test_answered_cases_close_after_the_reopen_window(db, case):
     lifecycle.acknowledge(case, officer(db), vn(2, 9, 30))
-    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(2, 10))
+    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(2, 10), signed_off=True)
     db.session.commit()
     # Answered Mon 2/3: seven working days run to the end of Wed 11/3.
     calendar = load_calendar()

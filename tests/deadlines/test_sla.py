@@ -146,7 +146,7 @@ def test_the_due_time_and_the_unit_s_measured_time_leave_out_the_same_pauses(db,
     lifecycle.citizen_reply(case, "123", vn(3, 2, 14))  # 150 working minutes
     lifecycle.ask_citizen(case, officer(db), "Xin bản chụp.", vn(3, 3, 15))
     lifecycle.resume(case, officer(db), vn(3, 4, 8))  # 120 + 30
-    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(3, 5, 9))
+    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(3, 5, 9), signed_off=True)
     db.session.commit()
     calendar = load_calendar()
     pauses = response_pauses(case, calendar)
@@ -163,7 +163,7 @@ def test_a_reopened_case_counts_only_the_new_clock_and_its_pauses(db, world):
     lifecycle.acknowledge(case, officer(db), vn(3, 2, 9, 30))
     lifecycle.ask_citizen(case, officer(db), "Xin số hồ sơ.", vn(3, 2, 10))
     lifecycle.citizen_reply(case, "123", vn(3, 2, 11))
-    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(3, 3, 9))
+    lifecycle.respond(case, officer(db), "Đã xử lý.", vn(3, 3, 9), signed_off=True)
     lifecycle.reopen(case, "Chưa được giải quyết.", vn(3, 4, 9), 7)
     db.session.commit()
     assert case.paused_minutes == 0
@@ -176,7 +176,7 @@ def test_a_day_off_recounts_open_cases_and_leaves_answered_ones(db, world):
     open_case = make_case(category, now=MONDAY)
     answered = make_case(category, title="Đã trả lời", now=MONDAY)
     lifecycle.acknowledge(answered, officer(db), vn(3, 2, 10))
-    lifecycle.respond(answered, officer(db), "Đã xử lý.", vn(3, 2, 11))
+    lifecycle.respond(answered, officer(db), "Đã xử lý.", vn(3, 2, 11), signed_off=True)
     db.session.commit()
     assert settings.add_day(date(2026, 3, 11), settings.DAY_OFF, "Nghỉ", None, MONDAY) == 1
     db.session.commit()

@@ -43,7 +43,7 @@ def test_a_calendar_change_moves_open_cases_only(db, world):
     answered = make_case(tax, title="Đã trả lời")
     officer = _officer(db)
     lifecycle.acknowledge(answered, officer, MONDAY_9AM + timedelta(minutes=5))
-    lifecycle.respond(answered, officer, "Đã xử lý.", MONDAY_9AM + timedelta(minutes=10))
+    lifecycle.respond(answered, officer, "Đã xử lý.", MONDAY_9AM + timedelta(minutes=10), signed_off=True)
     db.session.commit()
     answered_due = answered.response_due_at
     versions = (open_case.version, answered.version)

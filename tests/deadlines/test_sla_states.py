@@ -103,7 +103,7 @@ def test_the_sql_filter_agrees_with_countdown(db, boundary_cases, now):
 
 def test_answered_and_rejected_cases_have_no_running_deadline(db, boundary_cases):
     case = boundary_cases["response passed"]
-    lifecycle.respond(case, staff("officer_thue"), "Xong.", FRIDAY_4PM)
+    lifecycle.respond(case, staff("officer_thue"), "Xong.", FRIDAY_4PM, signed_off=True)
     db.session.commit()
     calendar = sla.load_calendar()
     assert sla.countdown(case, FRIDAY_4PM, calendar).state == DeadlineState.ANSWERED

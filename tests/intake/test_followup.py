@@ -72,7 +72,7 @@ def test_no_answer_when_nothing_was_asked(db, asked):
 def test_rating_and_reopening_are_offered_within_the_window(db, asked, staff):
     followup.answer_question(asked, "Số 123.", [], MONDAY_9AM + 3 * HOUR)
     answered_at = MONDAY_9AM + 4 * HOUR
-    lifecycle.respond(asked, staff, "Đã xong.", answered_at)
+    lifecycle.respond(asked, staff, "Đã xong.", answered_at, signed_off=True)
     # Answered Mon 2/3/2026: seven working days, to the end of Wed 11/3 local time.
     outside = datetime(2026, 3, 12, 0, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     inside = outside - timedelta(seconds=1)

@@ -110,7 +110,7 @@ def cases(db, world):
     }
     bhxh = staff(db, "officer_bhxh")
     lifecycle.acknowledge(made["answered"], bhxh, MONDAY_9AM + DAY + timedelta(hours=1))
-    lifecycle.respond(made["answered"], bhxh, "Đã cấp lại thẻ.", MONDAY_9AM + 2 * DAY)
+    lifecycle.respond(made["answered"], bhxh, "Đã cấp lại thẻ.", MONDAY_9AM + 2 * DAY, signed_off=True)
     lifecycle.reject(made["rejected"], staff(db, "officer_thue"), "Trùng lặp.",
                     MONDAY_9AM + 3 * DAY)
     db.session.commit()

@@ -33,7 +33,7 @@ def answer(db, case, now=MONDAY_9AM):
     db.session.commit()
     lifecycle.citizen_reply(case, "Mã hồ sơ 12345.", now + 3 * HOUR)
     db.session.commit()
-    lifecycle.respond(case, staff(db), "Cục Thuế đã hoàn thuế ngày 20/3.", now + 4 * HOUR)
+    lifecycle.respond(case, staff(db), "Cục Thuế đã hoàn thuế ngày 20/3.", now + 4 * HOUR, signed_off=True)
     db.session.commit()
 
 
@@ -108,7 +108,7 @@ def test_nothing_is_sent_without_the_citizen_asking(mail_app, db, world, smtp_se
 def test_a_rolled_back_answer_sends_nothing(mail_app, db, world, smtp_server):
     case = new_case(db, world)
     lifecycle.acknowledge(case, staff(db), MONDAY_9AM + HOUR)
-    lifecycle.respond(case, staff(db), "Đã xử lý.", MONDAY_9AM + 2 * HOUR)
+    lifecycle.respond(case, staff(db), "Đã xử lý.", MONDAY_9AM + 2 * HOUR, signed_off=True)
     db.session.rollback()
     assert len(citizen_messages(smtp_server)) == 1  # only the receipt, committed with the case
 
@@ -116,10 +116,10 @@ def test_a_rolled_back_answer_sends_nothing(mail_app, db, world, smtp_server):
 def test_reopened_and_answered_again_sends_a_second_answer(mail_app, db, world, smtp_server):
     case = new_case(db, world)
     lifecycle.acknowledge(case, staff(db), MONDAY_9AM + HOUR)
-    lifecycle.respond(case, staff(db), "Lần 1.", MONDAY_9AM + 2 * HOUR)
+    lifecycle.respond(case, staff(db), "Lần 1.", MONDAY_9AM + 2 * HOUR, signed_off=True)
     db.session.commit()
     lifecycle.reopen(case, "Chưa nhận được tiền.", MONDAY_9AM + 3 * HOUR, WINDOW)
-    lifecycle.respond(case, staff(db), "Lần 2.", MONDAY_9AM + 4 * HOUR)
+    lifecycle.respond(case, staff(db), "Lần 2.", MONDAY_9AM + 4 * HOUR, signed_off=True)
     db.session.commit()
     answers = [body for _, subject, body in bodies(smtp_server) if "trả lời" in subject]
     assert len(answers) == 2

@@ -31,7 +31,10 @@ def context(db, world):
                                           reason="Cần xác minh tại chỗ."),
                 request=SimpleNamespace(lead_unit=case.unit, unit=case.unit, asked_by=officer,
                                         question="Đề nghị cho ý kiến.", last_day=date(2026, 3, 9),
-                                        asked_at=MONDAY_9AM, status="answered", reply="Ý kiến."))
+                                        asked_at=MONDAY_9AM, status="answered", reply="Ý kiến."),
+                draft=SimpleNamespace(written_by=officer, decided_by=officer,
+                                      submitted_at=MONDAY_9AM, comment="Nêu rõ căn cứ."),
+                reminder=False)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

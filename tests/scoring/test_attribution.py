@@ -62,7 +62,7 @@ def _transferred_case(world, flushed: bool = True) -> Case:
         lifecycle.transfer(case, staff("officer_thue"), unit("BHXH"), "Thuộc lĩnh vực BHXH",
                            at(2, 14))
         lifecycle.acknowledge(case, staff("officer_bhxh"), at(3, 15))
-        lifecycle.respond(case, staff("officer_bhxh"), "Trả lời", at(16, 12))
+        lifecycle.respond(case, staff("officer_bhxh"), "Trả lời", at(16, 12), signed_off=True)
         _db.session.commit()
     return case
 
@@ -158,7 +158,7 @@ def test_time_awaiting_the_citizen_is_not_charged_to_the_unit(db, world, flushed
         lifecycle.acknowledge(case, bhxh, at(2, 9, 30))
         lifecycle.ask_citizen(case, bhxh, "Số hồ sơ?", at(2, 10))
         lifecycle.citizen_reply(case, "Số 123", at(3, 10))
-        lifecycle.respond(case, bhxh, "Trả lời", at(4, 9))
+        lifecycle.respond(case, bhxh, "Trả lời", at(4, 9), signed_off=True)
         db.session.commit()
     assert case.ack_working_minutes == 30
     assert case.response_working_minutes == 480
@@ -174,7 +174,7 @@ def test_going_on_without_the_citizen_ends_the_pause(db, world):
     lifecycle.acknowledge(case, bhxh, at(2, 9, 30))
     lifecycle.ask_citizen(case, bhxh, "Số hồ sơ?", at(2, 10))
     lifecycle.resume(case, bhxh, at(2, 14))
-    lifecycle.respond(case, bhxh, "Trả lời", at(2, 16))
+    lifecycle.respond(case, bhxh, "Trả lời", at(2, 16), signed_off=True)
     db.session.commit()
     assert case.response_working_minutes == 180
 
@@ -189,7 +189,7 @@ def test_a_wait_at_the_previous_unit_is_not_deducted_from_the_next(db, world):
     lifecycle.citizen_reply(case, "0301234567", at(4, 10))
     lifecycle.transfer(case, thue, unit("BHXH"), "Thuộc lĩnh vực BHXH", at(4, 14))
     lifecycle.acknowledge(case, bhxh, at(4, 15))
-    lifecycle.respond(case, bhxh, "Trả lời", at(5, 14))
+    lifecycle.respond(case, bhxh, "Trả lời", at(5, 14), signed_off=True)
     db.session.commit()
     assert case.response_working_minutes == 480
     (transferred,) = _events(case, EventKind.TRANSFERRED)
@@ -204,10 +204,10 @@ def test_a_reopened_case_is_measured_from_the_reopening(db, world):
     case = make_case(_insurance(world), now=RECEIVED)
     bhxh = staff("officer_bhxh")
     lifecycle.acknowledge(case, bhxh, at(2, 9, 30))
-    lifecycle.respond(case, bhxh, "Trả lời", at(2, 11))
+    lifecycle.respond(case, bhxh, "Trả lời", at(2, 11), signed_off=True)
     assert case.response_working_minutes == 120
     lifecycle.reopen(case, "Chưa giải quyết", at(3, 10), 7)
-    lifecycle.respond(case, bhxh, "Trả lời lại", at(4, 10))
+    lifecycle.respond(case, bhxh, "Trả lời lại", at(4, 10), signed_off=True)
     db.session.commit()
     assert case.response_working_minutes == 480
     first, second = _events(case, EventKind.PUBLIC_REPLY)

@@ -239,3 +239,25 @@ def test_the_case_list_names_the_units_asked_for_input(app, client, auth, cases)
     row = next(r for r in theirs if r[0] == rows[1][0])
     assert row[-1] == f"Bảo hiểm Xã hội TP HCM: {declined}"
     assert "+84901234567" not in row and "Trần Thị Bình" not in row
+
+
+def test_the_case_export_carries_the_reply_document(app, world):
+    from datetime import date
+
+    from app.cases import lifecycle, signoff
+    from app.models import User
+    from tests.factories import MONDAY_9AM
+
+    with app.app_context(), force_locale("en"):
+        head = lifecycle.Actor.staff(_db.session.scalar(
+            sa.select(User).where(User.email == EMAILS["head_thue"])))
+        case = make_case(_db.session.get(Category, world.tax), title="Có văn bản")
+        lifecycle.acknowledge(case, head, MONDAY_9AM)
+        signoff.answer(case, head, "Trả lời.", MONDAY_9AM + timedelta(hours=1),
+                       doc_number="130/CT-TTHT", doc_date=date(2026, 3, 2), doc_signer="Lê Minh")
+        _db.session.commit()
+        committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
+        header, _total, rows = exports.case_rows(committee, {"show": "all"})
+        row = dict(zip(header, next(iter(rows))))
+        assert (row[gettext("Reply document number")], row[gettext("Reply signed on")],
+                row[gettext("Reply signed by")]) == ("130/CT-TTHT", "2026-03-02", "Lê Minh")

@@ -50,7 +50,7 @@ def march(db, world):
     # minutes = 2 days), rated 5 on Thu 5 (closes it).
     c = cases["T1"] = make_case(tax, "T1", now=received)
     lifecycle.acknowledge(c, thue, at(2, 10))
-    lifecycle.respond(c, thue, "Trả lời", at(4, 9))
+    lifecycle.respond(c, thue, "Trả lời", at(4, 9), signed_off=True)
     lifecycle.rate_answer(c, 5, "", at(5, 9), 7)
 
     # T2: acknowledged Tue 3 10:00 (late), answered Tue 17 09:00 (late: due Mon 16 09:00;
@@ -58,7 +58,7 @@ def march(db, world):
     # its new due (Wed 1 April 10:00) is outside March.
     c = cases["T2"] = make_case(tax, "T2", now=received)
     lifecycle.acknowledge(c, thue, at(3, 10))
-    lifecycle.respond(c, thue, "Trả lời", at(17, 9))
+    lifecycle.respond(c, thue, "Trả lời", at(17, 9), signed_off=True)
     lifecycle.rate_answer(c, 2, "Chưa hài lòng", at(18, 9), 7)
     lifecycle.reopen(c, "Chưa giải quyết", at(18, 10), 7)
 
@@ -74,7 +74,7 @@ def march(db, world):
     c = cases["T4"] = make_case(tax, "T4", now=received)
     lifecycle.transfer(c, thue, bhxh_unit, "Thuộc lĩnh vực bảo hiểm", at(4, 9))
     lifecycle.acknowledge(c, bhxh, at(4, 14))
-    lifecycle.respond(c, bhxh, "Trả lời", at(17, 9))
+    lifecycle.respond(c, bhxh, "Trả lời", at(17, 9), signed_off=True)
 
     # T5: rejected by Cục Thuế on Mon 10:00: a first action in time, and a rejection.
     c = cases["T5"] = make_case(tax, "T5", now=received)
@@ -83,7 +83,7 @@ def march(db, world):
     # B1: acknowledged 09:30, answered 11:00 (120 minutes), rated 4.
     c = cases["B1"] = make_case(insurance, "B1", now=received)
     lifecycle.acknowledge(c, bhxh, at(2, 9, 30))
-    lifecycle.respond(c, bhxh, "Trả lời", at(2, 11))
+    lifecycle.respond(c, bhxh, "Trả lời", at(2, 11), signed_off=True)
     lifecycle.rate_answer(c, 4, "", at(3, 9), 7)
 
     # B2: asks the citizen Mon 10:00, reply Wed 4 10:00 (a pause of 960 working minutes:
@@ -93,7 +93,7 @@ def march(db, world):
     lifecycle.acknowledge(c, bhxh, at(2, 9, 30))
     lifecycle.ask_citizen(c, bhxh, "Số hồ sơ?", at(2, 10))
     lifecycle.citizen_reply(c, "Số 123", at(4, 10))
-    lifecycle.respond(c, bhxh, "Trả lời", at(18, 8))
+    lifecycle.respond(c, bhxh, "Trả lời", at(18, 8), signed_off=True)
     db.session.commit()
     return world, {name: case.reference for name, case in cases.items()}
 
@@ -246,7 +246,7 @@ def test_figures_per_kind_in_one_grouped_query(db, world):
     make_case(insurance, title="BHXH", now=at(4, 9))
     for case, when in ((quick, at(5, 9)), (slow, at(17, 9))):
         lifecycle.acknowledge(case, officer, at(2, 10))
-        lifecycle.respond(case, officer, "Đã trả lời.", when)
+        lifecycle.respond(case, officer, "Đã trả lời.", when, signed_off=True)
     db.session.commit()
     thue = db.session.scalar(sa.select(Unit.id).where(Unit.code == "THUE"))
     statements = []
@@ -282,9 +282,9 @@ def test_answers_on_time_against_the_original_date_and_the_extended_one(db, worl
     assert counting.last_day_of(extended.response_due_at) == at(19, 0).date()
     assert extended.original_response_due_at == at(16, 9)
     lifecycle.acknowledge(quick, officer, at(2, 10))
-    lifecycle.respond(quick, officer, "Trả lời", at(6, 9))
-    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
-    lifecycle.respond(late, officer, "Trả lời", at(20, 9))
+    lifecycle.respond(quick, officer, "Trả lời", at(6, 9), signed_off=True)
+    lifecycle.respond(extended, officer, "Trả lời", at(18, 9), signed_off=True)
+    lifecycle.respond(late, officer, "Trả lời", at(20, 9), signed_off=True)
     db.session.commit()
     thue = metrics.unit_metrics(*MARCH, now=LATER)[world.thue]
     assert (thue.response_due, thue.response_on_time, thue.response_on_time_original) == (3, 2, 1)
@@ -307,7 +307,7 @@ def add_guided_and_extended(db, world) -> None:
     request = extensions.request_extension(extended, officer, date(2026, 3, 19), "Cần xác minh.",
                                            at(3, 9))
     extensions.decide_extension(request, head, True, "", at(3, 10))
-    lifecycle.respond(extended, officer, "Trả lời", at(18, 9))
+    lifecycle.respond(extended, officer, "Trả lời", at(18, 9), signed_off=True)
     db.session.commit()
 
 

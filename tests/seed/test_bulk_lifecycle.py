@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from app.cases import access, lifecycle
+from app.cases import access, lifecycle, signoff
 from app.cases.lifecycle import CITIZEN, RULES, SYSTEM, Actor, Move
 from app.deadlines.calendar import WorkingCalendar
 from app.models import Case, CaseEvent, CaseStatus, Category, EventKind, Unit, User
@@ -44,6 +44,9 @@ NON_MOVE_ACTORS = {
     EventKind.INTERNAL_NOTE: {"user"},
     EventKind.REMINDER: {SYSTEM},
     EventKind.ESCALATION: {SYSTEM},
+    EventKind.ANSWER_SUBMITTED: {"user"},
+    EventKind.ANSWER_RETURNED: {"user"},
+    EventKind.ANSWER_WITHDRAWN: {"user"},
 }
 WINDOW_DAYS = 7  # REOPEN_WINDOW_DAYS (working days), as the generator assumes
 CALENDAR = WorkingCalendar()  # the test database records no calendar exception
@@ -187,12 +190,19 @@ def test_the_lifecycle_own_timelines_are_legal_paths(db, world):
     lifecycle.citizen_reply(answered, "12345", now + timedelta(hours=3))
     lifecycle.ask_citizen(answered, officer, "Ngày nộp?", now + timedelta(hours=4))
     lifecycle.resume(answered, officer, now + timedelta(hours=5))
-    lifecycle.respond(answered, officer, "Đã hoàn thuế.", now + timedelta(hours=6))
+    # The officer's answer goes out once the unit head signs it off; the head answers directly.
+    head = Actor.staff(_staff(db, "head_thue"))
+    signoff.submit_draft(answered, officer, "Đã hoàn thuế?", now + timedelta(hours=5, minutes=20))
+    signoff.return_draft(answered, head, "Ghi rõ ngày.", now + timedelta(hours=5, minutes=30))
+    signoff.submit_draft(answered, officer, "Đã hoàn thuế.", now + timedelta(hours=5, minutes=40))
+    signoff.approve(answered, head, now + timedelta(hours=6))
     lifecycle.rate_answer(answered, 1, "Chưa đúng.", now + timedelta(hours=7), 7)
     lifecycle.reopen(answered, "Chưa nhận được tiền.", now + timedelta(hours=8), 7)
-    lifecycle.respond(answered, officer, "Đã chuyển khoản.", now + timedelta(hours=9))
+    lifecycle.respond(answered, head, "Đã chuyển khoản.", now + timedelta(hours=9))
     lifecycle.close(answered, lifecycle.SYSTEM_ACTOR, now + timedelta(days=10))
     moved = make_case(db.session.get(Category, world.tax), now=now)
+    lifecycle.acknowledge(moved, officer, now + timedelta(minutes=10))
+    signoff.submit_draft(moved, officer, "Đã xử lý.", now + timedelta(minutes=20))  # withdrawn
     lifecycle.transfer(moved, officer, db.session.get(Unit, world.bhxh),
                        "Thuộc BHXH.", now + timedelta(hours=1))
     lifecycle.reject(moved, Actor.staff(_staff(db, "officer_bhxh")), "Trùng.",

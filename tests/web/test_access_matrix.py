@@ -148,6 +148,49 @@ def test_case_action(desk_app, role, case, action):
         assert response.status_code == 403
 
 
+# The unit leader's sign-off: only a reviewer of the holding unit (Cục Thuế's head; BHXH
+# has no head and no deputy) approves or returns; the empty form then stops at 422.
+SIGN_OFF = {("head_thue", "thue")}
+
+
+@pytest.mark.parametrize("action", ["signoff/approve", "signoff/return"])
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_sign_off_actions(desk_app, role, case, action):
+    desk, clients = desk_app
+    client, token = clients[role]
+    response = client.post(
+        f"/cases/{desk.all()[case]}/{action}", headers={"X-CSRFToken": token, "HX-Request": "true"}
+    )
+    if role == "anonymous":
+        _expect_login_for_htmx(response)
+    elif case not in VIEW[role]:
+        assert response.status_code == 404
+    else:
+        assert response.status_code == (422 if (role, case) in SIGN_OFF else 403)
+
+
+# The unit's sign-off settings: its head, and admins (who choose the unit).
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("role", ROLES)
+def test_sign_off_settings(desk_app, role, method):
+    _desk, clients = desk_app
+    client, token = clients[role]
+    if method == "get":
+        response = client.get("/cases/unit/signoff")
+    else:  # no kind ticked would switch sign-off off: only allowed users reach the check
+        response = client.post("/cases/unit/signoff?unit=0", headers={"X-CSRFToken": token},
+                               data={"kinds": ["bad"]})
+    if role == "anonymous":
+        _expect_login(response)
+    elif role == "head_thue":
+        assert response.status_code == (200 if method == "get" else 422)
+    elif role == "admin":
+        assert response.status_code == (200 if method == "get" else 404)  # no unit 0
+    else:
+        assert response.status_code == 403
+
+
 # The operator adds a call to an earlier case: with no caller's number given, only to the
 # open cases they may open (a caller's own case is tested on the hotline desk).
 LINK = {"triage", "taken_in"}

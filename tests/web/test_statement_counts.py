@@ -53,7 +53,8 @@ def _count(app, client, path: str, **headers) -> int:
 # Signed-in user; the unit's officers (assignee filter and bulk assignment); categories
 # (field filter); calendar days; counts per status; the page of cases with their field,
 # unit and assignee (the heading's unit is then already in the session); the co-handling
-# requests of the listed cases (the asked unit's day, the lead's "phối hợp 1/2").
+# requests of the listed cases (the asked unit's day, the lead's "phối hợp 1/2"); for a
+# reviewer, the answers waiting for their sign-off.
 QUEUE_STATEMENTS = 7
 
 

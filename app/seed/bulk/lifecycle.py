@@ -37,9 +37,9 @@ CASE_COLUMNS = (
     "original_response_due_at", "extensions_used", "extension_days",
 )
 # Columns of cases the generator leaves to their defaults (NULL): nothing it makes sets them.
+# Bulk answers carry no reply document and are never in review: those columns stay NULL.
 CASE_DEFAULTED = frozenset({"notify_email", "contact_erased_at", "submission_token",
                             "ack_working_minutes", "response_working_minutes",
-                            # Generated answers carry no reply document and wait for no review.
                             "answer_doc_number", "answer_doc_date", "answer_signer",
                             "review_state"})
 EVENT_COLUMNS = (

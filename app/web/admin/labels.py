@@ -72,6 +72,8 @@ FIELD = {
     "emailed": _l("Sent by email"),
     "category": _l("Category"),
     "ward": _l("Ward"),
+    "signoff_required": _l("Answers need the leader's sign-off"),
+    "signs_off": _l("Signs off for the unit head"),
 }
 
 CALENDAR_KIND = {"day_off": _l("Extra day off"), "working_day": _l("Make-up working day")}

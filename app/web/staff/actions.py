@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 
-from app.cases import access, casework, extensions, kinds, lifecycle, queries
+from app.cases import access, casework, extensions, kinds, lifecycle, queries, signoff
 from app.cases.access import CaseAction
 from app.core import errors
 from app.core.timeutil import utcnow
@@ -23,7 +23,7 @@ from app.web.htmx import is_htmx, render_page_or_partial
 from app.web.staff import cohandling_view
 from app.web.staff.blueprint import bp
 from app.web.staff.file_forms import AnswerFilesForm
-from app.web.staff.forms import CASE_FORMS, VersionedForm
+from app.web.staff.forms import CASE_FORMS, VersionedForm, prefill_answer_forms
 from app.web.staff.routes import require_queue_user
 
 Action = Callable[[Case, lifecycle.Actor, VersionedForm], object]
@@ -82,10 +82,14 @@ def _panel_context(
     calendar = load_calendar()
     extension_view = extensions.view(case, current_user, calendar)
     actions = casework.available_actions(case, current_user, extension_view)
+    review = signoff.view(case, current_user)
+    forms = _forms(case, actions, active, keep_drafts, fresh)
+    prefill_answer_forms(forms, review)
     return {
         "case": case,
         "actions": actions,
-        "forms": _forms(case, actions, active, keep_drafts, fresh),
+        "forms": forms,
+        "signoff": review,
         "deadline": countdown(case, utcnow(), calendar),
         "may_see_contact": access.may_see_contact(current_user, case),
         "transferred_away": access.transferred_away(current_user, case),
@@ -131,17 +135,20 @@ def _is_stale(form: VersionedForm, case: Case) -> bool:
     return form.version.data is not None and form.version.data != case.version
 
 
-def _perform(reference: str, name: str, action: Action, success: str):
+def _perform(reference: str, name: str, action: Action, success: str | Callable[[object], str],
+             permission: CaseAction | None = None):
     """Run one action from its versioned form; answer in place for htmx, 303 otherwise.
 
     Order: who may see (404), who may act (403; a stale form gets the conflict
     instead), what was typed (422), the version (409), the workflow's own rules.
+    ``permission``: the access action, when it is not the form's name; ``success`` may
+    depend on what the action returned.
     """
     require_queue_user()
     case = _case_or_404(reference)
     form = CASE_FORMS[name]()
     form.validate_on_submit()  # parses the fields; errors are looked at below
-    if not access.may_act(current_user, case, CaseAction(name)):
+    if not access.may_act(current_user, case, permission or CaseAction(name)):
         if _is_stale(form, case):
             return _conflict(case, name, form)
         abort(403)
@@ -150,7 +157,7 @@ def _perform(reference: str, name: str, action: Action, success: str):
     try:
         if name != CaseAction.NOTE:  # a note overwrites nothing: it never conflicts
             lifecycle.check_version(case, form.version.data)
-        action(case, lifecycle.Actor.staff(current_user), form)
+        result = action(case, lifecycle.Actor.staff(current_user), form)
         db.session.commit()
     except (errors.VersionConflict, StaleDataError):
         db.session.rollback()
@@ -162,6 +169,8 @@ def _perform(reference: str, name: str, action: Action, success: str):
         return _render_panel(
             case, err.status_code, active=(name, form), keep_drafts=True, error=error
         )
+    if callable(success):
+        success = success(result)
     if is_htmx():
         return _render_panel(case, 200, keep_drafts=True, notice=success, fresh=name)
     flash(success, "success")
@@ -207,12 +216,20 @@ def resume(reference: str):
 @bp.post("/<reference>/respond")
 @login_required
 def respond(reference: str):
-    """Publish the unit's answer to the citizen."""
+    """Publish the unit's answer to the citizen, or send it for sign-off when it needs one."""
+    def sent(result) -> str:
+        if isinstance(result, CaseEvent):
+            return _("Answer sent. The citizen can read it on their tracking page.")
+        return _("Answer sent for sign-off. The citizen reads it once the unit's leader "
+                 "approves it.")
+
     return _perform(
         reference,
         "respond",
-        lambda case, actor, form: lifecycle.respond(case, actor, form.answer.data, utcnow()),
-        _("Answer sent. The citizen can read it on their tracking page."),
+        lambda case, actor, form: signoff.answer(
+            case, actor, form.answer.data, utcnow(), doc_number=form.doc_number.data,
+            doc_date=form.doc_date.data, doc_signer=form.doc_signer.data),
+        sent,
     )
 
 

@@ -7,6 +7,7 @@ from wtforms import (
     HiddenField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -15,10 +16,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.cases.labels import CHANNEL, DEADLINE, KIND, STATUS
 from app.cases.lifecycle import ANSWER_MAX, GUIDED_TO_MAX, REASON_MAX
+from app.cases.signoff import DOC_NUMBER_MAX, DOC_SIGNER_MAX
 from app.cases.queue import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
     DEADLINE_FILTERS,
+    REVIEW_RETURNED,
+    REVIEW_WAITING,
     SCOPE_ASKED,
     SCOPE_TRANSFERRED,
     STATUS_ALL,
@@ -105,8 +109,17 @@ class ResumeForm(VersionedForm):
     submit = SubmitField(_l("Resume without an answer"))
 
 
-class RespondForm(VersionedForm):
-    """The unit's public answer."""
+class ReplyDocumentFields:
+    """The reply document an answer may carry (số văn bản, ngày ký, người ký), all optional."""
+
+    doc_number = StringField(_l("Document number"),
+                             validators=[Optional(), Length(max=DOC_NUMBER_MAX)])
+    doc_date = LocalDateField(_l("Signed on"), validators=[Optional()])
+    doc_signer = StringField(_l("Signed by"), validators=[Optional(), Length(max=DOC_SIGNER_MAX)])
+
+
+class RespondForm(ReplyDocumentFields, VersionedForm):
+    """The unit's public answer, or the officer's draft of it when it needs sign-off."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="respond", **kwargs)
@@ -115,6 +128,29 @@ class RespondForm(VersionedForm):
         _l("Public answer to the citizen"), _l("Write the answer to the citizen."), ANSWER_MAX
     )
     submit = SubmitField(_l("Send the answer"))
+
+
+class ApproveAnswerForm(ReplyDocumentFields, VersionedForm):
+    """The unit's leader signs the draft off, as written or corrected."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="approve", **kwargs)
+
+    answer = _text_field(_l("Answer as the citizen will read it"),
+                         _l("Write the answer to the citizen."), ANSWER_MAX)
+    note = TextAreaField(_l("Note to the writer (optional)"), validators=[Length(max=REASON_MAX)])
+    submit = SubmitField(_l("Approve and publish"))
+
+
+class ReturnAnswerForm(VersionedForm):
+    """The unit's leader sends the draft back to its writer with what to change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="return", **kwargs)
+
+    comment = _text_field(_l("What should be changed"), _l("Say what the writer should change."),
+                          REASON_MAX)
+    submit = SubmitField(_l("Return to the writer"))
 
 
 class TransferForm(VersionedForm):
@@ -235,7 +271,35 @@ CASE_FORMS: dict[str, type[VersionedForm]] = {
     "request_extension": RequestExtensionForm,
     "decide_extension": DecideExtensionForm,
     "reclassify": ReclassifyForm,
+    "approve_answer": ApproveAnswerForm,
+    "return_answer": ReturnAnswerForm,
 }
+
+
+def prefill_answer_forms(forms: dict[str, VersionedForm], review) -> None:
+    """The answer forms as sign-off has them (``review``: ``signoff.view``): the officer's
+    button says where the answer goes; a returned draft's text waits in the answer form,
+    the draft in review in the approval form (unless the user typed there already)."""
+    respond, approve = forms["respond"], forms["approve_answer"]
+    if review.needs_signoff:
+        respond.submit.label.text = _l("Send for sign-off")
+    for form, draft in ((respond, review.returned), (approve, review.in_review)):
+        if draft is None or form.answer.raw_data:
+            continue
+        form.answer.data = draft.body
+        form.doc_number.data, form.doc_date.data = draft.doc_number, draft.doc_date
+        form.doc_signer.data = draft.doc_signer
+
+
+class SignoffSettingsForm(Form):
+    """A unit's sign-off settings: the kinds whose answers need it, the officers who sign off
+    for the head (checkboxes; the page lists the choices, the domain checks them)."""
+
+    kinds = SelectMultipleField(_l("Kinds of case whose answers need the leader's sign-off"),
+                                validate_choice=False)
+    deputies = SelectMultipleField(_l("Officers who sign off for the head"),
+                                   validate_choice=False)
+    submit = SubmitField(_l("Save the settings"))
 
 
 class BulkAssignForm(Form):
@@ -273,6 +337,7 @@ class QueueFilterForm(QueryForm):
     received_to = LocalDateField(_l("Received until"), validators=[Optional()])
     scope = SelectField(_l("Cases"), validate_choice=False)
     escalated = HiddenField()
+    review = HiddenField()
     sort = SelectField(_l("Sort by"), validate_choice=False, default="due")
 
     def set_choices(self, categories, officers, unit_scope: bool, locale: str) -> None:
@@ -323,5 +388,6 @@ class QueueFilterForm(QueryForm):
             received_to=self.received_to.data,
             scope=pick(self.scope),
             escalated=self.escalated.data == "1",
+            review=self.review.data if self.review.data in (REVIEW_WAITING, REVIEW_RETURNED) else "",
             sort=pick(self.sort, "due"),
         )

@@ -71,6 +71,7 @@ def _render_queue(form, officers, status: int = 200, **extra):
             current_user.unit_id if access.is_unit_staff(current_user) else None),
         "since": now,
         "views": queue.saved_views_for(current_user),
+        "reviews_waiting": queue.reviews_waiting(current_user),
         "unit_scope": access.is_unit_staff(current_user),
         "checked": set(),
         "status_tabs": _status_tabs(),

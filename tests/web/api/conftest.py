@@ -73,7 +73,7 @@ def api_data(app, world) -> Open311Data:
         public_closed = make_case(insurance, now=now - 5 * DAY, public_consent=True, **CONTACT)
         bhxh = _staff("officer_bhxh")
         lifecycle.acknowledge(public_closed, bhxh, now - 5 * DAY + timedelta(hours=1))
-        lifecycle.respond(public_closed, bhxh, "Đã cấp lại thẻ BHYT.", now - 4 * DAY)
+        lifecycle.respond(public_closed, bhxh, "Đã cấp lại thẻ BHYT.", now - 4 * DAY, signed_off=True)
         rejected = make_case(tax, now=now - 4 * DAY, public_consent=True, **CONTACT)
         lifecycle.reject(rejected, _staff("officer_thue"), "Trùng với phản ánh trước.",
                         now - 4 * DAY + timedelta(hours=2))

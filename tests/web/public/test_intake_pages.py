@@ -36,7 +36,7 @@ def test_pages_of_intake_are_clean(app, client, auth, world):
         lifecycle.ask_citizen(asked, officer, "Xin số hồ sơ?", start + timedelta(hours=2))
         answered = make_case(db.session.get(Category, world.tax), now=start, citizen_email="a@b.vn")
         lifecycle.acknowledge(answered, officer, start + timedelta(hours=1))
-        lifecycle.respond(answered, officer, "Đã xử lý.", start + timedelta(hours=2))
+        lifecycle.respond(answered, officer, "Đã xử lý.", start + timedelta(hours=2), signed_off=True)
         make_case(db.session.get(Category, world.other), now=start)
         db.session.commit()
         codes = [asked.tracking_code, answered.tracking_code]

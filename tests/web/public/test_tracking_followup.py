@@ -41,7 +41,7 @@ def _case(app, world, state: str, **fields) -> str:
             lifecycle.ask_citizen(case, _officer(), "Xin số hồ sơ hoàn thuế?", start + 2 * HOUR)
         if state == "responded":
             lifecycle.citizen_reply(case, "Số 123.", start + 3 * HOUR)
-            lifecycle.respond(case, _officer(), "Đã hoàn thuế ngày 20/3.", start + 4 * HOUR)
+            lifecycle.respond(case, _officer(), "Đã hoàn thuế ngày 20/3.", start + 4 * HOUR, signed_off=True)
         db.session.commit()
         return case.tracking_code
 
@@ -183,7 +183,7 @@ def test_the_citizen_sees_published_answer_files_but_not_drafts(app, client, wor
     assert "nhap.pdf" not in client.get(f"/track/{code}").get_data(as_text=True)
     with app.app_context():
         case = db.session.scalar(sa.select(Case).where(Case.tracking_code == code))
-        lifecycle.respond(case, _officer(), "Kết quả kèm theo.", utcnow())
+        lifecycle.respond(case, _officer(), "Kết quả kèm theo.", utcnow(), signed_off=True)
         db.session.commit()
     assert client.get(f"/track/{code}/files/{draft_id}").status_code == 200
     assert "nhap.pdf" in client.get(f"/track/{code}").get_data(as_text=True)

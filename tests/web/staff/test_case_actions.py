@@ -108,8 +108,11 @@ def test_acknowledge_ask_resume_respond_in_place(officer):
     assert ("status", "Ông/bà cho biết số hồ sơ?", True) in officer.case()["events"]
     text = _fragment(officer.post("resume", "resume", {}, text))
     assert officer.case()["status"] == CaseStatus.IN_PROGRESS
-    _fragment(officer.post("respond", "respond", {"answer": "Đã giải quyết."}, text))
-    assert officer.case()["answer"] == "Đã giải quyết."
+    # An officer's answer goes to the unit head for sign-off; the citizen reads nothing yet.
+    text = _fragment(officer.post("respond", "respond", {"answer": "Đã giải quyết."}, text))
+    assert 'id="signoff"' in text and 'action="/cases/' + officer.reference + '/respond"' not in text
+    assert officer.case()["answer"] is None
+    assert ("answer_submitted", "Đã giải quyết.", False) in officer.case()["events"]
 
 
 def test_transfer_leaves_the_case_readable_but_read_only(officer, app):
@@ -255,7 +258,7 @@ def test_second_writer_sees_what_changed_and_keeps_the_answer(officer, head, app
     # The refreshed form can now be sent deliberately.
     assert form_versions(text)["respond"] != form_versions(officer_page)["respond"]
     _fragment(officer.post("respond", "respond", {"answer": "Câu trả lời soạn kỹ."}, text))
-    assert officer.case()["answer"] == "Câu trả lời soạn kỹ."
+    assert ("answer_submitted", "Câu trả lời soạn kỹ.", False) in officer.case()["events"]
 
 
 def test_conflict_without_javascript_is_a_409_page(officer, head, app):

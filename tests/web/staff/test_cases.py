@@ -114,7 +114,7 @@ def test_case_page_shows_contact_to_the_unit(client, auth, tax_case):
 
 
 def test_acknowledge_and_respond_with_htmx_update_the_panel_in_place(app, client, auth, tax_case):
-    auth.login(EMAILS["officer_thue"])
+    auth.login(EMAILS["head_thue"])  # the unit head answers without a sign-off
     page = client.get(f"/cases/{tax_case}").get_data(as_text=True)
     token = csrf_token(client, f"/cases/{tax_case}")
     htmx = {"HX-Request": "true", "X-CSRFToken": token}

@@ -7,7 +7,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.cases import signoff
 from app.cases.attachments import Upload
+from app.core.timeutil import utcnow
 from app.extensions import db
 from app.intake import submission
 from app.intake.submission import Submission
@@ -15,6 +17,7 @@ from app.models import Attachment, Case, Category
 from tests import uploads
 from tests.conftest import csrf_token
 from tests.factories import EMAILS, MONDAY_9AM, make_case
+from tests.workspace import staff
 
 
 @pytest.fixture
@@ -134,6 +137,11 @@ def test_officer_files_are_published_with_the_answer(app, client, auth, tax_case
     version = re.search(r'name="respond-version" type="hidden" value="(\d+)"', page).group(1)
     client.post(f"/cases/{reference}/respond", data={
         "csrf_token": token, "respond-version": version, "respond-answer": "Kết quả kèm theo."})
+    # The officer's answer waits for the unit head's sign-off, and its file with it.
+    assert client.get(f"/track/{code}/files/{file_id}").status_code == 404
+    with app.app_context():
+        signoff.approve(db.session.get(Case, tax_case["id"]), staff("head_thue"), utcnow())
+        db.session.commit()
     assert client.get(f"/track/{code}/files/{file_id}").status_code == 200
 
 
