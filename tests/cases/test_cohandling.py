@@ -7,14 +7,12 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.cases import access, attachments, cohandling, lifecycle
+from app.cases import attachments, cohandling, lifecycle
 from app.cases.attachments import Upload
 from app.core import errors
 from app.deadlines import counting, enforcement
 from app.deadlines.sla import load_calendar
 from app.models import (
-    Attachment,
-    Case,
     CaseEvent,
     Category,
     EventKind,

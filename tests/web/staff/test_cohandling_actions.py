@@ -11,7 +11,7 @@ from app.cases import cohandling, lifecycle
 from app.deadlines import counting
 from app.extensions import db
 from app.models import Attachment, CoHandlingRequest, RequestStatus, Role, Unit, User
-from tests.conftest import Auth, csrf_token
+from tests.conftest import Auth
 from tests.factories import EMAILS, MONDAY_9AM, make_unit, make_user, make_world
 from tests.uploads import png
 from tests.web.staff.test_case_actions import CasePage, _in_progress
