@@ -84,10 +84,14 @@ def seed_cohandling(units: dict[str, Unit], categories: dict[str, Category],
     thue, bhxh = units["THUE"], units["BHXH"]
     officer = db.session.scalar(sa.select(User).where(User.unit_id == thue.id,
                                                       User.role == Role.OFFICER.value))
+    head = db.session.scalar(sa.select(User).where(User.unit_id == thue.id,
+                                                   User.role == Role.UNIT_HEAD.value))
     asked = db.session.scalar(sa.select(User).where(User.unit_id == bhxh.id))
-    if officer is None or asked is None:
+    if officer is None or head is None or asked is None:
         return 0
     lead, contributor = lifecycle.Actor.staff(officer), lifecycle.Actor.staff(asked)
+    # The unit head answers, under the unit's name: the answer needs no further sign-off.
+    signer = lifecycle.Actor.staff(head)
     added = 0
     for number, scene in enumerate(SCENES, start=1):
         if db.session.scalar(sa.select(Case.id).where(Case.title == scene.title)) is not None:
@@ -115,7 +119,7 @@ def seed_cohandling(units: dict[str, Unit], categories: dict[str, Category],
                        else _later(after, 3, calendar))
             cohandling.contribute(request, contributor, scene.reply, min(replied, now))
         if scene.outcome != "declined":
-            lifecycle.respond(case, lead, "Cục Thuế đã tổng hợp ý kiến của Bảo hiểm xã hội "
+            lifecycle.respond(case, signer, "Cục Thuế đã tổng hợp ý kiến của Bảo hiểm xã hội "
                               "Thành phố và trả lời ông/bà như sau: hồ sơ của ông/bà đã được "
                               "kiểm tra và xử lý. Trân trọng cảm ơn ông/bà.",
                               min(request.replied_at + timedelta(hours=3), now))

@@ -1,5 +1,5 @@
 """The whole loop in a real browser: a citizen submits, an officer acknowledges and
-answers through htmx, and the citizen reads the answer."""
+answers through htmx, the unit head signs the answer off, and the citizen reads it."""
 from __future__ import annotations
 
 import re
@@ -46,14 +46,30 @@ def test_citizen_to_officer_to_citizen(page, browser, live_server, world):
     assert officer.evaluate("window.__stillHere") is True
     expect(officer.locator("#timeline .event")).to_have_count(3)
 
-    # Answer the citizen, still in place.
+    # Answer the citizen, still in place: the answer goes to the unit head for sign-off.
     officer.fill("#respond-answer", "Cục Thuế đã hoàn thuế vào tài khoản của ông/bà ngày 20/3.")
     officer.click("#respond-submit")
-    expect(officer.locator("#status-panel .status-responded")).to_be_visible()
+    expect(officer.locator("#signoff.signoff-in-review")).to_be_visible()
     assert officer.evaluate("window.__stillHere") is True
-    expect(officer.locator("#timeline .event-public_reply")).to_have_count(1)
+    expect(officer.locator("#timeline .event-answer_submitted")).to_have_count(1)
     assert errors == []
     officer_context.close()
+
+    # The unit head approves it, in place too.
+    head_context = browser.new_context(locale="vi-VN", base_url=live_server)
+    head = head_context.new_page()
+    head.on("pageerror", lambda exc: errors.append(str(exc)))
+    head.goto("/login")
+    head.fill("#email", EMAILS["head_thue"])
+    head.fill("#password", PASSWORD)
+    head.press("#password", "Enter")
+    expect(head).to_have_url(re.compile(r"/cases$"))
+    head.goto(f"/cases/{reference}")
+    head.click("#approve-submit")
+    expect(head.locator("#status-panel .status-responded")).to_be_visible()
+    expect(head.locator("#timeline .event-public_reply")).to_have_count(1)
+    assert errors == []
+    head_context.close()
 
     # The citizen sees the answer on the tracking page.
     page.goto(tracking_url)

@@ -102,9 +102,10 @@ def test_two_officers_on_one_case(page, browser, live_server, cases):
     expect(page.locator("#respond-answer")).to_have_value(
         "Cục Thuế đã hoàn thuế vào tài khoản của ông/bà ngày 20/3.")
     expect(page.locator("#timeline .event-assigned")).to_have_count(1)
-    # Having seen the change, the officer sends the same answer deliberately.
+    # Having seen the change, the officer sends the same answer deliberately (to the unit
+    # head, who signs it off).
     page.click("#respond-submit")
-    expect(page.locator("#status-panel .status-responded")).to_be_visible()
+    expect(page.locator("#signoff.signoff-in-review")).to_contain_text("ngày 20/3.")
     assert script_errors(page) == []
 
 

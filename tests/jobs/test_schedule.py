@@ -16,6 +16,7 @@ def test_every_periodic_job_is_a_job():
         "app.jobs.sla.escalate_overdue",
         "app.jobs.sla.close_answered",
         "app.jobs.sla.sweep_cohandling",
+        "app.jobs.signoff.remind_reviews",
         "app.jobs.scores.refresh_score_snapshots",
         "app.jobs.retention.sweep",
         "app.jobs.exports.remove_old_exports",
