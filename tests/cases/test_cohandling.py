@@ -152,7 +152,7 @@ def test_one_open_request_per_unit_and_another_after_it_is_answered(db, case):
 
 
 def test_asking_needs_the_case_open_and_with_the_unit(db, case):
-    lifecycle.respond(case, staff("officer_thue"), "Đã trả lời.", ASKED_AT)
+    lifecycle.respond(case, staff("head_thue"), "Đã trả lời.", ASKED_AT)
     with pytest.raises(errors.IllegalMove):
         asking(case, now=ASKED_AT + HOUR)
 
@@ -189,7 +189,7 @@ def test_the_asked_unit_contributes_with_files_the_citizen_never_sees(db, case):
     attachments.store(case, [attachments.clean(Upload("tra-loi.png", io.BytesIO(png_bytes())),
                                                 "f")], attachments.Uploader.OFFICER,
                       ASKED_AT, uploader=user("officer_thue"))
-    lifecycle.respond(case, staff("officer_thue"), "Trả lời người dân.", ASKED_AT + 2 * HOUR)
+    lifecycle.respond(case, staff("head_thue"), "Trả lời người dân.", ASKED_AT + 2 * HOUR)
     db.session.commit()
     db.session.refresh(file)
     assert file.event_id is None
@@ -254,7 +254,7 @@ def test_the_lead_withdraws_and_the_case_ending_withdraws_the_rest(db, case):
     assert first.status == RequestStatus.WITHDRAWN and event.to_unit_id == first.unit_id
     with pytest.raises(errors.IllegalMove):
         cohandling.withdraw(first, staff("head_thue"), ASKED_AT + HOUR)
-    lifecycle.respond(case, staff("officer_thue"), "Trả lời.", ASKED_AT + 2 * HOUR)
+    lifecycle.respond(case, staff("head_thue"), "Trả lời.", ASKED_AT + 2 * HOUR)
     db.session.commit()
     assert second.status == RequestStatus.WITHDRAWN
     with pytest.raises(errors.IllegalMove):

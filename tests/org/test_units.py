@@ -101,7 +101,7 @@ def test_a_unit_stops_handling_cases_only_once_nothing_is_with_it_or_routed_to_i
     case.status = "closed"
     with pytest.raises(IllegalMove) as err:  # the insurance category still sends cases there
         units.update_unit(bhxh, _details(bhxh, False), admin, MONDAY_9AM)
-    assert "Hãy thay đổi các thiết lập đó trước" in str(err.value.message)
+    assert "Vui lòng thay đổi các thiết lập đó trước" in str(err.value.message)
     db.session.get(Category, world.insurance).default_unit = None
     db.session.flush()
     units.update_unit(bhxh, _details(bhxh, False), admin, MONDAY_9AM)

@@ -55,7 +55,7 @@ def _count(app, client, path: str, **headers) -> int:
 # unit and assignee (the heading's unit is then already in the session); the co-handling
 # requests of the listed cases (the asked unit's day, the lead's "phối hợp 1/2"); for a
 # reviewer, the answers waiting for their sign-off.
-QUEUE_STATEMENTS = 7
+QUEUE_STATEMENTS = 8
 
 
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])

@@ -384,7 +384,7 @@ def test_a_component_weighed_0_shows_its_figures_but_says_it_does_not_count(db, 
                                                                           cohandled):
     auth.login(EMAILS["committee"])
     page = f"/scorecards/units/BHXH?campaign={cohandled.id}&period=2026-03"
-    row = _component_row(client.get(page).get_data(as_text=True), "Co-handling on time")
+    row = _component_row(client.get(page).get_data(as_text=True), "Phối hợp đúng hạn")
     # Its figures: 3 successes of 7, shrunk with k = 4 towards p = 4/8; weight 0, no points.
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     assert cells[:2] == ["3", "7"] and cells[-3:] == ["45.5", "0", "0.0"]
@@ -396,7 +396,7 @@ def test_a_component_weighed_0_shows_its_figures_but_says_it_does_not_count(db, 
     snapshots.refresh(cohandled, next(p for p in snapshots.campaign_periods(cohandled)
                                       if p.key == "2026-03"), LATER)
     db.session.commit()
-    row = _component_row(client.get(page).get_data(as_text=True), "Co-handling on time")
+    row = _component_row(client.get(page).get_data(as_text=True), "Phối hợp đúng hạn")
     assert "not counted" not in row and "không tính" not in row
     assert re.findall(r'<td class="num">([^<]*)</td>', row)[-2:] == ["5", "2.3"]
 
