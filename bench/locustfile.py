@@ -1,5 +1,9 @@
 """The load test's visitors (run by `make load`, which passes LOAD_PLAN, a JSON file).
 
+How many of each kind, and how often each acts (a fixed number of tasks per
+second, so that the offered load is the city's rate, not whatever the server
+allows), come from the plan.
+
 Citizens send feedback through the real form (CSRF token included) and follow
 cases; officers work their queues and open cases; committee members read what
 they read. Pages come from bench/pages.py through the plan, so a page added
@@ -12,12 +16,15 @@ import json
 import os
 import random
 import re
+import secrets
 from collections import Counter
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, constant_throughput, events, task
 
-PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
+with open(os.environ["LOAD_PLAN"], encoding="utf-8") as _plan:
+    PLAN = json.load(_plan)
 ISSUED: list[str] = []
+TOKENS: dict[str, str] = {}  # one-time token sent → tracking code its 303 pointed at
 STATUSES: Counter = Counter()
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 REFERENCE = re.compile(r'href="/cases/(\d{4}-\d{6})"')
@@ -37,7 +44,7 @@ def _count_status(response=None, exception=None, **_kwargs):
 @events.test_stop.add_listener
 def _write_report(**_kwargs):
     with open(PLAN["report"], "w", encoding="utf-8") as fh:
-        json.dump({"issued": ISSUED, "statuses": STATUSES}, fh)
+        json.dump({"issued": ISSUED, "tokens": TOKENS, "statuses": STATUSES}, fh)
 
 
 def _fill(path: str, reference: str, code: str) -> str:
@@ -67,16 +74,18 @@ class Visitor(HttpUser):
 class Citizen(Visitor):
     """Sends feedback and follows cases, as the public does most."""
 
-    weight = 6
-    wait_time = between(1, 3)
+    weight = PLAN["users"]["citizen"]
+    wait_time = constant_throughput(PLAN["tasks_per_user_second"])
 
     def on_start(self):
         self.token = _token(self.client.get("/feedback/new", name="feedback form").text)
         self.mine: list[str] = []
 
-    @task(2)
+    @task(PLAN["citizen_tasks"]["submit"])
     def send_feedback(self):
+        one_time = secrets.token_urlsafe(24)  # as the form's GET would give
         form = {"csrf_token": self.token, "category": random.choice(PLAN["categories"]),
+                "submission_token": one_time,
                 "title": "Phản ánh trong lúc thử tải", "ward": "Phường Bến Thành",
                 "description": "Đường trước nhà bị ngập sau mưa, đề nghị kiểm tra và xử lý."}
         with self.client.post("/feedback/new", data=form, name="submit feedback (POST)",
@@ -85,21 +94,22 @@ class Citizen(Visitor):
             if response.status_code == 303 and "/track/" in location:
                 code = location.rsplit("/track/", 1)[1]
                 ISSUED.append(code)
+                TOKENS[one_time] = code
                 self.mine.append(code)
                 response.success()
             else:
                 response.failure(f"expected 303, got {response.status_code}")
 
-    @task(3)
+    @task(PLAN["citizen_tasks"]["track"])
     def follow_a_case(self):
         code = random.choice(self.mine or PLAN["codes"])
         self.get(f"/track/{code}", "tracking page")
 
-    @task(1)
+    @task(PLAN["citizen_tasks"]["look_up"])
     def look_up(self):
         self.get(f"/track?code={random.choice(PLAN['codes'])}", "tracking lookup")
 
-    @task(1)
+    @task(PLAN["citizen_tasks"]["public_pages"])
     def public_pages(self):
         for page in PLAN["pages"].get("citizen", []):
             self.get(_fill(page["path"], "", random.choice(PLAN["codes"])), page["name"])
@@ -108,8 +118,8 @@ class Citizen(Visitor):
 class Officer(Visitor):
     """Works a unit's queue and opens cases from it."""
 
-    weight = 3
-    wait_time = between(1, 4)
+    weight = PLAN["users"]["officer"]
+    wait_time = constant_throughput(PLAN["tasks_per_user_second"])
 
     def on_start(self):
         self.sign_in(random.choice(PLAN["officers"]))
@@ -133,8 +143,8 @@ class Officer(Visitor):
 class Committee(Visitor):
     """Reads the committee's pages (scorecards and transparency once they exist) and cases."""
 
-    weight = 1
-    wait_time = between(2, 5)
+    weight = PLAN["users"]["committee"]
+    wait_time = constant_throughput(PLAN["tasks_per_user_second"] / 4)
 
     def on_start(self):
         self.sign_in(PLAN["committee"])

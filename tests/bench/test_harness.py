@@ -114,3 +114,16 @@ def test_the_form_script_sends_a_fresh_well_formed_token_each_request():
     assert {token[20:].split("x")[0] for token in tokens} == {"t1", "t2"}
     assert result.statuses.get(303, 0) >= len(tokens) - 8
     assert result.wrong(303) == 0
+
+
+def test_the_load_test_offers_the_day_in_its_minute():
+    from bench.load import CITIZEN_TASKS, TASKS_PER_USER_SECOND, city_rates
+
+    rates = city_rates(1500, 60, officers=20)
+    assert rates["target_per_s"] == 25.0
+    share = CITIZEN_TASKS["submit"] / sum(CITIZEN_TASKS.values())
+    offered = rates["users"]["citizen"] * TASKS_PER_USER_SECOND * share
+    assert 25.0 <= offered < 25.0 + share  # enough citizens, rounded up by less than one
+    assert rates["users"]["officer"] == 20 and rates["users"]["committee"] >= 1
+    with pytest.raises(ValueError):
+        city_rates(0, 60, officers=20)
