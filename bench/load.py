@@ -99,7 +99,7 @@ def check_submissions(url: str, tokens: dict[str, str]) -> dict:
         for start in range(0, len(items), 1000):
             found.update(db.session.execute(
                 sa.select(Case.submission_token, Case.tracking_code)
-                .where(Case.submission_token.in_(items[start:start + 1000]))).tuples())
+                .where(Case.submission_token.in_(items[start:start + 1000]))).tuples().all())
         db.engine.dispose()
     codes = list(tokens.values())
     return {"missing": [t for t in tokens if t not in found],
@@ -163,7 +163,7 @@ def main() -> int:
               f"tracking codes given twice: {checked['shared']} "
               f"({'ok' if stored_ok else '**FAILED**'})"),
              (f"- Submission rate: {achieved:.1f}/s achieved, {rates['target_per_s']:.1f}/s offered "
-              f"({'kept up' if kept_up else '**NOT kept up** (under 90 % of the city rate)'})"),
+              f"({'kept up' if kept_up else '**NOT kept up**: under 90 % of the city rate'})"),
              f"- Peak memory per web worker (MiB): {', '.join(f'{p:.0f}' for p in peaks)}", ""]
     if notes:
         lines += ["## Skipped", "", *[f"- {note}" for note in notes], ""]

@@ -425,9 +425,9 @@ def main() -> None:
     if problems:
         lines += ["## PROBLEMS", "", *[f"- {p}" for p in problems], ""]
     lines += ["## Throughput, ratio to the bare page", "",
-              *report.table(["page", "answers/s", "ratio", "goal", "", "wrong answers / socket errors"],
+              *report.table(["page", "answers/s", "ratio", "goal", "result", "wrong answers / socket errors"],
                             ratios), "",
-              *report.table(["what", "value", "goal", ""], summary), "",
+              *report.table(["what", "value", "goal", "result"], summary), "",
               "## wrk runs", "",
               *report.table(["run", "requests", "seconds", "statuses", "expected answers/s",
                              "p50 ms", "p99 ms", "non-2xx/3xx", "socket errors"], raw), "",
@@ -448,7 +448,8 @@ def main() -> None:
     skipped = sorted(set(notes + more_notes + score_notes))
     if skipped:
         lines += ["## Skipped", "", *[f"- {note}" for note in skipped], ""]
-    report.write("bench", lines)
+    # A quick run at another size does not overwrite the day's full-size results.
+    report.write("bench" if cases == 1_000_000 else f"bench-{cases}-cases", lines)
     if problems:
         print("\n".join(["", "PROBLEMS:", *problems]), flush=True)
 
