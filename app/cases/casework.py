@@ -63,17 +63,46 @@ def changes_since(case: Case, seen_event_id: int | None, user: User | None = Non
     return [event for event in events if event.id > seen]
 
 
-def transfer_targets(case: Case) -> list[Unit]:
+@dataclass(frozen=True)
+class UnitChoice:
+    """A unit as the transfer and co-handling lists show it: plain values, no ORM object
+    (a city has hundreds of units; building entities for each one on every case page
+    cost more than the rest of the page)."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str | None = None
+    parent: UnitChoice | None = None
+
+    def display_name(self, locale: str = "vi") -> str:
+        """The unit's name in the reader's language, Vietnamese when no translation exists."""
+        if locale == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+def transfer_targets(case: Case) -> list[UnitChoice]:
     """Units the case may be transferred to or asked for input (active, handling cases), by
-    name, with their parent unit (the lists group them by it)."""
-    return list(
-        db.session.scalars(
-            sa.select(Unit)
-            .where(receiving_units(), Unit.id != case.unit_id)
-            .options(joinedload(Unit.parent))
-            .order_by(Unit.name, Unit.id)
-        )
+    name, with their parent unit (the lists group them by it); one statement."""
+    parent = sa.orm.aliased(Unit)
+    rows = db.session.execute(
+        sa.select(Unit.id, Unit.code, Unit.name, Unit.name_en,
+                  parent.id, parent.code, parent.name, parent.name_en)
+        .outerjoin(parent, parent.id == Unit.parent_id)
+        .where(receiving_units(), Unit.id != case.unit_id)
+        .order_by(Unit.name, Unit.id)
     )
+    parents: dict[int, UnitChoice] = {}
+    targets = []
+    for uid, code, name, name_en, pid, pcode, pname, pname_en in rows:
+        above = None
+        if pid is not None:
+            above = parents.get(pid)
+            if above is None:
+                above = parents[pid] = UnitChoice(pid, pcode, pname, pname_en)
+        targets.append(UnitChoice(uid, code, name, name_en, above))
+    return targets
 
 
 def unit_officers(unit_id: int | None) -> list[User]:

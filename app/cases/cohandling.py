@@ -112,7 +112,7 @@ def may_ask(case: Case, user) -> bool:
                                                               CaseAction.ASK_COHANDLING)
 
 
-def askable_units(case: Case) -> list[Unit]:
+def askable_units(case: Case) -> list[casework.UnitChoice]:
     """Units that may be asked: those a transfer may go to (active, handling cases, not the
     holder), by name, with their parents."""
     return casework.transfer_targets(case)

@@ -88,7 +88,16 @@ def test_changes_since_lists_the_entries_after_the_one_seen(db, desk):
 
 def test_transfer_and_assignment_choices(db, desk):
     case = case_by_ref(desk.thue)
-    assert [u.code for u in casework.transfer_targets(case)] == ["BHXH", "DUK"]
+    targets = casework.transfer_targets(case)
+    assert [u.code for u in targets] == ["BHXH", "DUK"]
+    # Plain values with the names and parent the lists show, as the units have them.
+    for target in targets:
+        real = unit(target.code)
+        assert (target.id, target.name, target.display_name("en")) == (
+            real.id, real.name, real.display_name("en"))
+        assert (target.parent.id if target.parent else None) == real.parent_id
+        if real.parent is not None:
+            assert target.parent.display_name("vi") == real.parent.display_name("vi")
     unit("BHXH").active = False
     assert [u.code for u in casework.transfer_targets(case)] == ["DUK"]
     assert [u.email for u in casework.unit_officers(case.unit_id)] == [

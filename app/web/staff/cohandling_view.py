@@ -14,7 +14,7 @@ from app.core.timeutil import utcnow
 from app.deadlines import counting
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import Countdown
-from app.models import Attachment, Case, CoHandlingRequest, Unit, User
+from app.models import Attachment, Case, CoHandlingRequest, User
 from app.web.staff.cohandling_forms import COHANDLING_FORMS, VersionedForm
 
 
@@ -45,7 +45,7 @@ class CohandlingView:
         return bool(self.rows or self.mine or self.may_ask)
 
 
-def unit_targets(case: Case) -> list[Unit]:
+def unit_targets(case: Case) -> list[casework.UnitChoice]:
     """The units the case may be sent to or asked (the same list), looked up once a request."""
     cache = g.setdefault("_unit_targets", {})
     key = (case.id, case.unit_id)
