@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -316,8 +317,10 @@ def last_moment(case: Case, deadline: str = Deadline.RESPONSE) -> datetime | Non
     return due
 
 
+@lru_cache(maxsize=16)
 def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:
-    """The instant before which a running deadline counts as "due soon"."""
+    """The instant before which a running deadline counts as "due soon" (the same for
+    every row of a page: kept for the few instants last asked)."""
     return calendar.add_working_minutes(now, DUE_SOON_MINUTES)
 
 
