@@ -224,13 +224,48 @@ class WorkingCalendar:
     def working_minutes_between(self, start: datetime, end: datetime) -> int:
         """Whole working minutes in [start, end) (0 if end <= start).
 
-        The working time is measured exactly and floored to whole minutes.
-        Spans longer than ``MAX_SPAN_DAYS`` calendar days raise ``ValueError``.
+        The working time is measured exactly and floored to whole minutes: a
+        subtraction of the two instants' places on the working-time line (see
+        ``working_day_number``), whatever the span. Spans longer than
+        ``MAX_SPAN_DAYS`` calendar days raise ``ValueError``.
         """
         _require_aware(start, "start")
         _require_aware(end, "end")
-        total = sum((finish - begin for begin, finish in self._periods(start, end)), timedelta())
-        return total // _ONE_MINUTE
+        if end <= start:
+            return 0
+        first, last = start.astimezone(self.tz), end.astimezone(self.tz)
+        if (last.date() - first.date()).days > MAX_SPAN_DAYS:
+            raise ValueError(f"span of {(last.date() - first.date()).days} days exceeds "
+                             f"the limit of {MAX_SPAN_DAYS} days")
+        return (self._working_time_at(last) - self._working_time_at(first)) // _ONE_MINUTE
+
+    def working_day_number(self, day: date) -> int:
+        """The working days before ``day``, counted from a fixed origin.
+
+        Two days' numbers differ by the working days between them, so "how many
+        working days from A to B" is a subtraction, however far apart they are.
+        The numbers are built a year at a time and kept per calendar (a calendar is
+        a value: the same days off, make-up days and shifts share one table).
+        """
+        _require_plain_date(day, "day")
+        return _day_numbers(self).number(day)
+
+    def _working_time_at(self, local: datetime) -> timedelta:
+        """Working time from the origin of ``working_day_number`` up to the local instant."""
+        day = local.date()
+        elapsed = timedelta()
+        if self.is_working_day(day):
+            moment = local.replace(tzinfo=None)
+            for begin, end in self.shifts:
+                start, finish = datetime.combine(day, begin), datetime.combine(day, end)
+                if moment > start:
+                    elapsed += min(moment, finish) - start
+        return self.working_day_number(day) * self._day_length() + elapsed
+
+    def _day_length(self) -> timedelta:
+        """The wall-clock length of one working day's shifts."""
+        return sum((datetime.combine(date.min, end) - datetime.combine(date.min, begin)
+                    for begin, end in self.shifts), timedelta())
 
     def add_working_minutes(self, start: datetime, minutes: int) -> datetime:
         """The earliest instant at which ``minutes`` working minutes have elapsed since start.
@@ -315,3 +350,53 @@ class WorkingCalendar:
             if begin >= limit:
                 return
             yield begin, min(finish, limit)
+
+
+class _DayNumbers:
+    """Working-day numbers of one calendar, built a year at a time around the first year asked."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self._calendar = calendar
+        # year -> (working days before 1 January, working days before each day of the year;
+        # one entry more than the year has days, the last being the year's total).
+        self._years: dict[int, tuple[int, list[int]]] = {}
+
+    def number(self, day: date) -> int:
+        entry = self._years.get(day.year) or self._build(day.year)
+        base, before = entry
+        return base + before[day.timetuple().tm_yday - 1]
+
+    def _count(self, year: int) -> list[int]:
+        counts, total, day = [0], 0, date(year, 1, 1)
+        while day.year == year:
+            total += self._calendar.is_working_day(day)
+            counts.append(total)
+            day += _ONE_DAY
+        return counts
+
+    def _build(self, year: int) -> tuple[int, list[int]]:
+        if not self._years:
+            self._years[year] = (0, self._count(year))
+        while year > max(self._years):
+            last = max(self._years)
+            base, before = self._years[last]
+            self._years[last + 1] = (base + before[-1], self._count(last + 1))
+        while year < min(self._years):
+            first = min(self._years)
+            counts = self._count(first - 1)
+            self._years[first - 1] = (self._years[first][0] - counts[-1], counts)
+        return self._years[year]
+
+
+# The numbers of the calendars in use (a few: the office's, and one per change of its days).
+_NUMBERS: dict[WorkingCalendar, _DayNumbers] = {}
+_NUMBERS_KEPT = 8
+
+
+def _day_numbers(calendar: WorkingCalendar) -> _DayNumbers:
+    numbers = _NUMBERS.get(calendar)
+    if numbers is None:
+        if len(_NUMBERS) >= _NUMBERS_KEPT:
+            _NUMBERS.pop(next(iter(_NUMBERS)))
+        numbers = _NUMBERS[calendar] = _DayNumbers(calendar)
+    return numbers

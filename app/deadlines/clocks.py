@@ -119,15 +119,3 @@ def all_running(test: Test) -> sa.ColumnElement[bool]:
         sa.and_(Case.status.in_(statuses), *(test(due_column(d)) for d in deadlines))
         for deadlines, statuses in _status_groups().items()
     ))
-
-
-def first_running_due() -> sa.ColumnElement[datetime]:
-    """SQL: the due time of the first running deadline (NULL when none runs)."""
-    whens = []
-    for deadlines, statuses in _status_groups().items():
-        due = due_column(deadlines[0])
-        for other in deadlines[1:]:
-            column = due_column(other)
-            due = sa.case((column < due, column), else_=due)
-        whens.append((Case.status.in_(statuses), due))
-    return sa.case(*whens, else_=None)

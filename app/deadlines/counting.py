@@ -82,14 +82,12 @@ def is_day_count(unit: str) -> bool:
 
 def working_days_between(first: date, last: date, calendar: WorkingCalendar) -> int:
     """Working days after ``first`` up to and including ``last`` (0 when ``last <= first``)."""
-    count, day = 0, first
+    if last <= first:
+        return 0
     if (last - first).days > MAX_SPAN_DAYS:
         raise ValueError(f"span exceeds {MAX_SPAN_DAYS} days")
-    while day < last:
-        day += _ONE_DAY
-        if calendar.is_working_day(day):
-            count += 1
-    return count
+    return (calendar.working_day_number(last + _ONE_DAY)
+            - calendar.working_day_number(first + _ONE_DAY))
 
 
 def extend(due_at: datetime, amount: int, unit: str, calendar: WorkingCalendar) -> datetime:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -316,8 +317,10 @@ def last_moment(case: Case, deadline: str = Deadline.RESPONSE) -> datetime | Non
     return due
 
 
+@lru_cache(maxsize=16)
 def due_soon_limit(now: datetime, calendar: WorkingCalendar) -> datetime:
-    """The instant before which a running deadline counts as "due soon"."""
+    """The instant before which a running deadline counts as "due soon" (the same for
+    every row of a page: kept for the few instants last asked)."""
     return calendar.add_working_minutes(now, DUE_SOON_MINUTES)
 
 
@@ -365,11 +368,12 @@ def countdown(case: Case, now: datetime, calendar: WorkingCalendar) -> Countdown
 
 
 def current_due_at() -> sa.ColumnElement:
-    """SQL: the deadline countdown() looks at (NULL once the case is answered or rejected)."""
-    return sa.case(
-        (Case.status.in_(clocks.statuses_paused(Deadline.RESPONSE)), Case.response_due_at),
-        else_=clocks.first_running_due(),
-    )
+    """SQL: the deadline countdown() looks at (NULL once the case is answered or rejected).
+
+    The database keeps it for every row (``Case.queue_due_at``, the clocks' rule in SQL),
+    so ordering the queue by it is an index scan.
+    """
+    return Case.queue_due_at
 
 
 def deadline_state_filter(

@@ -23,6 +23,7 @@ from app.models.campaigns import (
 from app.models.cases import (
     OPEN_STATUSES,
     Case,
+    CaseCount,
     CaseEvent,
     CaseKind,
     CaseSequence,
@@ -79,6 +80,7 @@ __all__ = [
     "ScoreSnapshot",
     "WorkStatus",
     "Case",
+    "CaseCount",
     "CaseEvent",
     "CaseSequence",
     "CaseStatus",

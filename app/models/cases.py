@@ -37,6 +37,18 @@ OPEN_STATUSES = (
 )
 
 
+# The deadline that matters now, as the database computes it for every row: the first
+# running deadline of a new or assigned case (both run), the answer's while in progress,
+# the paused answer's while awaiting the citizen, none once the case is settled. It is
+# app/deadlines/clocks.py's rule written in SQL so that the queue's order is an index
+# scan (tests/deadlines/test_sla_states.py checks the two agree).
+QUEUE_DUE_SQL = (
+    "CASE WHEN status IN ('new', 'assigned') THEN "
+    "CASE WHEN response_due_at < ack_due_at THEN response_due_at ELSE ack_due_at END "
+    "WHEN status IN ('in_progress', 'awaiting_citizen') THEN response_due_at END"
+)
+
+
 class CaseKind(StrEnum):
     """The legal kind of a case: each is handled under its own rules."""
 
@@ -158,6 +170,9 @@ class Case(db.Model):
     clock_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The due time the queue sorts by, kept by the database (see QUEUE_DUE_SQL).
+    queue_due_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, sa.Computed(QUEUE_DUE_SQL, persisted=True))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # How each due time was counted (app.models.deadlines.CountUnit): a day count is a date.
@@ -229,6 +244,10 @@ class Case(db.Model):
         sa.CheckConstraint("extensions_used >= 0 AND extension_days >= 0",
                            name="extensions_used_positive"),
         sa.Index("ix_cases_unit_status_due", "unit_id", "status", "response_due_at"),
+        # The queue's first page in its default order, for a unit and for the committee.
+        sa.Index("ix_cases_unit_queue_due", "unit_id", "queue_due_at", "id"),
+        sa.Index("ix_cases_queue_due", "queue_due_at", "id"),
+        sa.Index("ix_cases_received_id", "received_at", "id"),
         sa.Index("ix_cases_status_received", "status", "received_at"),
         sa.Index("ix_cases_unit_responded", "unit_id", "responded_at"),
         # Queue search: a trigram index on PostgreSQL; SQLite scans with LIKE (empty index).
@@ -298,3 +317,19 @@ class CaseEvent(db.Model):
 @event.listens_for(CaseEvent, "before_delete")
 def _refuse_timeline_change(mapper, connection, target: CaseEvent) -> None:
     raise RuntimeError("Case events are append-only.")
+
+
+class CaseCount(db.Model):
+    """How many cases each unit holds in each status, kept by database triggers.
+
+    Every insert, delete, and change of a case's status or unit adjusts these rows
+    in the same transaction (migration 0014), COPY included, so the queue's counts
+    per status cost a handful of rows at any number of cases. ``unit_key`` is the
+    unit's id, 0 for the cases no unit holds yet.
+    """
+
+    __tablename__ = "case_counts"
+
+    unit_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

@@ -107,3 +107,65 @@ def test_a_number_that_is_not_a_reference_is_not_read_as_one():
     assert queue.reference_typed("0901234567") is None
     assert queue.reference_typed("2026-00012") is None
     assert queue.reference_typed("hoan thue 2026000002") is None
+
+
+def _kept_counts() -> dict[tuple[int, str], int]:
+    from app.models import CaseCount
+
+    return {(row.unit_key, row.status): row.n for row in CaseCount.query if row.n}
+
+
+def _counted() -> dict[tuple[int, str], int]:
+    unit = sa.func.coalesce(Case.unit_id, sa.literal_column("0")).label("unit")
+    rows = sa.select(unit, Case.status, sa.func.count()).group_by(unit, Case.status)
+    return {(unit, status): n for unit, status, n in db_session().execute(rows)}
+
+
+def db_session():
+    from app.extensions import db
+
+    return db.session
+
+
+def test_the_counts_per_unit_and_status_follow_every_change(db, world):
+    """Kept by the database's triggers: new cases, moves, transfers, bulk updates, deletes."""
+    from app.cases import lifecycle
+    from app.models import Unit
+    from tests.workspace import staff
+
+    tax = db.session.get(Category, world.tax)
+    other = db.session.get(Category, world.other)
+    first, second = make_case(tax, title="Một"), make_case(tax, title="Hai")
+    unrouted = make_case(other, title="Chưa có đơn vị")
+    db.session.commit()
+    assert _kept_counts() == _counted() != {}
+    lifecycle.acknowledge(first, staff("officer_thue"), MONDAY_9AM)
+    lifecycle.transfer(second, staff("officer_thue"), db.session.get(Unit, world.bhxh),
+                       "Không thuộc thẩm quyền", MONDAY_9AM)
+    db.session.commit()
+    assert _kept_counts() == _counted()
+    assert _kept_counts()[(world.bhxh, second.status)] == 1
+    db.session.execute(sa.update(Case).where(Case.unit_id == world.thue).values(status="closed"))
+    db.session.commit()
+    assert _kept_counts() == _counted()
+    from app.models import CaseEvent, Notification
+
+    for table in (CaseEvent, Notification):
+        db.session.execute(sa.delete(table).where(table.case_id == unrouted.id))
+    db.session.execute(sa.delete(Case).where(Case.id == unrouted.id))
+    db.session.commit()
+    assert _kept_counts() == _counted()
+
+
+def test_an_unfiltered_view_reads_the_kept_counts_and_agrees_with_counting(db, world):
+    tax = db.session.get(Category, world.tax)
+    for title in ("Một", "Hai", "Ba"):
+        make_case(tax, title=title)
+    db.session.commit()
+    calendar = load_calendar()
+    for who in ("officer_thue", "committee"):
+        kept = queue.status_counts(user(who), QueueFilters(), MONDAY_9AM, calendar)
+        # The same view with a filter that selects everything counts the rows themselves.
+        counted = queue.status_counts(user(who), QueueFilters(q=" "), MONDAY_9AM, calendar)
+        assert kept == counted and sum(kept.values()) == 3, who
+    assert queue.status_counts(user("officer_bhxh"), QueueFilters(), MONDAY_9AM, calendar) == {}

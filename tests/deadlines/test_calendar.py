@@ -18,6 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.deadlines import calendar as calendar_module
+from app.deadlines.calendar import MAX_SPAN_DAYS
 from app.deadlines.calendar import (
     DEFAULT_SHIFTS,
     LOCAL_TZ,
@@ -489,3 +490,46 @@ def test_naive_datetimes_rejected(naive: datetime, minutes: int) -> None:
         DEFAULT.periods(naive, aware)
     with pytest.raises(ValueError):
         DEFAULT.periods(aware, naive)
+
+
+# --- working-day numbers: a subtraction agrees with walking the calendar -------------
+
+_SPAN_START = datetime(2019, 6, 1, tzinfo=timezone.utc)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.integers(0, 3 * 366 * 24 * 60),
+    length=st.integers(0, 2 * 366 * 24 * 60),
+    days_off=st.sets(st.integers(0, 4 * 366), max_size=6),
+    makeup=st.sets(st.integers(0, 4 * 366), max_size=4),
+)
+def test_working_minutes_by_subtraction_match_the_walk(start, length, days_off, makeup):
+    base = _SPAN_START.date()
+    cal = WorkingCalendar(days_off={base + timedelta(days=d) for d in days_off},
+                          makeup_days={base + timedelta(days=d) for d in makeup - days_off})
+    begin = _SPAN_START + timedelta(minutes=start, seconds=start % 7)
+    end = begin + timedelta(minutes=length, microseconds=length % 999)
+    walked = sum((b - a for a, b in cal.periods(begin, end)), timedelta()) // timedelta(minutes=1)
+    assert cal.working_minutes_between(begin, end) == walked
+
+
+def test_working_day_numbers_count_the_working_days_between_across_years():
+    cal = WorkingCalendar(days_off={date(2024, 12, 31)})
+    first, last = date(2023, 12, 20), date(2025, 1, 10)
+    walked = sum(cal.is_working_day(first + timedelta(days=k))
+                 for k in range(1, (last - first).days + 1))
+    assert cal.working_day_number(last + timedelta(days=1)) - cal.working_day_number(
+        first + timedelta(days=1)) == walked
+    # Numbers are per calendar: a day off elsewhere does not leak into the office's.
+    plain = WorkingCalendar()
+    assert plain.working_day_number(date(2025, 1, 1)) - plain.working_day_number(
+        date(2024, 12, 31)) == 1
+    assert cal.working_day_number(date(2025, 1, 1)) - cal.working_day_number(
+        date(2024, 12, 31)) == 0
+
+
+def test_long_spans_are_still_refused():
+    cal = WorkingCalendar()
+    with pytest.raises(ValueError):
+        cal.working_minutes_between(_SPAN_START, _SPAN_START + timedelta(days=MAX_SPAN_DAYS + 2))
