@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.cases.holding import arrival_filter
+from app.core.timeutil import LOCAL_TZ, to_local
 from app.deadlines.clocks import Deadline, statuses_running
 from app.extensions import db
 from app.models import (
@@ -71,7 +72,9 @@ def _windows_table(windows: list[Window], now: datetime):
                   sa.literal(x.start, UTCDateTime).label("start"),
                   sa.literal(x.end, UTCDateTime).label("end"),
                   sa.literal(min(x.end, now), UTCDateTime).label("as_of"),
-                  sa.literal(x.campaign_id or NO_CAMPAIGN, sa.Integer).label("campaign_id"))
+                  sa.literal(x.campaign_id or NO_CAMPAIGN, sa.Integer).label("campaign_id"),
+                  sa.literal(to_local(x.start).date(), sa.Date).label("first_day"),
+                  sa.literal(to_local(x.end).date(), sa.Date).label("end_day"))
         for i, x in enumerate(windows)
     ]
     return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).cte("windows")
@@ -81,6 +84,34 @@ def _facts(stmt: sa.Select, name: str):
     """The facts as a table computed once (PostgreSQL would otherwise re-run their
     correlated subqueries for every window a fact falls in)."""
     return stmt.cte(name).prefix_with("MATERIALIZED", dialect="postgresql")
+
+
+def _local_day(instant):
+    """SQL: the local (Ho Chi Minh City) day of an instant."""
+    if db.engine.dialect.name == "postgresql":
+        # The zone as a constant (not a parameter), so GROUP BY sees the same expression.
+        return sa.func.date(sa.func.timezone(sa.literal_column(f"'{LOCAL_TZ.key}'"), instant))
+    return sa.func.date(instant, sa.literal_column("'+7 hours'"))  # stored as naive UTC; the city keeps UTC+7
+
+
+def _by_day(w, facts, at, *sums):
+    """Additive figures: summed per unit and local day first (a few thousand rows
+    whatever the number of cases), then per window over its days. A window is made of
+    whole local days (every Period is)."""
+    daily = (
+        sa.select(facts.c.unit_id.label("unit_id"), _local_day(at).label("day"),
+                  *(total.label(f"s{i}") for i, total in enumerate(sums)))
+        .where(facts.c.unit_id.is_not(None))
+        .group_by(facts.c.unit_id, _local_day(at))
+        .subquery("daily")
+    )
+    return (
+        sa.select(w.c.wid, daily.c.unit_id,
+                  *(sa.cast(sa.func.sum(daily.c[f"s{i}"]), sa.Integer) for i in range(len(sums))))
+        .select_from(daily)
+        .join(w, sa.and_(daily.c.day >= w.c.first_day, daily.c.day < w.c.end_day))
+        .group_by(w.c.wid, daily.c.unit_id)
+    )
 
 
 def _in(w, instant):
@@ -127,25 +158,45 @@ def acknowledgments(w, lo, hi):
     )
 
 
-def response_facts(hi):
-    """Answers and cases still waiting, with the unit, due, original due and answer time
-    (the union of app.scoring.metrics.responses, computed once)."""
-    answer = aliased(CaseEvent)
+def answer_facts(lo, hi):
+    """Every answer an answers figure needs, computed once: the answering unit, the due
+    time stamped on it, its original due, when it was given, and whether the citizen
+    reopened the case after it (shared by the answers due and the reopens)."""
+    answer, reopen = aliased(CaseEvent), aliased(CaseEvent)
     own_due = arrival_before(answer, lambda a: a.response_due_at)
     original = sa.case(
         (Case.original_response_due_at.is_(None), answer.response_due_at),
         else_=_earlier(answer.response_due_at, _later(own_due, Case.original_response_due_at)),
     )
-    answers = (
+    was_reopened = (
+        sa.select(reopen.id)
+        .where(reopen.case_id == answer.case_id, reopen.id > answer.id,
+               reopen.from_status.in_(ANSWERED),
+               reopen.to_status == CaseStatus.IN_PROGRESS.value)
+        .correlate(answer)
+        .exists()
+    )
+    return _facts(
         sa.select(
             arrival_before(answer).label("unit_id"),
             answer.response_due_at.label("due"),
             original.label("original_due"),
             answer.created_at.label("answered_at"),
+            was_reopened.label("reopened"),
         )
         .join(Case, Case.id == answer.case_id)
-        .where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < hi)
+        .where(answer.kind == EventKind.PUBLIC_REPLY.value,
+               sa.or_(answer.response_due_at < hi,
+                      sa.and_(answer.created_at >= lo, answer.created_at < hi))),
+        "answer_facts",
     )
+
+
+def response_facts(answers, hi):
+    """Answers and cases still waiting, with the unit, due, original due and answer time
+    (the union of app.scoring.metrics.responses, computed once)."""
+    given = sa.select(answers.c.unit_id, answers.c.due, answers.c.original_due,
+                      answers.c.answered_at).where(answers.c.due < hi)
     latest, arrival, due = unit_due_dates_for_cases()
     waiting_original = _later(arrival.response_due_at, sa.func.coalesce(
         Case.original_response_due_at, Case.response_due_at))
@@ -156,7 +207,7 @@ def response_facts(hi):
         .where(Case.unit_id.is_not(None), Case.responded_at.is_(None),
                Case.status.in_(WAITING), due < hi)
     )
-    union = sa.union_all(answers, waiting).subquery()
+    union = sa.union_all(given, waiting).subquery()
     return _facts(sa.select(union).where(union.c.unit_id.is_not(None)), "response_facts")
 
 
@@ -246,38 +297,15 @@ def satisfaction(w, lo, hi):
         .where(event.created_at >= lo, event.created_at < hi, Case.satisfaction.is_not(None)),
         "rating_facts",
     )
-    return (
-        sa.select(w.c.wid, rated.c.unit_id, sa.func.count(), sa.func.sum(rated.c.stars),
-                  _count_if(rated.c.stars >= 4))
-        .select_from(rated).join(w, _in(w, rated.c.at))
-        .where(rated.c.unit_id.is_not(None))
-        .group_by(w.c.wid, rated.c.unit_id)
-    )
+    return _by_day(w, rated, rated.c.at, sa.func.count(), sa.func.sum(rated.c.stars),
+                   _count_if(rated.c.stars >= 4))
 
 
-def reopens(w, lo, hi):
-    answer, reopen = aliased(CaseEvent), aliased(CaseEvent)
-    was_reopened = (
-        sa.select(reopen.id)
-        .where(reopen.case_id == answer.case_id, reopen.id > answer.id,
-               reopen.from_status.in_(ANSWERED),
-               reopen.to_status == CaseStatus.IN_PROGRESS.value)
-        .correlate(answer)
-        .exists()
-    )
-    answers = _facts(
-        sa.select(arrival_before(answer).label("unit_id"), was_reopened.label("reopened"),
-                  answer.created_at.label("at"))
-        .where(answer.kind == EventKind.PUBLIC_REPLY.value,
-               answer.created_at >= lo, answer.created_at < hi),
-        "answer_facts",
-    )
-    return (
-        sa.select(w.c.wid, answers.c.unit_id, sa.func.count(), _count_if(answers.c.reopened))
-        .select_from(answers).join(w, _in(w, answers.c.at))
-        .where(answers.c.unit_id.is_not(None))
-        .group_by(w.c.wid, answers.c.unit_id)
-    )
+def reopens(w, answers, lo, hi):
+    """Per window and answering unit: answers given in it, and those reopened afterwards."""
+    given = sa.select(answers).where(answers.c.answered_at >= lo,
+                                     answers.c.answered_at < hi).subquery()
+    return _by_day(w, given, given.c.answered_at, sa.func.count(), _count_if(given.c.reopened))
 
 
 def transfers(w, lo, hi):
@@ -297,11 +325,7 @@ def transfers(w, lo, hi):
     )
     late = sa.or_(made.c.at > made.c.ack_due,
                   made.c.at > _later(made.c.own_due, made.c.case_due))
-    return (
-        sa.select(w.c.wid, made.c.unit_id, sa.func.count(), _count_if(late))
-        .select_from(made).join(w, _in(w, made.c.at))
-        .group_by(w.c.wid, made.c.unit_id)
-    )
+    return _by_day(w, made, made.c.at, sa.func.count(), _count_if(late))
 
 
 def endings(w, lo, hi):
@@ -356,7 +380,7 @@ def works(w):
 
 def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, UnitMetrics]]:
     """Every unit's metrics in each window, as app.scoring.metrics.unit_metrics gives them
-    one window at a time (works only for windows of a campaign): ten statements whatever
+    one window at a time (works only for windows of a campaign): nine statements whatever
     the number of windows."""
     out: list[dict[int, UnitMetrics]] = [{} for _ in windows]
     if not windows:
@@ -367,13 +391,16 @@ def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, Unit
     def unit(wid: int, unit_id: int) -> UnitMetrics:
         return out[wid].setdefault(unit_id, UnitMetrics(unit_id))
 
+    if db.engine.dialect.name == "postgresql":
+        # Compiling these statements to machine code costs more than it saves here.
+        db.session.execute(sa.text("SET LOCAL jit = off"))
     run = db.session.execute
     for wid, unit_id, count in run(received(w, lo, hi)):
         unit(wid, unit_id).received = count
     for wid, unit_id, due, on_time in run(acknowledgments(w, lo, hi)):
         m = unit(wid, unit_id)
         m.ack_due, m.ack_on_time = due, on_time
-    _responses(windows, now, w, hi, unit)
+    _answers(windows, now, w, lo, hi, unit)
     for wid, unit_id, n, med_lo, med_hi, p90_lo, p90_hi in run(response_times(w, lo, hi)):
         m = unit(wid, unit_id)
         m.median_minutes = interpolate(n, med_lo, med_hi, 1, 2)
@@ -381,9 +408,6 @@ def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, Unit
     for wid, unit_id, count, total, high in run(satisfaction(w, lo, hi)):
         m = unit(wid, unit_id)
         m.rated, m.rating_sum, m.rated_high = count, int(total), high
-    for wid, unit_id, count, reopened in run(reopens(w, lo, hi)):
-        m = unit(wid, unit_id)
-        m.answered, m.reopened = count, reopened
     for wid, unit_id, count, late in run(transfers(w, lo, hi)):
         m = unit(wid, unit_id)
         m.transfers_out, m.late_transfers = count, late
@@ -402,28 +426,37 @@ def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, Unit
     return out
 
 
-def _responses(windows, now, w, hi, unit) -> None:
-    """The answers due in each window (one statement) and the cases open and overdue at
-    each window's end (one statement over the same facts, summed up to each end)."""
-    facts = response_facts(hi)
-    run = db.session.execute
-    for wid, unit_id, due, on_time, on_time_original in run(responses_due(w, facts)):
-        m = unit(wid, unit_id)
-        m.response_due, m.response_on_time = due, on_time
-        m.response_on_time_original = on_time_original
+def _answers(windows, now, w, lo, hi, unit) -> None:
+    """In one statement over the answers computed once: the answers due in each window,
+    the cases open and overdue at each window's end (counted per interval between window
+    ends, then summed up to each end), and the answers given in each window and reopened."""
+    answers = answer_facts(lo, hi)
+    facts = response_facts(answers, hi)
     # Presence: the per-period query has a row for every unit with a fact due before the
     # window's end; open and overdue is judged at the window's as-of instant.
     bounds = sorted({min(x.end, now) for x in windows} | {x.end for x in windows})
     moves = overdue_intervals(facts, bounds)
+    due = responses_due(w, facts).subquery()
+    reopened = reopens(w, answers, lo, hi).subquery()
+    tagged = sa.union_all(
+        sa.select(sa.literal("due"), *due.c),
+        sa.select(sa.literal("moves"), moves.c.i, moves.c.unit_id, moves.c.sign, sa.func.count(),
+                  sa.literal(0)).group_by(moves.c.unit_id, moves.c.i, moves.c.sign),
+        sa.select(sa.literal("reopens"), *reopened.c, sa.literal(0)),
+    )
     due_in: dict[int, list[int]] = defaultdict(lambda: [0] * (len(bounds) + 1))
     change: dict[int, list[int]] = defaultdict(lambda: [0] * (len(bounds) + 1))
-    for unit_id, interval, sign, count in run(
-        sa.select(moves.c.unit_id, moves.c.i, moves.c.sign, sa.func.count())
-        .group_by(moves.c.unit_id, moves.c.i, moves.c.sign)
-    ):
-        change[unit_id][interval] += sign * count
-        if sign > 0:
-            due_in[unit_id][interval] += count
+    for tag, first, unit_id, a, b, c in db.session.execute(tagged):
+        if tag == "due":
+            m = unit(first, unit_id)
+            m.response_due, m.response_on_time, m.response_on_time_original = a, b, c
+        elif tag == "reopens":
+            m = unit(first, unit_id)
+            m.answered, m.reopened = a, b
+        else:
+            change[unit_id][first] += a * b
+            if a > 0:
+                due_in[unit_id][first] += b
     for unit_id, per_interval in change.items():
         due_before = _running(due_in[unit_id])
         open_before = _running(per_interval)
