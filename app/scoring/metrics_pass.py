@@ -158,45 +158,25 @@ def acknowledgments(w, lo, hi):
     )
 
 
-def answer_facts(lo, hi):
-    """Every answer an answers figure needs, computed once: the answering unit, the due
-    time stamped on it, its original due, when it was given, and whether the citizen
-    reopened the case after it (shared by the answers due and the reopens)."""
-    answer, reopen = aliased(CaseEvent), aliased(CaseEvent)
+def response_facts(hi):
+    """Answers and cases still waiting, with the unit, due, original due and answer time
+    (the union of app.scoring.metrics.responses, computed once)."""
+    answer = aliased(CaseEvent)
     own_due = arrival_before(answer, lambda a: a.response_due_at)
     original = sa.case(
         (Case.original_response_due_at.is_(None), answer.response_due_at),
         else_=_earlier(answer.response_due_at, _later(own_due, Case.original_response_due_at)),
     )
-    was_reopened = (
-        sa.select(reopen.id)
-        .where(reopen.case_id == answer.case_id, reopen.id > answer.id,
-               reopen.from_status.in_(ANSWERED),
-               reopen.to_status == CaseStatus.IN_PROGRESS.value)
-        .correlate(answer)
-        .exists()
-    )
-    return _facts(
+    answers = (
         sa.select(
             arrival_before(answer).label("unit_id"),
             answer.response_due_at.label("due"),
             original.label("original_due"),
             answer.created_at.label("answered_at"),
-            was_reopened.label("reopened"),
         )
         .join(Case, Case.id == answer.case_id)
-        .where(answer.kind == EventKind.PUBLIC_REPLY.value,
-               sa.or_(answer.response_due_at < hi,
-                      sa.and_(answer.created_at >= lo, answer.created_at < hi))),
-        "answer_facts",
+        .where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < hi)
     )
-
-
-def response_facts(answers, hi):
-    """Answers and cases still waiting, with the unit, due, original due and answer time
-    (the union of app.scoring.metrics.responses, computed once)."""
-    given = sa.select(answers.c.unit_id, answers.c.due, answers.c.original_due,
-                      answers.c.answered_at).where(answers.c.due < hi)
     latest, arrival, due = unit_due_dates_for_cases()
     waiting_original = _later(arrival.response_due_at, sa.func.coalesce(
         Case.original_response_due_at, Case.response_due_at))
@@ -207,7 +187,7 @@ def response_facts(answers, hi):
         .where(Case.unit_id.is_not(None), Case.responded_at.is_(None),
                Case.status.in_(WAITING), due < hi)
     )
-    union = sa.union_all(given, waiting).subquery()
+    union = sa.union_all(answers, waiting).subquery()
     return _facts(sa.select(union).where(union.c.unit_id.is_not(None)), "response_facts")
 
 
@@ -301,11 +281,24 @@ def satisfaction(w, lo, hi):
                    _count_if(rated.c.stars >= 4))
 
 
-def reopens(w, answers, lo, hi):
-    """Per window and answering unit: answers given in it, and those reopened afterwards."""
-    given = sa.select(answers).where(answers.c.answered_at >= lo,
-                                     answers.c.answered_at < hi).subquery()
-    return _by_day(w, given, given.c.answered_at, sa.func.count(), _count_if(given.c.reopened))
+def reopens(w, lo, hi):
+    answer, reopen = aliased(CaseEvent), aliased(CaseEvent)
+    was_reopened = (
+        sa.select(reopen.id)
+        .where(reopen.case_id == answer.case_id, reopen.id > answer.id,
+               reopen.from_status.in_(ANSWERED),
+               reopen.to_status == CaseStatus.IN_PROGRESS.value)
+        .correlate(answer)
+        .exists()
+    )
+    answers = _facts(
+        sa.select(arrival_before(answer).label("unit_id"), was_reopened.label("reopened"),
+                  answer.created_at.label("at"))
+        .where(answer.kind == EventKind.PUBLIC_REPLY.value,
+               answer.created_at >= lo, answer.created_at < hi),
+        "answer_facts",
+    )
+    return _by_day(w, answers, answers.c.at, sa.func.count(), _count_if(answers.c.reopened))
 
 
 def transfers(w, lo, hi):
@@ -380,7 +373,7 @@ def works(w):
 
 def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, UnitMetrics]]:
     """Every unit's metrics in each window, as app.scoring.metrics.unit_metrics gives them
-    one window at a time (works only for windows of a campaign): nine statements whatever
+    one window at a time (works only for windows of a campaign): eleven statements whatever
     the number of windows."""
     out: list[dict[int, UnitMetrics]] = [{} for _ in windows]
     if not windows:
@@ -400,11 +393,14 @@ def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, Unit
     for wid, unit_id, due, on_time in run(acknowledgments(w, lo, hi)):
         m = unit(wid, unit_id)
         m.ack_due, m.ack_on_time = due, on_time
-    _answers(windows, now, w, lo, hi, unit)
+    _responses(windows, now, w, hi, unit)
     for wid, unit_id, n, med_lo, med_hi, p90_lo, p90_hi in run(response_times(w, lo, hi)):
         m = unit(wid, unit_id)
         m.median_minutes = interpolate(n, med_lo, med_hi, 1, 2)
         m.p90_minutes = interpolate(n, p90_lo, p90_hi, 9, 10)
+    for wid, unit_id, count, reopened in run(reopens(w, lo, hi)):
+        m = unit(wid, unit_id)
+        m.answered, m.reopened = count, reopened
     for wid, unit_id, count, total, high in run(satisfaction(w, lo, hi)):
         m = unit(wid, unit_id)
         m.rated, m.rating_sum, m.rated_high = count, int(total), high
@@ -426,37 +422,30 @@ def unit_metrics_of(windows: list[Window], now: datetime) -> list[dict[int, Unit
     return out
 
 
-def _answers(windows, now, w, lo, hi, unit) -> None:
-    """In one statement over the answers computed once: the answers due in each window,
-    the cases open and overdue at each window's end (counted per interval between window
-    ends, then summed up to each end), and the answers given in each window and reopened."""
-    answers = answer_facts(lo, hi)
-    facts = response_facts(answers, hi)
+def _responses(windows, now, w, hi, unit) -> None:
+    """The answers due in each window (one statement) and the cases open and overdue at
+    each window's end (one statement over the same facts, summed up to each end)."""
+    facts = response_facts(hi)
+    run = db.session.execute
+    for wid, unit_id, due, on_time, on_time_original in run(responses_due(w, facts)):
+        m = unit(wid, unit_id)
+        m.response_due, m.response_on_time = due, on_time
+        m.response_on_time_original = on_time_original
+    # Presence: the per-period query has a row for every unit with a fact due before the
+    # window's end; open and overdue is judged at the window's as-of instant.
     # Presence: the per-period query has a row for every unit with a fact due before the
     # window's end; open and overdue is judged at the window's as-of instant.
     bounds = sorted({min(x.end, now) for x in windows} | {x.end for x in windows})
     moves = overdue_intervals(facts, bounds)
-    due = responses_due(w, facts).subquery()
-    reopened = reopens(w, answers, lo, hi).subquery()
-    tagged = sa.union_all(
-        sa.select(sa.literal("due"), *due.c),
-        sa.select(sa.literal("moves"), moves.c.i, moves.c.unit_id, moves.c.sign, sa.func.count(),
-                  sa.literal(0)).group_by(moves.c.unit_id, moves.c.i, moves.c.sign),
-        sa.select(sa.literal("reopens"), *reopened.c, sa.literal(0)),
-    )
     due_in: dict[int, list[int]] = defaultdict(lambda: [0] * (len(bounds) + 1))
     change: dict[int, list[int]] = defaultdict(lambda: [0] * (len(bounds) + 1))
-    for tag, first, unit_id, a, b, c in db.session.execute(tagged):
-        if tag == "due":
-            m = unit(first, unit_id)
-            m.response_due, m.response_on_time, m.response_on_time_original = a, b, c
-        elif tag == "reopens":
-            m = unit(first, unit_id)
-            m.answered, m.reopened = a, b
-        else:
-            change[unit_id][first] += a * b
-            if a > 0:
-                due_in[unit_id][first] += b
+    for unit_id, interval, sign, count in run(
+        sa.select(moves.c.unit_id, moves.c.i, moves.c.sign, sa.func.count())
+        .group_by(moves.c.unit_id, moves.c.i, moves.c.sign)
+    ):
+        change[unit_id][interval] += sign * count
+        if sign > 0:
+            due_in[unit_id][interval] += count
     for unit_id, per_interval in change.items():
         due_before = _running(due_in[unit_id])
         open_before = _running(per_interval)

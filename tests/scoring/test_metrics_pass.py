@@ -95,4 +95,4 @@ def test_one_pass_costs_the_same_statements_whatever_the_periods(db, varied):
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         counts.append(sum(not sql.startswith("SET LOCAL") for sql in statements))
-    assert counts[0] == counts[1] == 9
+    assert counts[0] == counts[1] == 11
