@@ -19,6 +19,8 @@ from app.extensions import db
 from app.models import Campaign, CampaignStatus, ScoreSnapshot, Unit
 from app.org.units import receiving_units
 from app.scoring import metrics as metric_queries
+from app.scoring import metrics_pass
+from app.scoring.metrics_pass import Window
 from app.scoring.score import Settings, score_units
 
 SNAPSHOT_FIELDS = (
@@ -80,30 +82,52 @@ def year_period(year: int) -> Period:
 
 
 def refresh(campaign: Campaign | None, period: Period, now: datetime) -> int:
-    """Compute and store every active unit's figures (and score) for one period.
+    """Compute and store every active unit's figures (and score) for one period."""
+    return refresh_all([(campaign, period)], now)
+
+
+def refresh_all(periods: list[tuple[Campaign | None, Period]], now: datetime) -> int:
+    """Compute and store every active unit's figures (and score) for each (campaign or
+    None for the public figures, period), all periods in one pass over the rows
+    (app/scoring/metrics_pass.py).
 
     Only units that handle citizens' cases get figures: the campaign-only
     organisations are neither scored nor ranked on cases, and the all-unit rates
     that every score leans on are those of the case-handling units.
     """
-    figures = metric_queries.unit_metrics(period.start, period.end, now,
-                                          campaign.id if campaign else None)
+    if not periods:
+        return 0
+    windows = [Window(period.start, period.end, campaign.id if campaign else None)
+               for campaign, period in periods]
+    computed = metrics_pass.unit_metrics_of(windows, now)
     campaign_only = set(db.session.scalars(sa.select(Unit.id).where(~Unit.handles_cases)))
-    figures = {unit_id: m for unit_id, m in figures.items() if unit_id not in campaign_only}
     units = db.session.scalars(sa.select(Unit.id).where(receiving_units())).all()
-    for unit_id in units:
-        figures.setdefault(unit_id, metric_queries.UnitMetrics(unit_id))
-    scored = {s.unit_id: s for s in score_units(figures, Settings.of(campaign))} if campaign else {}
     as_of = to_local(now).date()
-    campaign_id = campaign.id if campaign else None
-    db.session.execute(
-        sa.delete(ScoreSnapshot).where(
-            ScoreSnapshot.campaign_id.is_(campaign_id) if campaign_id is None
-            else ScoreSnapshot.campaign_id == campaign_id,
-            ScoreSnapshot.period_key == period.key,
-            ScoreSnapshot.as_of == as_of,
+    rows = []
+    for (campaign, period), figures in zip(periods, computed, strict=True):
+        figures = {unit_id: m for unit_id, m in figures.items() if unit_id not in campaign_only}
+        for unit_id in units:
+            figures.setdefault(unit_id, metric_queries.UnitMetrics(unit_id))
+        rows += _snapshot_rows(campaign, period, figures, now, as_of)
+    # One delete per scope and day: the periods recomputed are replaced.
+    by_scope: dict[int | None, list[str]] = {}
+    for campaign, period in periods:
+        by_scope.setdefault(campaign.id if campaign else None, []).append(period.key)
+    for campaign_id, keys in by_scope.items():
+        db.session.execute(
+            sa.delete(ScoreSnapshot).where(
+                _scope(campaign_id), ScoreSnapshot.period_key.in_(keys),
+                ScoreSnapshot.as_of == as_of,
+            )
         )
-    )
+    if rows:
+        db.session.execute(sa.insert(ScoreSnapshot), rows)
+    return len(rows)
+
+
+def _snapshot_rows(campaign, period: Period, figures, now: datetime, as_of: date) -> list[dict]:
+    scored = {s.unit_id: s for s in score_units(figures, Settings.of(campaign))} if campaign else {}
+    campaign_id = campaign.id if campaign else None
     rows = []
     for unit_id, m in figures.items():
         row = {name: getattr(m, name) for name in SNAPSHOT_FIELDS}
@@ -114,13 +138,12 @@ def refresh(campaign: Campaign | None, period: Period, now: datetime) -> int:
             components=s.components if s else {}, score=s.score if s else None,
             rank=s.rank if s else None,
         ))
-    if rows:
-        db.session.execute(sa.insert(ScoreSnapshot), rows)
-    return len(rows)
+    return rows
 
 
 def recompute(now: datetime, campaign_id: int | None = None, period_key: str | None = None) -> int:
-    """Recompute the snapshots of one or every campaign, for one or every period begun by now.
+    """Recompute the snapshots of one or every campaign, for one or every period begun by now,
+    all in one pass.
 
     Without a campaign, the public figures of the current year are refreshed too.
     """
@@ -128,14 +151,14 @@ def recompute(now: datetime, campaign_id: int | None = None, period_key: str | N
     if campaign_id is not None:
         stmt = stmt.where(Campaign.id == campaign_id)
     today = to_local(now).date()
-    written = 0
+    wanted: list[tuple[Campaign | None, Period]] = []
     for campaign in db.session.scalars(stmt).all():
         for period in campaign_periods(campaign, today):
             if period_key is None or period.key == period_key:
-                written += refresh(campaign, period, now)
+                wanted.append((campaign, period))
     if campaign_id is None and period_key in (None, str(today.year)):
-        written += refresh(None, year_period(today.year), now)
-    return written
+        wanted.append((None, year_period(today.year)))
+    return refresh_all(wanted, now)
 
 
 def refresh_current(now: datetime) -> int:
@@ -143,18 +166,17 @@ def refresh_current(now: datetime) -> int:
     and this year's public figures. Idempotent within a day."""
     today = to_local(now).date()
     last_month = today.replace(day=1) - timedelta(days=1)
-    wanted = {"all", f"{today:%Y-%m}", f"{last_month:%Y-%m}",
+    wanted_keys = {"all", f"{today:%Y-%m}", f"{last_month:%Y-%m}",
               f"{today.year}-Q{(today.month - 1) // 3 + 1}",
               f"{last_month.year}-Q{(last_month.month - 1) // 3 + 1}"}
-    written = 0
     campaigns = db.session.scalars(
         sa.select(Campaign).where(Campaign.status == CampaignStatus.OPEN.value)
     ).all()
-    for campaign in campaigns:
-        for period in campaign_periods(campaign, today):
-            if period.key in wanted:
-                written += refresh(campaign, period, now)
-    return written + refresh(None, year_period(today.year), now)
+    wanted: list[tuple[Campaign | None, Period]] = [
+        (campaign, period) for campaign in campaigns
+        for period in campaign_periods(campaign, today) if period.key in wanted_keys
+    ]
+    return refresh_all(wanted + [(None, year_period(today.year))], now)
 
 
 # Reading -------------------------------------------------------------------
