@@ -143,7 +143,8 @@ def score_units(metrics: dict[int, UnitMetrics], settings: Settings) -> list[Sco
 
 def rank(scored: list[Scored], metrics: dict[int, UnitMetrics], min_cases: int) -> list[Scored]:
     """Competition ranking (1, 2, 2, 4) of the units with enough cases, by score to 0.01."""
-    eligible = [s for s in scored if metrics[s.unit_id].received >= min_cases]
+    # A unit without a case in the period is never ranked, whatever the campaign's minimum.
+    eligible = [s for s in scored if metrics[s.unit_id].received >= max(min_cases, 1)]
     eligible.sort(key=lambda s: -round(s.score, RANK_DECIMALS))
     previous, position = None, 0
     for index, s in enumerate(eligible, start=1):

@@ -187,7 +187,7 @@ def test_case_export_gives_dates_for_day_counts_and_the_extensions(app, world):
         _db.session.commit()
         committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
         header, total, rows = exports.case_rows(committee, {"show": "all"})
-        rows = {row[2]: dict(zip(header, row)) for row in rows}
+        rows = {row[2]: dict(zip(header, map(exports.as_text, row))) for row in rows}
         answer_by, original = gettext("Answer by"), gettext("Original answer due")
         ack_by, used = gettext("Acknowledge by"), gettext("Extensions approved")
         assert total == 2
@@ -258,6 +258,6 @@ def test_the_case_export_carries_the_reply_document(app, world):
         _db.session.commit()
         committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
         header, _total, rows = exports.case_rows(committee, {"show": "all"})
-        row = dict(zip(header, next(iter(rows))))
+        row = dict(zip(header, map(exports.as_text, next(iter(rows)))))
         assert (row[gettext("Reply document number")], row[gettext("Reply signed on")],
                 row[gettext("Reply signed by")]) == ("130/CT-TTHT", "2026-03-02", "Lê Minh")
