@@ -13,7 +13,7 @@ import csv
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -68,16 +68,47 @@ def file_path(job: ExportJob) -> Path | None:
     return export_dir() / job.file_name if job.file_name else None
 
 
-def _fmt_time(value: datetime | None) -> str:
-    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _local(value: datetime | None) -> datetime | None:
+    """An instant as the offices' wall-clock time, to the minute (a spreadsheet has no zone)."""
+    return to_local(value).replace(tzinfo=None, second=0, microsecond=0) if value else None
 
 
-def _fmt_due(due_at: datetime | None, unit: str) -> str:
+def _due(due_at: datetime | None, unit: str) -> datetime | date | None:
     """A due time in a spreadsheet: its last day for a day count, the minute for an hour count."""
     if due_at is None:
-        return ""
+        return None
     point = due_point(due_at, unit)
-    return _fmt_time(point) if isinstance(point, datetime) else point.strftime("%Y-%m-%d")
+    return _local(point) if isinstance(point, datetime) else point
+
+
+def as_text(value) -> str:
+    """A cell as a CSV file writes it: dates in ISO order, which every spreadsheet reads."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _rate(successes: int | None, total: int | None) -> float | None:
+    return successes / total if total else None
+
+
+class Column(str):
+    """A header that knows how its cells are shown in Excel: "int", "decimal", "percent",
+    "date", "datetime" or "text", and how wide the column is (in characters)."""
+
+    kind: str
+    width: int
+
+    def __new__(cls, title, kind: str = "text", width: int | None = None):
+        column = super().__new__(cls, str(title))
+        column.kind = kind
+        column.width = width or {"int": 10, "decimal": 10, "percent": 10, "date": 12,
+                                 "datetime": 17}.get(kind, 24)
+        return column
 
 
 def _int(value) -> int | None:
@@ -88,33 +119,49 @@ def scorecard_rows(user: User, params: dict, now: datetime) -> tuple[list[str], 
     """Header, row count and rows of the scorecard the user sees with these filters."""
     card = scorecards.scorecard(user, now, _int(params.get("campaign")), params.get("period"),
                                 _int(params.get("unit")))
-    header = [gettext("Rank"), gettext("Unit code"), gettext("Unit"), gettext("Score")] + [
-        str(COMPONENT[c]) for c in COMPONENTS] + [
-        gettext("Received"), gettext("Acknowledged on time"), gettext("Acknowledgments due"),
-        gettext("Answered on time"), gettext("Answered on time against the original date"),
-        gettext("Answers due"), gettext("Median working hours"),
-        gettext("90th percentile working hours"), gettext("Open and overdue"),
-        gettext("Ratings"), gettext("Mean rating"), gettext("Reopened"), gettext("Transfers out"),
-        gettext("Late transfers"), gettext("Cases not accepted"),
-        gettext("Cases guided to the competent agency"), gettext("Extensions approved"),
-        *(str(CONTRIBUTION[key]) for key in ("asked", "on_time", "late", "declined")),
-        gettext("Works registered"),
-        gettext("Works completed"), gettext("Campaign"), gettext("Period")]
+    # One header per column: a component's value (0–100) and the count of the same name
+    # are told apart, and each rate is a column of its own in the % format.
+    header = [Column(gettext("Rank"), "int", 7), Column(gettext("Unit code"), width=12),
+              Column(gettext("Unit"), width=40), Column(gettext("Score"), "decimal")] + [
+        Column(gettext("%(component)s (value 0–100)", component=COMPONENT[c]), "decimal", 14)
+        for c in COMPONENTS] + [
+        Column(gettext("Cases received"), "int"),
+        Column(gettext("Acknowledged on time (cases)"), "int", 14),
+        Column(gettext("Acknowledgments due"), "int", 14),
+        Column(gettext("Acknowledged on time (rate)"), "percent", 14),
+        Column(gettext("Answered on time (cases)"), "int", 14),
+        Column(gettext("Answered on time against the original date (cases)"), "int", 18),
+        Column(gettext("Answers due"), "int"),
+        Column(gettext("Answered on time (rate)"), "percent", 14),
+        Column(gettext("Median working hours"), "decimal", 14),
+        Column(gettext("90th percentile working hours"), "decimal", 14),
+        Column(gettext("Open and overdue"), "int", 12), Column(gettext("Ratings"), "int"),
+        Column(gettext("Mean rating"), "decimal"), Column(gettext("Reopened"), "int"),
+        Column(gettext("Transfers out"), "int", 12), Column(gettext("Late transfers"), "int", 12),
+        Column(gettext("Cases not accepted"), "int", 12),
+        Column(gettext("Cases guided to the competent agency"), "int", 16),
+        Column(gettext("Extensions approved"), "int", 12),
+        *(Column(CONTRIBUTION[key], "int", 16) for key in ("asked", "on_time", "late", "declined")),
+        Column(gettext("Works registered"), "int", 12),
+        Column(gettext("Works completed"), "int", 12), Column(gettext("Campaign"), width=30),
+        Column(gettext("Period"), width=16)]
+    period = scorecards.period_label(card.period_key, gettext)
 
     def rows():
         for r in card.rows:
             yield [r.rank, r.unit.code, r.unit.name, round(r.score, 2)] + [
                 round(r.components[c]["value"], 2) if r.components.get(c, {}).get("value")
                 is not None else None for c in COMPONENTS] + [
-                r.received, r.ack_on_time, r.ack_due, r.response_on_time,
-                r.response_on_time_original, r.response_due,
+                r.received, r.ack_on_time, r.ack_due, _rate(r.ack_on_time, r.ack_due),
+                r.response_on_time, r.response_on_time_original, r.response_due,
+                _rate(r.response_on_time, r.response_due),
                 round(r.median_minutes / 60, 2) if r.median_minutes is not None else None,
                 round(r.p90_minutes / 60, 2) if r.p90_minutes is not None else None,
                 r.open_overdue, r.rated, round(r.mean_rating, 2) if r.rated else None,
                 r.reopened, r.transfers_out, r.late_transfers, r.rejected, r.guided,
                 r.extensions_used, r.contributions_asked, r.contributions_on_time,
                 r.contributions_late, r.contributions_declined, r.works_registered,
-                r.works_completed, card.campaign.name, card.period_key]
+                r.works_completed, card.campaign.name, period]
 
     return header, len(card.rows), rows()
 
@@ -125,13 +172,22 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
     if params.get("show") != "all":
         stmt = stmt.where(Case.status.in_([s.value for s in OPEN_STATUSES]))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    header = [gettext("Reference"), gettext("Received"), gettext("Title"), gettext("Field"),
-              gettext("Kind of case"), gettext("Unit"), gettext("Status"), gettext("Channel"),
-              gettext("Acknowledge by"), gettext("Answer by"), gettext("Original answer due"),
-              gettext("Extensions approved"), gettext("Answered"), gettext("Rating"),
-              gettext("Citizen"), gettext("Phone"), gettext("Email"),
-              gettext("Reply document number"), gettext("Reply signed on"),
-              gettext("Reply signed by"), gettext("Co-handling units")]
+    # A due time counted in days is a date, in hours a moment: the column takes either.
+    header = [Column(gettext("Reference"), width=16),
+              Column(gettext("Received"), "datetime"), Column(gettext("Title"), width=40),
+              Column(gettext("Field"), width=20), Column(gettext("Kind of case"), width=16),
+              Column(gettext("Unit"), width=32), Column(gettext("Status"), width=18),
+              Column(gettext("Channel"), width=14), Column(gettext("Acknowledge by"), "datetime"),
+              Column(gettext("Answer by"), "datetime"),
+              Column(gettext("Original answer due"), "datetime"),
+              Column(gettext("Extensions approved"), "int", 12),
+              Column(gettext("Answered"), "datetime"), Column(gettext("Rating"), "int"),
+              Column(gettext("Citizen"), width=24), Column(gettext("Phone"), width=16),
+              Column(gettext("Email"), width=28),
+              Column(gettext("Reply document number"), width=18),
+              Column(gettext("Reply signed on"), "date"),
+              Column(gettext("Reply signed by"), width=24),
+              Column(gettext("Co-handling units"), width=40)]
     ordered = stmt.options(
         joinedload(Case.category), joinedload(Case.unit),
         selectinload(Case.cohandling_requests).joinedload(CoHandlingRequest.unit),
@@ -146,18 +202,18 @@ def case_rows(user: User, params: dict) -> tuple[list[str], int, Iterator[list]]
     def rows():
         for case in db.session.scalars(ordered.execution_options(yield_per=CHUNK)):
             contact = access.may_see_contact(user, case)
-            yield [case.reference, _fmt_time(case.received_at), case.title,
+            yield [case.reference, _local(case.received_at), case.title,
                    case.category.name_vi, str(labels.KIND[case.kind]),
                    case.unit.name if case.unit else "",
                    str(labels.STATUS[case.status]), str(labels.CHANNEL[case.channel]),
-                   _fmt_due(case.ack_due_at, case.ack_due_unit),
-                   _fmt_due(case.response_due_at, case.response_due_unit),
-                   _fmt_due(case.original_response_due_at, case.response_due_unit),
-                   case.extensions_used, _fmt_time(case.responded_at), case.satisfaction,
+                   _due(case.ack_due_at, case.ack_due_unit),
+                   _due(case.response_due_at, case.response_due_unit),
+                   _due(case.original_response_due_at, case.response_due_unit),
+                   case.extensions_used, _local(case.responded_at), case.satisfaction,
                    case.citizen_name if contact else "", case.citizen_phone if contact else "",
                    case.citizen_email if contact else "",
                    case.answer_doc_number or "",
-                   case.answer_doc_date.isoformat() if case.answer_doc_date else "",
+                   case.answer_doc_date,
                    case.answer_signer or "", cohandling(case)]
 
     return header, total, rows()
@@ -178,7 +234,7 @@ def _write(job: ExportJob, header, total, rows, path: Path, report) -> int:
             writer = csv.writer(fh)
             writer.writerow(header)
             for row in rows:
-                writer.writerow([_safe_cell(v) for v in row])
+                writer.writerow([_safe_cell(as_text(v)) for v in row])
                 count += 1
                 if count % CHUNK == 0:
                     report(count, total)
@@ -189,13 +245,39 @@ def _write(job: ExportJob, header, total, rows, path: Path, report) -> int:
                                                "strings_to_formulas": False,
                                                "strings_to_urls": False})
     sheet = workbook.add_worksheet(gettext("Export"))
-    bold = workbook.add_format({"bold": True})
-    sheet.write_row(0, 0, header, bold)
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    formats = {
+        "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
+        "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
+        "percent": workbook.add_format({"num_format": "0.0%"}),
+        "decimal": workbook.add_format({"num_format": "0.00"}),
+        "int": workbook.add_format({"num_format": "0"}),
+    }
+    day_format = formats["date"]
+    kinds = [getattr(column, "kind", "text") for column in header]
+    # Widths and the frozen, filtered header come first: constant_memory writes row by row.
+    for index, column in enumerate(header):
+        sheet.set_column(index, index, getattr(column, "width", 24))
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, [str(column) for column in header], bold)
     for row in rows:
         count += 1
-        sheet.write_row(count, 0, ["" if v is None else v for v in row])
+        for index, value in enumerate(row):
+            kind = kinds[index] if index < len(kinds) else "text"
+            if value is None or value == "":
+                sheet.write_blank(count, index, None)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(count, index, value, formats["datetime"])
+            elif isinstance(value, date):
+                sheet.write_datetime(count, index, datetime.combine(value, datetime.min.time()),
+                                     day_format)
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                sheet.write_string(count, index, str(value))
+            else:
+                sheet.write_number(count, index, value, formats.get(kind))
         if count % CHUNK == 0:
             report(count, total)
+    sheet.autofilter(0, 0, max(count, 1), len(header) - 1)
     workbook.close()
     return count
 

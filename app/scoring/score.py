@@ -143,7 +143,8 @@ def score_units(metrics: dict[int, UnitMetrics], settings: Settings) -> list[Sco
 
 def rank(scored: list[Scored], metrics: dict[int, UnitMetrics], min_cases: int) -> list[Scored]:
     """Competition ranking (1, 2, 2, 4) of the units with enough cases, by score to 0.01."""
-    eligible = [s for s in scored if metrics[s.unit_id].received >= min_cases]
+    # A unit without a case in the period is never ranked, whatever the campaign's minimum.
+    eligible = [s for s in scored if metrics[s.unit_id].received >= max(min_cases, 1)]
     eligible.sort(key=lambda s: -round(s.score, RANK_DECIMALS))
     previous, position = None, 0
     for index, s in enumerate(eligible, start=1):
@@ -194,19 +195,21 @@ def explain(settings: Settings) -> Explanation:
     steps = [
         _("Each component except campaign works is a rate: successes over cases (n) in the "
           "period; what counts for each is listed below."),
-        _("p is the rate of all units together: their successes over their cases."),
-        _("The rate is shrunk towards the rate of all units together, p, as if the unit had "
-          "%(k)d more cases at that rate: shrunk = (successes + k × p) / (n + k), with "
-          "k = %(k)d. A unit with a handful of cases stays near p; a unit with hundreds keeps "
-          "its own rate.", k=k),
-        _("Value of a rate component = %(scale)d × shrunk rate.", scale=SCALE),
+        _("Units with few cases are pulled toward the average of all units, so that 2 cases "
+          "answered on time do not outrank 200: each unit's rate is counted as if it also had "
+          "%(k)d cases at the average of all units. A unit with a handful of cases stays near "
+          "the average; a unit with hundreds of cases keeps its own rate.", k=k),
+        _("The same in figures: adjusted rate = (successes + k × p) / (n + k), where p is the "
+          "rate of all units together (their successes over their cases) and k = %(k)d.", k=k),
+        _("Value of a rate component = %(scale)d × adjusted rate.", scale=SCALE),
         _("Value of campaign works = %(a)d × min(1, registered ÷ %(t)d) + %(b)d × min(1, "
           "completed ÷ %(t)d); recognised works count as completed.",
           a=WORKS_REGISTERED_POINTS, b=WORKS_COMPLETED_POINTS, t=target),
         _("Score = (%(terms)s) ÷ %(total)d.", terms=terms, total=sum(weights.values())),
         _("A rate component that no unit has a case for is left out, and the score is divided "
           "by the sum of the other weights instead."),
-        _("Units that received fewer than %(n)d cases get a score but no rank. Scores equal "
+        _("Units that received fewer than %(n)d cases are shown with their score but not "
+          "ranked; a unit without any case in the period has no score at all. Scores equal "
           "when rounded to %(d)d decimals share a rank.", n=settings.min_cases, d=RANK_DECIMALS),
     ]
     components = [

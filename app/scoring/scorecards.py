@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.cases import access
+from app.core.errors import NotPermitted
 from app.core.timeutil import to_local
 from app.extensions import db
 from app.models import Campaign, Case, ScoreSnapshot, Unit, User
@@ -87,6 +89,34 @@ class Scorecard:
         """A component's value worked out with its numbers."""
         return score.computation(component)
 
+    @property
+    def rows_with_cases(self) -> list[ScoreSnapshot]:
+        """The rows the table shows: units that received a case in the period, ranked first."""
+        return [row for row in self.rows if row.received]
+
+    @property
+    def rows_without_cases(self) -> list[ScoreSnapshot]:
+        """Units without a case in the period: no score to show, listed apart by name."""
+        return [row for row in self.rows if not row.received]
+
+    def sparkline_values(self, unit_id: int) -> list[float | None]:
+        """The unit's monthly scores, a month without cases as no point (None)."""
+        return [s.score if s is not None and s.received else None
+                for _key, s in self.months(unit_id)]
+
+    @property
+    def month_keys(self) -> list[str]:
+        """Every month of the campaign begun so far ("2026-01"), in order."""
+        return sorted(key for key in self.period_keys if len(key) == 7 and "-Q" not in key)
+
+    def months(self, unit_id: int) -> list[tuple[str, ScoreSnapshot | None]]:
+        """Every month of the campaign with the unit's snapshot, None for a month not computed.
+
+        Charts and the monthly table show each month, so that a gap reads as a gap.
+        """
+        by_key = {s.period_key: s for s in self.series.get(unit_id, [])}
+        return [(key, by_key.get(key)) for key in self.month_keys]
+
     def rank_change(self, row: ScoreSnapshot) -> int | None:
         """Places gained (positive) or lost since the previous computation."""
         before = self.previous_ranks.get(row.unit_id)
@@ -114,10 +144,12 @@ def scorecard(user: User, now: datetime, campaign_id: int | None = None,
         period_key = "all"
     allowed = access.scorecard_unit_ids(user, units)
     wanted = allowed
-    if unit_id is not None and (allowed is None or unit_id in allowed):
+    if unit_id is not None:
+        if unit_id not in {unit.id for unit in units} or (allowed is not None
+                                                            and unit_id not in allowed):
+            # Asked for a unit the user may not read: refused, never silently widened.
+            raise NotPermitted(_l("You may not see the scores of this unit."))
         wanted = subtree(units, unit_id)
-    else:
-        unit_id = None
     choices = units if allowed is None else [unit for unit in units if unit.id in allowed]
     card = Scorecard(campaigns, campaign, period_key, keys, units, choices, unit_id, None)
     if campaign is None:

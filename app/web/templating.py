@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_date, format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -100,6 +100,30 @@ def filesize(size: int) -> str:
     return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
 
 
+NO_VALUE = "—"
+
+
+def number(value, decimals: int = 1, fixed: bool = False) -> str:
+    """A number in the reader's language: "84,4" in Vietnamese, "84.4" in English.
+
+    Up to ``decimals`` decimals, trailing zeros dropped ("3", not "3.00") unless ``fixed``
+    (a column of scores keeps one decimal each); None (no data) is a dash.
+    """
+    if value is None:
+        return NO_VALUE
+    digits = ("0" if fixed else "#") * decimals
+    return format_decimal(value, "#,##0" + ("." + digits if decimals else ""))
+
+
+def percent(rate, decimals: int = 1) -> str:
+    """A rate of 0–1 as a percentage in the reader's language: "95,0 %" (vi), "95.0%" (en)."""
+    if rate is None:
+        return NO_VALUE
+    digits = "." + "0" * decimals if decimals else ""
+    space = "\u00a0" if str(get_locale() or "vi").startswith("vi") else ""
+    return format_percent(rate, "#,##0" + digits + space + "%")
+
+
 def multiply_or_none(value, factor):
     """value × factor, keeping None (no data) as None, for charts."""
     return None if value is None else value * factor
@@ -149,6 +173,8 @@ def register(app: Flask) -> None:
         due_text=due_text,
         format_due=format_due,
         zip_with=zip_with,
+        number=number,
+        percent=percent,
     )
     app.jinja_env.globals.update(
         labels=labels,

@@ -187,7 +187,7 @@ def test_case_export_gives_dates_for_day_counts_and_the_extensions(app, world):
         _db.session.commit()
         committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
         header, total, rows = exports.case_rows(committee, {"show": "all"})
-        rows = {row[2]: dict(zip(header, row)) for row in rows}
+        rows = {row[2]: dict(zip(header, map(exports.as_text, row))) for row in rows}
         answer_by, original = gettext("Answer by"), gettext("Original answer due")
         ack_by, used = gettext("Acknowledge by"), gettext("Extensions approved")
         assert total == 2
@@ -258,6 +258,55 @@ def test_the_case_export_carries_the_reply_document(app, world):
         _db.session.commit()
         committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
         header, _total, rows = exports.case_rows(committee, {"show": "all"})
-        row = dict(zip(header, next(iter(rows))))
+        row = dict(zip(header, map(exports.as_text, next(iter(rows)))))
         assert (row[gettext("Reply document number")], row[gettext("Reply signed on")],
                 row[gettext("Reply signed by")]) == ("130/CT-TTHT", "2026-03-02", "Lê Minh")
+
+
+def test_xlsx_cells_are_typed_and_the_sheet_laid_out(app, client, auth, cases):
+    """Dates are Excel dates (numbers with a date format), the header is bold, frozen and
+    filtered, every column has a width, and no header appears twice."""
+    auth.login(EMAILS["committee"])
+    job_id = _job_id(_start(client, fmt="xlsx", show="all"))
+    data = client.get(f"/exports/{job_id}/download").get_data()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        styles = book.read("xl/styles.xml").decode()
+    assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in sheet
+    assert "<autoFilter ref=\"A1:" in sheet
+    widths = re.findall(r'<col min="(\d+)" max="(\d+)" width="([\d.]+)"', sheet)
+    assert sum(int(last) - int(first) + 1 for first, last, _width in widths) == 21
+    assert all(float(width) > 8 for _first, _last, width in widths)
+    assert 'formatCode="dd/mm/yyyy hh:mm"' in styles and "<b/>" in styles
+    # B2, the received moment, is a number (a serial date) with a style, not a string.
+    received = re.search(r'<c r="B2"( s="\d+")?( t="\w+")?><v>([\d.]+)</v>', sheet)
+    assert received and received.group(1) and received.group(2) is None
+    assert 40000 < float(received.group(3)) < 60000
+
+
+def test_the_scorecard_export_has_one_header_per_column_and_rates(app, world):
+    from datetime import date as day
+
+    from app.models import Campaign, User
+    from app.scoring import snapshots
+    from tests.scoring.test_metrics import LATER
+
+    with app.test_request_context(), force_locale("en"):
+        campaign = Campaign(name="Dân vận khéo 2026", starts_on=day(2026, 1, 1),
+                            ends_on=day(2026, 12, 31))
+        _db.session.add(campaign)
+        _db.session.flush()
+        for period in snapshots.campaign_periods(campaign, day(2026, 3, 31)):
+            snapshots.refresh(campaign, period, LATER)
+        _db.session.commit()
+        committee = _db.session.scalar(sa.select(User).where(User.email == EMAILS["committee"]))
+        header, _total, rows = exports.scorecard_rows(committee, {"campaign": str(campaign.id)},
+                                                      LATER)
+        rows = list(rows)
+        assert len(set(header)) == len(header)
+        assert gettext("Cases received") in header and gettext("Received") not in header
+        kinds = {str(column): column.kind for column in header}
+        assert kinds[gettext("Answered on time (rate)")] == "percent"
+        assert kinds[gettext("Cases received")] == "int"
+        period = dict(zip(header, rows[0]))[gettext("Period")]
+        assert period == gettext("Whole campaign") and period != "all"

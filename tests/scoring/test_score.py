@@ -156,7 +156,13 @@ def test_the_explanation_is_written_from_the_weights_and_settings(app):
     found = _explained(app, settings)
     assert "Score = (15 × Acknowledged on time + 35 × Answered on time + 20 × Rated 4–5 + " \
            "10 × Not reopened + 5 × No late transfer + 15 × Campaign works) ÷ 100." in found.steps
-    assert any("shrunk = (successes + k × p) / (n + k), with k = 4." in s for s in found.steps)
+    assert any("adjusted rate = (successes + k × p) / (n + k), where p is the rate of all "
+               "units together (their successes over their cases) and k = 4." in s
+               for s in found.steps)
+    # In plain words first: what the adjustment is for, without statistics' words.
+    plain = next(s for s in found.steps if s.startswith("Units with few cases are pulled"))
+    assert "2 cases answered on time do not outrank 200" in plain and "4 cases" in plain
+    assert not any("prior" in s or "shrunk" in s for s in found.steps)
     assert any(s.startswith("Value of campaign works = 50 × min(1, registered ÷ 2) + 50 × min(1, "
                             "completed ÷ 2)") for s in found.steps)
     assert any("fewer than 3 cases" in s for s in found.steps)
@@ -167,7 +173,7 @@ def test_the_explanation_is_written_from_the_weights_and_settings(app):
     assert changed.steps != found.steps
     assert "Score = (25 × Acknowledged on time + 25 × Answered on time + 20 × Rated 4–5 + " \
            "10 × Not reopened + 5 × No late transfer + 15 × Campaign works) ÷ 100." in changed.steps
-    assert any("with k = 30." in s for s in changed.steps)
+    assert any("and k = 30." in s for s in changed.steps)
     assert [c.weight for c in changed.components][:2] == [25, 25]
 
 
@@ -183,7 +189,7 @@ def test_the_explanation_is_in_vietnamese_too(app):
     assert "Điểm = (15 × Nhận xử lý đúng hạn + 35 × Trả lời đúng hạn + 20 × Đánh giá 4–5 + " \
            "10 × Không bị mở lại + 5 × Không chuyển quá hạn + 15 × Công trình phong trào) ÷ 100." \
            in found.steps
-    assert any("với k = 4" in s for s in found.steps)
+    assert any("k = 4" in s for s in found.steps)
     assert found.components[0].label == "Nhận xử lý đúng hạn"
 
 

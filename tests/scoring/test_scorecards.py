@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from app.cases import access
 from app.core.timeutil import LOCAL_TZ
 from app.models import Campaign, CampaignStatus, Case, ScoreSnapshot, Unit
+from app.core.errors import NotPermitted
 from app.scoring import scorecards, snapshots
 from tests.factories import make_unit
 from tests.scoring.test_metrics import LATER, at, march  # noqa: F401 - fixture
@@ -195,8 +196,9 @@ def test_a_unit_head_reads_only_their_subtree_whatever_they_ask(db, computed):
     card = scorecards.scorecard(head, NOW, campaign.id, "2026-03")
     assert {r.unit_id for r in card.rows} == {world.thue, branch}
     assert set(card.series) == {world.thue, branch}
-    other = scorecards.scorecard(head, NOW, campaign.id, "2026-03", unit_id=world.bhxh)
-    assert other.unit_filter is None and {r.unit_id for r in other.rows} == {world.thue, branch}
+    # Another unit asked for is refused, never silently widened to all the head may see.
+    with pytest.raises(NotPermitted):
+        scorecards.scorecard(head, NOW, campaign.id, "2026-03", unit_id=world.bhxh)
     own = scorecards.scorecard(head, NOW, campaign.id, "2026-03", unit_id=branch)
     assert own.unit_filter == branch and [r.unit_id for r in own.rows] == [branch]
     # An officer reaching the function anyway reads nothing.

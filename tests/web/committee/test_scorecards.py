@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -60,8 +60,9 @@ def test_committee_sees_every_unit_ranked_with_components(client, auth, scored):
     text = client.get(f"/scorecards?campaign={scored.id}&period=2026-03").get_data(as_text=True)
     rows = re.findall(r"<tr>\s*<td>(\d+|[^<]+)</td>.*?scorecards/units/(\w+)", text, re.S)
     assert [(rank, code) for rank, code in rows][:2] == [("1", "BHXH"), ("2", "THUE")]
-    assert "76.6" in text and "58.3" in text
-    assert 'role="img"' in text and "<title" in text  # sparklines with a text alternative
+    assert "76,6" in text and "58,3" in text  # Vietnamese decimals
+    # Only March has cases: its score stands as text, the months without cases draw no line.
+    assert 'class="sparkline"' not in text
     assert 'id="how-heading"' in text and "/ (n + k)" in text  # the panel with its formula
 
 
@@ -88,9 +89,12 @@ def test_the_unit_filter_offers_only_the_units_the_user_may_see(app, client, aut
     auth.login(EMAILS["head_thue"])
     text = client.get(f"/scorecards?campaign={scored.id}").get_data(as_text=True)
     assert _unit_options(text) == {ids["THUE"], ids["THUE-Q1"]}
-    # A unit asked for by hand that the head may not see is ignored, not shown.
+    # A unit asked for by hand that the head may not see is refused, not silently widened.
     asked = client.get(f"/scorecards?campaign={scored.id}&period=2026-03&unit={ids['BHXH']}")
+    assert asked.status_code == 403
     assert "scorecards/units/BHXH" not in asked.get_data(as_text=True)
+    assert client.get(f"/scorecards?campaign={scored.id}&unit=999999").status_code == 403
+    assert client.get(f"/scorecards?campaign={scored.id}&unit={ids['THUE']}").status_code == 200
     auth.logout()
     auth.login(EMAILS["committee"])
     text = client.get(f"/scorecards?campaign={scored.id}").get_data(as_text=True)
@@ -203,7 +207,7 @@ def test_the_score_pages_explain_the_campaign_s_own_weights(db, client, auth, sc
         text = client.get(page).get_data(as_text=True)
         assert formula not in text
         assert "Điểm = (25 × Nhận xử lý đúng hạn + 25 × Trả lời đúng hạn" in text
-        assert "với k = 4." in text
+        assert "k = 4." in text
 
 
 def test_the_unit_page_s_points_add_up_to_its_score(client, auth, scored):
@@ -212,9 +216,9 @@ def test_the_unit_page_s_points_add_up_to_its_score(client, auth, scored):
         as_text=True)
     table = text[text.index('id="components-heading"'):text.index('id="figures-heading"')]
     rows = re.findall(r'<td class="num">[^<]*</td>\s*<td class="num">(\d+)</td>\s*'
-                      r'<td class="num">([\d.]+)</td>\s*</tr>', table)
+                      r'<td class="num">([\d,]+)</td>\s*</tr>', table)
     assert len(rows) == 6
-    assert sum(float(points) for _weight, points in rows) == pytest.approx(58.3, abs=0.1)
+    assert sum(float(points.replace(",", ".")) for _weight, points in rows) == pytest.approx(58.3, abs=0.1)
     assert "50 × min(1, 1 ÷ 2) + 50 × min(1, 1 ÷ 2)" in table
 
 
@@ -260,9 +264,9 @@ def test_unit_page_shows_guidance_extensions_and_both_on_time_rates(client, auth
     auth.login(EMAILS["committee"])
     text = client.get(f"/scorecards/units/THUE?campaign={guided_and_extended.id}&period=2026-03"
                       "&lang=en").get_data(as_text=True)
-    assert _cell(text, "figure-on-time") == "50.0 % (2/4)"
-    assert _cell(text, "figure-on-time-original") == "25.0 % (1/4)"
-    assert _cell(text, "figure-rejected") == "14.3 % (1)"  # T5, of 7 received
+    assert _cell(text, "figure-on-time") == "50,0\u00a0% (2/4)"  # Vietnamese decimals
+    assert _cell(text, "figure-on-time-original") == "25,0\u00a0% (1/4)"
+    assert _cell(text, "figure-rejected") == "14,3\u00a0% (1)"  # T5, of 7 received
     assert (_cell(text, "figure-guided"), _cell(text, "figure-extensions")) == ("1", "1")
     # The fixture's app context keeps the Vietnamese catalog of the first request.
     assert "Trả lời đúng hạn so với hạn ban đầu" in text
@@ -276,7 +280,7 @@ def test_the_ranked_table_shows_guidance_and_extensions(client, auth, guided_and
     thue = re.search(r'scorecards/units/THUE.*?</tr>', text, re.S).group(0)
     cells = re.findall(r'<td class="num">([^<]*)</td>', thue)
     # Received, on time against the original date, guided, extended.
-    assert cells[-4:] == ["7", "25.0 %", "1", "1"]
+    assert cells[-4:] == ["7", "25,0\u00a0%", "1", "1"]
     # In the Vietnamese the fixture's app context keeps: a short heading, the full one read out.
     assert ('<span aria-hidden="true">Gia hạn</span>'
             '<span class="visually-hidden">Số lần gia hạn được đồng ý</span></th>') in text
@@ -309,7 +313,7 @@ def test_transparency_shows_guidance_extensions_and_the_original_date(app, clien
     row = re.search(r'<th scope="row">Cục Thuế[^<]*</th>(.*?)</tr>', text, re.S).group(1)
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
     # The last: co-handling replies by the date over those judged (one still running).
-    assert cells == ["12", "75 %", "50 %", "—", "—", "2", "3", "2", "3/5"]
+    assert cells == ["12", "75%", "50%", "—", "—", "2", "3", "2", "3/5"]
     for header in ("Answered on time against the original date", "Cases not accepted",
                    "Cases guided to the competent agency", "Extensions approved"):
         assert f'<th scope="col" class="num">{header}</th>' in text
@@ -327,10 +331,11 @@ def test_the_scorecard_export_has_the_same_columns(app, guided_and_extended):
             committee, {"campaign": str(guided_and_extended.id), "period": "2026-03"}, LATER)
         thue_row = next(row for row in rows if row[1] == "THUE")
         assert len(thue_row) == len(header)
-        # The score component "Answered on time" comes first; the count is the last of the name.
-        on_time = len(header) - 1 - header[::-1].index(gettext("Answered on time"))
+        # One header per column: the component's value and the count are told apart.
+        assert len(set(header)) == len(header)
+        on_time = header.index(gettext("Answered on time (cases)"))
         thue = dict(zip(header, thue_row))
-        original = gettext("Answered on time against the original date")
+        original = gettext("Answered on time against the original date (cases)")
         assert (thue_row[on_time], thue[original], thue[gettext("Answers due")]) == (2, 1, 4)
         assert header.index(original) == on_time + 1
         assert thue[gettext("Cases not accepted")] == 1
@@ -364,11 +369,11 @@ def test_unit_page_shows_the_co_handling_figures_next_to_the_case_figures(client
     assert 'id="cohandling-heading"' in figures and 'id="figure-extensions"' in figures
     assert [_cell(text, f"figure-contributions-{name}")
             for name in ("asked", "on-time", "late", "declined")] == ["8", "3", "4", "2"]
-    assert _cell(text, "figure-contributions-rate") == "42.9 % (3/7)"
+    assert _cell(text, "figure-contributions-rate") == "42,9\u00a0% (3/7)"
     # The month's row of the monthly table has the rate too.
     monthly = text[text.index("<caption>"):]
     march_row = re.search(r'<th scope="row">03/2026</th>(.*?)</tr>', monthly, re.S).group(1)
-    assert re.findall(r'<td class="num">([^<]*)</td>', march_row)[-1] == "42.9 % (3/7)"
+    assert re.findall(r'<td class="num">([^<]*)</td>', march_row)[-1] == "42,9\u00a0% (3/7)"
     # A unit asked nothing shows a dash, not a rate.
     duk = client.get(f"/scorecards/units/DUK?campaign={cohandled.id}&period=2026-03&lang=en"
                      ).get_data(as_text=True)
@@ -387,7 +392,7 @@ def test_a_component_weighed_0_shows_its_figures_but_says_it_does_not_count(db, 
     row = _component_row(client.get(page).get_data(as_text=True), "Phối hợp đúng hạn")
     # Its figures: 3 successes of 7, shrunk with k = 4 towards p = 4/8; weight 0, no points.
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
-    assert cells[:2] == ["3", "7"] and cells[-3:] == ["45.5", "0", "0.0"]
+    assert cells[:2] == ["3", "7"] and cells[-3:] == ["45,5", "0", "0,0"]
     # Vietnamese once the integrator has translated it (the English msgid before).
     assert any(note in row for note in ("not counted in the score in this campaign",
                                         "không tính vào điểm trong đợt này"))
@@ -398,7 +403,7 @@ def test_a_component_weighed_0_shows_its_figures_but_says_it_does_not_count(db, 
     db.session.commit()
     row = _component_row(client.get(page).get_data(as_text=True), "Phối hợp đúng hạn")
     assert "not counted" not in row and "không tính" not in row
-    assert re.findall(r'<td class="num">([^<]*)</td>', row)[-2:] == ["5", "2.3"]
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[-2:] == ["5", "2,3"]
 
 
 def test_the_ranked_table_has_a_co_handling_column_only_when_the_campaign_weighs_it(
@@ -425,7 +430,7 @@ def test_the_ranked_table_has_a_co_handling_column_only_when_the_campaign_weighs
     text = client.get(index).get_data(as_text=True)
     bhxh = re.search(r'scorecards/units/BHXH.*?</tr>', text, re.S).group(0)
     cells = re.findall(r'<td class="num">([^<]*)</td>', bhxh)
-    assert cells[5] == "45.5"  # (3 + 4 × 0.5) ÷ (7 + 4), after five other components
+    assert cells[5] == "45,5"  # (3 + 4 × 0.5) ÷ (7 + 4), after five other components
 
 
 def test_the_scorecard_export_has_the_co_handling_columns(app, cohandled):
@@ -442,7 +447,7 @@ def test_the_scorecard_export_has_the_co_handling_columns(app, cohandled):
         bhxh = dict(zip(header, next(row for row in rows if row[1] == "BHXH")))
         assert [bhxh[str(CONTRIBUTION[key])] for key in ("asked", "on_time", "late", "declined")] \
             == [8, 3, 4, 2]
-        assert bhxh["Co-handling on time"] == 45.45  # the component's value, weighed 0 here
+        assert bhxh["Co-handling on time (value 0–100)"] == 45.45  # the component's value, weighed 0 here
 
 
 def test_the_public_figures_show_co_handling_on_time(app, client, world):
@@ -460,3 +465,48 @@ def test_the_public_figures_show_co_handling_on_time(app, client, world):
     row = re.search(r'<th scope="row">Cục Thuế[^<]*</th>(.*?)</tr>', text, re.S).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row)[-1] == "—"  # asked nothing
     assert '<th scope="col" class="num">Co-handling on time</th>' in text
+
+
+def test_a_unit_without_cases_has_no_score_no_rank_and_is_listed_apart(app, client, auth, scored):
+    """Even with a campaign minimum of 0 cases, a unit without a case is never ranked; the
+    table shows the units with cases, the others are one folded line with their names."""
+    with app.app_context():
+        make_unit("TRONG", "Ban Không Vụ Việc")
+        campaign = _db.session.get(type(scored), scored.id)
+        campaign.min_cases = 0
+        _db.session.commit()
+        month = next(p for p in snapshots.campaign_periods(campaign) if p.key == "2026-03")
+        snapshots.refresh(campaign, month, LATER + timedelta(days=1))
+        _db.session.commit()
+        empty = _db.session.scalar(sa.select(ScoreSnapshot).join(Unit).where(
+            Unit.code == "TRONG", ScoreSnapshot.period_key == "2026-03",
+            ScoreSnapshot.as_of == (LATER + timedelta(days=1)).date()))
+        assert empty.received == 0 and empty.rank is None
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards?campaign={scored.id}&period=2026-03").get_data(as_text=True)
+    table = text[text.index("<tbody>"):text.index("</tbody>")]
+    folded = text[text.index('id="units-without-cases"'):]
+    assert "scorecards/units/TRONG" not in table and "scorecards/units/THUE" in table
+    assert "scorecards/units/TRONG" in folded[:folded.index("</details>")]
+    assert "<summary>" in folded
+    page = client.get(f"/scorecards/units/TRONG?campaign={scored.id}&period=2026-03&lang=en")
+    lead = re.search(r'<p class="lead">(.*?)</p>', page.get_data(as_text=True), re.S).group(1)
+    assert "no score" in lead or "không" in lead
+    assert not re.search(r"\d+[.,]\d", lead)  # no bold number for a unit without cases
+
+
+def test_the_unit_page_shows_every_month_of_the_campaign(client, auth, scored):
+    """Months not computed are rows marked so, and the charts keep their slot (no skipping);
+    the axis labels are thinned to at most about eight so they never run together."""
+    auth.login(EMAILS["committee"])
+    text = client.get(f"/scorecards/units/THUE?campaign={scored.id}&period=2026-03").get_data(
+        as_text=True)
+    table = text[text.index('id="monthly-figures"'):]
+    table = table[:table.index("</table>")]
+    months = re.findall(r'<th scope="row">(\d\d/\d{4})</th>', table)
+    assert months[:3] == ["01/2026", "02/2026", "03/2026"] and len(months) >= 3
+    chart = text[text.index('id="chart-score-t"'):]
+    chart = chart[:chart.index("</svg>")]
+    labels = re.findall(r'y="170" text-anchor="middle">([^<]+)</text>', chart)
+    assert 1 <= len(labels) <= 9 and all(re.fullmatch(r"\d\d/\d{4}", label) for label in labels)
+    assert "2026/0" not in text
