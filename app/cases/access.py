@@ -270,6 +270,24 @@ def may_see_event(user: User | None, case: Case, event: CaseEvent) -> bool:
         event.to_unit_id, event.from_unit_id)
 
 
+# Events whose body stays with the staff even though the citizen sees the entry (a
+# transfer's reason: the citizen reads only the new responsible unit).
+STAFF_ONLY_BODY = frozenset({EventKind.TRANSFERRED})
+
+
+def citizen_sees_body(event: CaseEvent) -> bool:
+    """Whether the citizen's tracking page shows the event's text."""
+    return event.is_public and event.kind not in STAFF_ONLY_BODY
+
+
+def citizen_visibility(event: CaseEvent) -> str:
+    """What of the entry the citizen sees: "all" of it, only the "entry" (not its
+    text), or "none" (an internal entry)."""
+    if not event.is_public:
+        return "none"
+    return "all" if citizen_sees_body(event) or not event.body else "entry"
+
+
 def visible_events(user: User | None, case: Case) -> list[CaseEvent]:
     """The case's timeline as the user may read it (see may_see_event)."""
     if reads_whole_case(user, case):

@@ -132,3 +132,30 @@ FILE_KIND = {
     "image/webp": _l("WebP image"),
     "application/pdf": _l("PDF document"),
 }
+
+# A status change named by the move that made it (from, to), so the timeline tells
+# "taken up" from "citizen asked" rather than "status changed" twice.
+STATUS_MOVE = {
+    (CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS): _l("Taken up by the unit"),
+    (CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_CITIZEN): _l("Citizen asked for information"),
+    (CaseStatus.AWAITING_CITIZEN, CaseStatus.IN_PROGRESS): _l("Handling resumed"),
+    (CaseStatus.RESPONDED, CaseStatus.CLOSED): _l("Case closed"),
+    (CaseStatus.RESPONDED, CaseStatus.IN_PROGRESS): _l("Case reopened"),
+    (CaseStatus.CLOSED, CaseStatus.IN_PROGRESS): _l("Case reopened"),
+}
+STATUS_TARGET = {
+    CaseStatus.REJECTED: _l("Case rejected"),
+    CaseStatus.GUIDED: _l("Citizen guided to the competent agency"),
+    CaseStatus.CLOSED: _l("Case closed"),
+}
+
+
+def event_label(event) -> str:
+    """The timeline's heading of one event: the kind, or for a status change the move."""
+    if event.kind == EventKind.STATUS and event.to_status:
+        to_status = CaseStatus(event.to_status)
+        from_status = CaseStatus(event.from_status) if event.from_status else None
+        label = STATUS_MOVE.get((from_status, to_status)) or STATUS_TARGET.get(to_status)
+        if label is not None:
+            return label
+    return EVENT[EventKind(event.kind)]

@@ -242,3 +242,33 @@ def unit_choices(
         for node in flatten(unit_tree(counts=False))
         if (include_inactive or node.unit.active) and (not receiving or node.unit.handles_cases)
     ]
+
+
+TOP_OF_TREE = _l("Units at the top of the tree")
+
+
+def grouped_units(units, locale: str = "vi",
+                  tree: list[UnitNode] | None = None) -> list[tuple[str, list[Unit]]]:
+    """The given units grouped under their parent unit, groups and units in the tree's
+    order: what every unit picker offers (``grouped_choices``), one query for the tree
+    (``tree``: one already read, for a page with several pickers).
+
+    Only the given units are offered (the caller says which the user may choose); a
+    group is named after the parent even when the parent itself is not offered.
+    """
+    offered = {unit.id for unit in units}
+    groups: dict[int | None, list[Unit]] = {}
+    names: dict[int | None, str] = {None: str(TOP_OF_TREE)}
+    for node in flatten(tree if tree is not None else unit_tree(counts=False)):
+        names[node.unit.id] = node.unit.display_name(locale)
+        if node.unit.id in offered:
+            groups.setdefault(node.unit.parent_id, []).append(node.unit)
+    return [(names.get(parent_id, str(TOP_OF_TREE)), members)
+            for parent_id, members in groups.items()]
+
+
+def grouped_choices(units, locale: str = "vi",
+                    tree: list[UnitNode] | None = None) -> dict[str, list[tuple[int, str]]]:
+    """WTForms choices (rendered as one <optgroup> per parent unit) for ``grouped_units``."""
+    return {group: [(unit.id, unit.display_name(locale)) for unit in members]
+            for group, members in grouped_units(units, locale, tree)}

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DateField, IntegerField, RadioField
 from wtforms.validators import ValidationError
 
@@ -148,3 +149,30 @@ def parse_moment(text: str | None) -> datetime | None:
     except OverflowError:
         return None
     return moment if EARLIEST_DATE <= moment.date() <= LATEST_DATE else None
+
+
+
+class GroupedSelect(wtforms.widgets.Select):
+    """A select whose options are grouped (``choices`` a dict: one <optgroup> per parent
+    unit, see app.org.units.grouped_choices), after an empty first option."""
+
+    def __init__(self, placeholder):
+        super().__init__()
+        self.placeholder = placeholder
+
+    def __call__(self, field, **kwargs):
+        if not field.has_groups():
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for flag in ("required",):
+            if getattr(field.flags, flag, False) and flag not in kwargs:
+                kwargs[flag] = True
+        html = [f"<select {wtforms.widgets.html_params(name=field.name, **kwargs)}>",
+                self.render_option("", self.placeholder, field.data in (None, "", 0))]
+        for group, choices in field.iter_groups():
+            html.append(f"<optgroup {wtforms.widgets.html_params(label=group)}>")
+            for value, label, selected, render_kw in choices:
+                html.append(self.render_option(value, label, selected, **render_kw))
+            html.append("</optgroup>")
+        html.append("</select>")
+        return Markup("".join(html))

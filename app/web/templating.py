@@ -22,6 +22,7 @@ from app.deadlines.sla import Countdown, DeadlineState, due_text, format_due
 from app.intake.attributes import answers_for
 from app.intake.tracking import format_tracking_code
 from app.models import CountUnit
+from app.org.units import grouped_units
 from app.scoring import labels as score_labels
 from app.web.admin.labels import audit_changes, audit_label
 
@@ -84,6 +85,17 @@ def deadline_phrase(countdown: Countdown) -> str:
     if countdown.minutes_left < 0:
         return _("late by %(d)s", d=amount)
     return _("%(d)s left", d=amount)
+
+
+def deadline_badge_text(countdown: Countdown) -> str:
+    """The deadline badge's words: the state, then where the deadline stands; when the
+    phrase already says how late the case is, the state is not said a second time."""
+    phrase = deadline_phrase(countdown)
+    says_late = (countdown.days_left is not None and countdown.days_left < 0
+                 if countdown.by_date else countdown.minutes_left < 0)
+    if countdown.state == DeadlineState.OVERDUE and says_late:
+        return phrase[:1].upper() + phrase[1:]
+    return f"{labels.DEADLINE[countdown.state]}: {phrase}"
 
 
 def mask_phone(phone: str | None) -> str:
@@ -170,6 +182,7 @@ def register(app: Flask) -> None:
         mask_email=mask_email,
         multiply_or_none=multiply_or_none,
         deadline_phrase=deadline_phrase,
+        deadline_badge_text=deadline_badge_text,
         due_text=due_text,
         format_due=format_due,
         zip_with=zip_with,
@@ -185,6 +198,7 @@ def register(app: Flask) -> None:
         audit_label=audit_label,
         audit_changes=audit_changes,
         lang_url=lang_url,
+        unit_groups=grouped_units,
         external_url=external_url,
         htmx_config=json.dumps(HTMX_CONFIG),
         current_locale=lambda: str(get_locale() or "vi"),

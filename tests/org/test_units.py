@@ -118,3 +118,20 @@ def test_a_new_campaign_only_unit(db, world, admin):
     assert _entries(db)[-1].after["handles_cases"] is False
     assert cell.id not in {unit_id for unit_id, _name in units.unit_choices(receiving=True)}
     assert cell.id in {unit_id for unit_id, _name in units.unit_choices()}
+
+
+def test_pickers_group_the_offered_units_under_their_parent_in_tree_order(db, world):
+    """Only the units offered; one group per parent, groups and units in the tree's order
+    (by code under each parent); a top-level unit in its own group."""
+    root, thue, bhxh = (db.session.get(Unit, i) for i in (world.root, world.thue, world.bhxh))
+    cell = Unit(code="THUE-1", name="Chi bộ 1", parent=thue)
+    db.session.add(cell)
+    db.session.flush()
+    grouped = units.grouped_choices([cell, thue, bhxh, root], "vi")
+    assert list(grouped) == [str(units.TOP_OF_TREE), "Đảng ủy Khối", "Cục Thuế TP HCM"]
+    assert grouped["Đảng ủy Khối"] == [(bhxh.id, "Bảo hiểm Xã hội TP HCM"),
+                                       (thue.id, "Cục Thuế TP HCM")]
+    assert grouped["Cục Thuế TP HCM"] == [(cell.id, "Chi bộ 1")]
+    # A group is named after its parent even when the parent itself is not offered.
+    assert units.grouped_choices([cell], "en") == {"Cục Thuế TP HCM (en)": [(cell.id, "Chi bộ 1")]}
+    assert units.grouped_choices([], "vi") == {}

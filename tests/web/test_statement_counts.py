@@ -74,8 +74,9 @@ def test_the_queue_costs_the_same_with_3_or_30_cases(app, client, auth, world, h
 # and units; calendar days; units to transfer to; the unit's officers (assignment);
 # the answers to the category's extra questions; the case's files; its extension requests
 # with who asked and decided; the deadline regime (how far an extension may go); its
-# co-handling requests and its answer drafts.
-CASE_PAGE_STATEMENTS = 12
+# co-handling requests and its answer drafts; the unit tree (the unit pickers' groups,
+# read once for the transfer and the co-handling pickers).
+CASE_PAGE_STATEMENTS = 13
 
 
 def test_the_case_page_costs_the_same_with_3_or_30_events(app, client, auth, world):

@@ -17,7 +17,7 @@ from app.cases import labels
 from app.intake.hotline import HOTLINE_CHANNELS
 from app.intake.submission import DESCRIPTION_MAX, TITLE_MAX
 from app.models import Channel, Priority
-from app.web.forms import Form, PhoneNumber, WholeNumberField, database_int, kind_field
+from app.web.forms import Form, GroupedSelect, PhoneNumber, WholeNumberField, database_int, kind_field
 
 
 class CallForm(Form):
@@ -63,5 +63,6 @@ class RouteForm(Form):
     """Send a waiting case to a unit."""
 
     unit = SelectField(_l("Responsible unit"), coerce=database_int, validate_choice=False,
+                       widget=GroupedSelect(_l("— Choose a unit —")),
                        validators=[DataRequired(_l("Choose the responsible unit."))])
     submit = SubmitField(_l("Route"))

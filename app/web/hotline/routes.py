@@ -25,6 +25,7 @@ from app.extensions import db
 from app.intake import hotline
 from app.intake.submission import Submission, submit_once
 from app.models import Case, Channel
+from app.org.units import grouped_choices
 from app.web.forms import show_on_form
 from app.web.hotline.blueprint import bp
 from app.web.hotline.forms import CallForm, RouteForm
@@ -160,9 +161,7 @@ def _locale() -> str:
 
 def _route_form(case: Case, units, formdata=None) -> RouteForm:
     form = RouteForm(formdata=formdata, prefix=f"route-{case.id}")
-    form.unit.choices = [(0, _("— Choose a unit —"))] + [
-        (u.id, u.display_name(_locale())) for u in units
-    ]
+    form.unit.choices = units  # grouped_choices, built once per page
     return form
 
 
@@ -170,7 +169,7 @@ def _triage_page(status: int = 200, kept: RouteForm | None = None,
                  kept_case_id: int | None = None, error: str | None = None):
     page = db.paginate(hotline.triage_queue(), per_page=current_app.config["CASES_PER_PAGE"],
                        error_out=False, count=True)
-    units = hotline.active_units()
+    units = grouped_choices(hotline.active_units(), _locale())
     rows = [
         (case, kept if case.id == kept_case_id else _route_form(case, units))
         for case in page.items
@@ -196,7 +195,7 @@ def route(reference: str):
     case = queries.case_by_reference(reference)
     if case is None:
         abort(404)
-    units = hotline.active_units()
+    units = grouped_choices(hotline.active_units(), _locale())
     form = _route_form(case, units, request.form)
     status, notice = 200, None
     if not form.validate_on_submit():

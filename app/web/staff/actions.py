@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -48,10 +47,7 @@ def _case_or_404(reference: str) -> Case:
 
 def _set_choices(name: str, form: VersionedForm, case: Case, actions) -> None:
     if name == "transfer" and "transfer" in actions:
-        form.unit.choices = [("", _("Choose a unit"))] + [
-            (unit.id, unit.display_name(str(get_locale() or "vi")))
-            for unit in cohandling_view.unit_targets(case)
-        ]
+        form.unit.choices = cohandling_view.unit_choices(case)
     elif name == "assign" and "assign" in actions:
         form.officer.choices = [("", _("Choose an officer"))] + [
             (officer.id, officer.name) for officer in casework.unit_officers(case.unit_id)

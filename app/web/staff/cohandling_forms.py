@@ -2,41 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from wtforms import BooleanField, MultipleFileField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
-from wtforms.widgets import Select, html_params
 
 from app.cases.cohandling import CONTRIBUTION_MAX, QUESTION_MAX
 from app.cases.lifecycle import REASON_MAX
 from app.web.attachments import ACCEPT
-from app.web.forms import LocalDateField
+from app.web.forms import GroupedSelect, LocalDateField
 from app.web.staff.forms import VersionedForm, optional_int
-
-
-class GroupedSelect(Select):
-    """A select whose options are grouped (``choices`` a dict), after an empty first option."""
-
-    def __init__(self, placeholder):
-        super().__init__()
-        self.placeholder = placeholder
-
-    def __call__(self, field, **kwargs):
-        if not field.has_groups():
-            return super().__call__(field, **kwargs)
-        kwargs.setdefault("id", field.id)
-        for flag in ("required",):
-            if getattr(field.flags, flag, False) and flag not in kwargs:
-                kwargs[flag] = True
-        html = [f"<select {html_params(name=field.name, **kwargs)}>",
-                self.render_option("", self.placeholder, field.data in (None, ""))]
-        for group, choices in field.iter_groups():
-            html.append(f"<optgroup {html_params(label=group)}>")
-            for value, label, selected, render_kw in choices:
-                html.append(self.render_option(value, label, selected, **render_kw))
-            html.append("</optgroup>")
-        html.append("</select>")
-        return Markup("".join(html))
 
 
 class AskCohandlingForm(VersionedForm):

@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from flask import g
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from app.cases import access, casework, cohandling
 from app.cases.access import CaseAction
@@ -15,6 +14,7 @@ from app.deadlines import counting
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import Countdown
 from app.models import Attachment, Case, CoHandlingRequest, User
+from app.org.units import grouped_choices, unit_tree
 from app.web.staff.cohandling_forms import COHANDLING_FORMS, VersionedForm
 
 
@@ -55,14 +55,11 @@ def unit_targets(case: Case) -> list[casework.UnitChoice]:
 
 
 def unit_choices(case: Case) -> dict[str, list[tuple[int, str]]]:
-    """The units to ask, grouped under their parent unit, groups and names in order."""
-    locale = str(get_locale() or "vi")
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for unit in unit_targets(case):
-        parent = unit.parent.display_name(locale) if unit.parent else _("Other units")
-        groups.setdefault(parent, []).append((unit.id, unit.display_name(locale)))
-    return {name: sorted(units, key=lambda choice: choice[1]) for name, units in
-            sorted(groups.items())}
+    """The units a transfer may go to or that may be asked for input (the same list),
+    grouped under their parent unit in the tree's order; the tree is read once a request."""
+    if "_unit_tree" not in g:
+        g._unit_tree = unit_tree(counts=False)
+    return grouped_choices(unit_targets(case), str(get_locale() or "vi"), g._unit_tree)
 
 
 def _forms(case: Case, may_ask: bool, active, now: datetime, calendar: WorkingCalendar):

@@ -32,6 +32,7 @@ from app.cases.queue import (
 from app.models import CaseStatus, Channel
 from app.web.forms import (
     Form,
+    GroupedSelect,
     LocalDateField,
     QueryForm,
     WholeNumberField,
@@ -163,6 +164,7 @@ class TransferForm(VersionedForm):
         _l("Transfer to"),
         coerce=optional_int,
         validate_choice=False,
+        widget=GroupedSelect(_l("Choose a unit")),
         validators=[InputRequired(_l("Choose a unit from the list."))],
     )
     reason = _text_field(

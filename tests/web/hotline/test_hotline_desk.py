@@ -54,7 +54,12 @@ def test_the_desk_starts_on_the_phone_field_and_offers_the_channels(client, auth
     for channel in ("hotline", "walk_in", "email"):
         assert f'value="{channel}"' in page
     assert 'href="/hotline/new"' in page  # the nav item for operators
-    assert page.index('id="submit"') < page.index('id="earlier"')  # Enter never links a call
+    # Enter never links a call: the form's first submit button saves a new case...
+    form = page[page.index('<form method="post" action="/hotline/new"'):]
+    first_button = re.search(r'<button[^>]*type="submit"[^>]*>', form).group(0)
+    assert "formaction" not in first_button and 'name="submit"' in first_button
+    # ...while the earlier cases (their "add this call" buttons) follow the phone field.
+    assert form.index('id="caller_phone"') < form.index('id="earlier"') < form.index('id="caller_name"')
 
 
 def test_typing_thue_finds_thue_and_chooses_it(client, auth, world):

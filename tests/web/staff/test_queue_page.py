@@ -33,7 +33,7 @@ from tests.workspace import staff, unit, user
 MINUTE = timedelta(minutes=1)
 MON_9 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # Monday 09:00 local
 NOW = MON_9 + timedelta(hours=25)  # Tuesday 10:00 local
-ROW = re.compile(r'<td><a href="/cases/(\d{4}-\d{6})">')
+ROW = re.compile(r'<td[^>]*><a href="/cases/(\d{4}-\d{6})">')
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from wtforms.validators import (
 )
 
 from app.models.campaigns import DEFAULT_WEIGHTS
-from app.web.forms import Form, LocalDateField, database_int
+from app.web.forms import Form, GroupedSelect, LocalDateField, database_int
 
 WEIGHT_LABELS = {
     "ack": _l("Weight: acknowledged on time"),
@@ -95,7 +95,8 @@ class CommendationForm(Form):
     level = SelectField(_l("Level"), choices=[("khoi", _l("Khối level")), ("city", _l("City level"))])
     kind = SelectField(_l("Commended"), choices=[("collective", _l("Collective")),
                                                  ("individual", _l("Individual"))])
-    unit = SelectField(_l("Unit"), coerce=database_int, validators=[InputRequired()])
+    unit = SelectField(_l("Unit"), coerce=database_int, validators=[InputRequired()],
+                       widget=GroupedSelect(_l("Choose a unit")))
     person_name = StringField(_l("Person's full name (individuals)"),
                               validators=[Optional(), Length(max=120)])
     citation = TextAreaField(_l("Citation"), validators=[Optional(), Length(max=4000)])

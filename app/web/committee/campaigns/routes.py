@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.models import Campaign, CampaignWork, Commendation, Unit
 from app.models.campaigns import COMPONENTS
 from app.scoring import campaigns as service
+from app.org.units import grouped_choices
 from app.web.committee.campaigns.blueprint import bp
 from app.web.committee.campaigns.forms import (
     AdvanceForm,
@@ -114,11 +116,11 @@ def _page(campaign: Campaign, work_form: WorkForm | None = None,
         .options(joinedload(Commendation.unit))
         .order_by(Commendation.level.desc(), Commendation.kind, Commendation.id)
     ).all()
-    units = db.session.scalars(sa.select(Unit).where(Unit.active).order_by(Unit.name)).all()
+    units = db.session.scalars(sa.select(Unit).where(Unit.active)).all()
     work_form = work_form or WorkForm(formdata=None)
     work_form.field.choices = [(f.id, f.display_name()) for f in campaign.fields]
     commend_form = commend_form or CommendationForm(formdata=None)
-    commend_form.unit.choices = [(u.id, u.name) for u in units]
+    commend_form.unit.choices = grouped_choices(units, str(get_locale() or "vi"))
     return render_template(
         "campaigns/show.html", campaign=campaign, summary=service.summary(campaign), works=works,
         commendations=commendations, work_form=work_form, commend_form=commend_form,
@@ -190,6 +192,7 @@ def commend(campaign_id: int):
     if not access.may_commend(current_user):
         abort(403)
     form = CommendationForm()
+    # Any unit's id is accepted back (one deactivated since the page was shown, too).
     form.unit.choices = [(u.id, u.name) for u in db.session.scalars(sa.select(Unit))]
     if not form.validate_on_submit():
         return _page(campaign, commend_form=form, status=422)
