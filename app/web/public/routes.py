@@ -6,6 +6,9 @@ import secrets
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.cases import queries
 from app.cases.attachments import FileTooLarge
@@ -21,6 +24,7 @@ from app.web.forms import show_on_form
 from app.web.public.blueprint import bp
 from app.web.public.followup import render_case_page
 from app.web.public.forms import FeedbackForm, TrackForm
+from app.web.public.oversized import text_fields_of_oversized_form
 
 
 def _submission_limit() -> str:
@@ -37,17 +41,42 @@ def home():
     return render_template("public/home.html", track_form=TrackForm(formdata=None))
 
 
+def _feedback_form(formdata=None, **kwargs) -> tuple[FeedbackForm, dict]:
+    """The feedback form with the active categories to choose from, and those categories."""
+    locale = str(get_locale() or "vi")
+    categories = {c.id: c for c in queries.active_categories()}
+    form = FeedbackForm(formdata=formdata, **kwargs) if formdata is not None else FeedbackForm()
+    form.category.choices = [("", _("— Choose a field —"))] + [
+        (c.id, c.display_name(locale)) for c in categories.values()
+    ]
+    return form, categories
+
+
+def _chosen_file_names() -> list[str]:
+    """The names of the files the citizen chose, which a form with errors cannot keep."""
+    return [f.filename for f in request.files.getlist("attachments") if f.filename]
+
+
+def _render_feedback_form(form: FeedbackForm, status: int, dropped_files: list[str] | None = None):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit:
+        # The browser checks the files' total before sending (the text needs a little room).
+        form.attachments.render_kw = {
+            **(form.attachments.render_kw or {}), "data-max-total": str(max(limit - 65536, 0)),
+        }
+    return render_template(
+        "public/feedback_new.html", form=form, dropped_files=dropped_files or [],
+        max_total=limit,
+    ), status
+
+
 @bp.route("/feedback/new", methods=["GET", "POST"])
 @private
 @limiter.limit(_submission_limit, methods=["POST"])
 def feedback_new():
     """The citizen's feedback form; success answers 303 to the tracking page."""
     locale = str(get_locale() or "vi")
-    categories = {c.id: c for c in queries.active_categories()}
-    form = FeedbackForm()
-    form.category.choices = [("", _("— Choose a field —"))] + [
-        (c.id, c.display_name(locale)) for c in categories.values()
-    ]
+    form, categories = _feedback_form()
     if request.method == "GET":
         form.submission_token.data = secrets.token_urlsafe(24)
     status = 200
@@ -82,7 +111,42 @@ def feedback_new():
             return redirect(url_for("public.track_case", code=case.tracking_code), 303)
     if form.errors and status == 200:
         status = 422
-    return render_template("public/feedback_new.html", form=form), status
+    dropped = _chosen_file_names() if request.method == "POST" else []
+    return _render_feedback_form(form, status, dropped)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def feedback_too_large(error: RequestEntityTooLarge):
+    """A form too large to accept comes back with what the citizen typed, not a dead end.
+
+    The body is read once more with its files thrown away; only the text fields are
+    kept. Beyond what can be read (or on other pages) the ordinary 413 page answers.
+    """
+    from app.web.errors import render_error
+
+    if request.endpoint != "public.feedback_new":
+        return render_error(413)
+    fields = text_fields_of_oversized_form()
+    if fields is None:
+        from app.web.errors import discard_request_body
+
+        response = current_app.make_response(render_error(413))
+        if not discard_request_body():
+            response.headers["Connection"] = "close"
+        return response
+    limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1048576
+    try:
+        form, _categories = _feedback_form(formdata=MultiDict(fields))
+        form.attachments.errors = [_(
+            "Your files together are larger than %(mb)s MB, so none were received. "
+            "Choose fewer or smaller files and send again; what you typed is kept.",
+            mb=str(round(limit_mb)),
+        )]
+        return _render_feedback_form(form, 413)
+    except SQLAlchemyError:
+        # Without its categories the form cannot be shown: the plain 413 page still answers.
+        db.session.rollback()
+        return render_error(413)
 
 
 @bp.get("/track")

@@ -103,13 +103,35 @@ def test_a_file_over_the_limit_is_answered_413_with_the_form_kept(app, client, w
     assert _count(app) == 0
 
 
-def test_a_request_over_max_content_length_gets_the_413_page(app, client, world):
+def test_a_request_over_max_content_length_keeps_what_was_typed(app, client, world):
     app.config["MAX_CONTENT_LENGTH"] = 50_000
-    data = _form(client, world, attachments=[(io.BytesIO(b"%PDF-" + b"0" * 60_000), "big.pdf")])
+    data = _form(client, world, citizen_email="an@example.vn",
+                 description="Nước tràn lên đường Lê Lợi.",
+                 attachments=[(io.BytesIO(b"%PDF-" + b"0" * 60_000), "big.pdf")])
     response = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
     assert response.status_code == 413
-    assert "What you sent is too large" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert _errors(response) == ["attachments"]
+    assert "none were received" in page
+    assert 'value="Cống nghẹt"' in page and "Nước tràn lên đường Lê Lợi." in page
+    assert 'value="an@example.vn"' in page
     assert _count(app) == 0
+    # The same form, sent again without the file, is accepted: its tokens are still good.
+    token = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', page).group(1)
+    data.update(submission_token=token)
+    data.pop("attachments")
+    again = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert again.status_code == 303 and _count(app) == 1
+
+
+def test_a_form_with_errors_says_which_files_must_be_chosen_again(app, client, world):
+    data = _form(client, world, title="",
+                 attachments=[(io.BytesIO(uploads.PDF), "don.pdf")])
+    response = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "choose them again" in page and "don.pdf" in page
+    assert re.search(r'<div[^>]*data-error-summary[^>]*autofocus|autofocus[^>]*data-error-summary', page)
 
 
 def test_the_413_handler_reads_the_whole_body_so_the_connection_survives(app, world):
