@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.config import TestingConfig
 from app.extensions import db
-from app.models import Attachment, Case, Notification
+from app.models import Attachment, Case, Category, Notification
 from tests import uploads
 from tests.conftest import redis_url_or_skip
 
@@ -304,3 +304,49 @@ def test_a_picture_whose_header_claims_400_megapixels_gets_a_field_error(app, cl
     assert _errors(response) == ["attachments"]
     assert "Ảnh “bom.png” quá lớn: tối đa 20 megapixel." in response.get_data(as_text=True)
     assert _count(app) == 0 and _count(app, Attachment) == 0
+
+
+def _questions(app, world):
+    from tests.factories import make_question
+
+    with app.app_context():
+        tax = db.session.get(Category, world.tax)
+        make_question(tax, "MST", "string", 1)
+        make_question(tax, "LOAI", "singlevaluelist", 2, required=True, options=("a", "b"))
+        db.session.commit()
+
+
+def test_the_fields_questions_are_asked_checked_and_kept(app, client, world):
+    from app.intake.attributes import answers_for
+
+    _questions(app, world)
+    # htmx brings the chosen field's questions in.
+    fragment = client.get(f"/feedback/questions?category={world.tax}&lang=en").get_data(as_text=True)
+    assert 'name="attribute[MST]"' in fragment and 'name="attribute[LOAI]"' in fragment
+    assert 'type="radio"' in fragment and "Value a" in fragment
+    assert 'name="attribute' not in client.get(
+        f"/feedback/questions?category={world.insurance}").get_data(as_text=True)
+    assert 'name="attribute' not in client.get("/feedback/questions?category=abc").get_data(
+        as_text=True)
+    page = client.get("/feedback/new").get_data(as_text=True)
+    assert 'hx-get="/feedback/questions"' in page and 'id="category-questions"' in page
+
+    # A required question left empty: an error next to it, by the rule Open311 uses.
+    data = _form(client, world, **{"attribute[MST]": "0312345678"})
+    missing = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert missing.status_code == 422
+    text = missing.get_data(as_text=True)
+    assert '<p class="error" id="attribute-LOAI-error">Answer this question.</p>' in text
+    assert 'value="0312345678"' in text  # the answer given is kept
+    assert _count(app) == 0
+    bad = client.post("/feedback/new?lang=en", data={**data, "attribute[LOAI]": "zzz"},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "Choose among the listed values." in bad.get_data(as_text=True)
+
+    data = _form(client, world, **{"attribute[MST]": "0312345678", "attribute[LOAI]": "b"})
+    sent = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case))
+        assert [(q.code, values) for q, values in answers_for(case, "en")] == [
+            ("MST", ["0312345678"]), ("LOAI", ["Value b"])]
