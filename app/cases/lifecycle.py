@@ -463,6 +463,21 @@ def within_reopen_window(
     return now < reopen_deadline(case.responded_at, window_days, calendar or load_calendar())
 
 
+def rating_of_answer(case: Case) -> int | None:
+    """The rating the citizen gave the current answer (1-5), or None if not rated yet.
+
+    A rating of an earlier answer (before a reopening) does not count: each answer is
+    rated once.
+    """
+    if case.satisfaction is None or case.responded_at is None:
+        return None
+    rated = any(
+        e.kind == EventKind.RATING.value and e.created_at >= case.responded_at
+        for e in case.events
+    )
+    return case.satisfaction if rated else None
+
+
 def rate_answer(
     case: Case, rating: int, comment: str, now: datetime, window_days: int,
     calendar: WorkingCalendar | None = None,
@@ -470,6 +485,8 @@ def rate_answer(
     """The citizen rates the answer 1–5; a rating of 3 or more closes the case."""
     if case.status != S.RESPONDED or not within_reopen_window(case, now, window_days, calendar):
         raise IllegalMove(_l("This answer can no longer be rated."))
+    if rating_of_answer(case) is not None:
+        raise IllegalMove(_l("You have already rated this answer."))
     if rating not in range(1, 6):
         raise InvalidInput(_l("Choose a rating from 1 to 5."), "rating")
     comment = (comment or "").strip()

@@ -50,12 +50,19 @@ def answer_question(
     return event
 
 
+def rating_given(case: Case) -> int | None:
+    """The rating the citizen gave the current answer (1-5), or None if not rated yet."""
+    return lifecycle.rating_of_answer(case)
+
+
 def may_rate(
     case: Case, now: datetime, window_days: int, calendar: WorkingCalendar | None = None
 ) -> bool:
     """Whether the rating form is offered: answered, not rated, within the window."""
-    return case.status == CaseStatus.RESPONDED and lifecycle.within_reopen_window(
-        case, now, window_days, calendar
+    return (
+        case.status == CaseStatus.RESPONDED
+        and rating_given(case) is None
+        and lifecycle.within_reopen_window(case, now, window_days, calendar)
     )
 
 

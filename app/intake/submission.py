@@ -17,6 +17,7 @@ from app.core.timeutil import to_local
 from app.deadlines.calendar import WorkingCalendar
 from app.deadlines.sla import load_calendar, set_due_times
 from app.extensions import db
+from app.intake import attributes as category_questions
 from app.intake import routing
 from app.intake.tracking import new_tracking_code
 from app.models import (
@@ -61,6 +62,9 @@ class Submission:
     notify_email: bool = False
     submission_token: str | None = None
     attachments: list[attachments.Upload] = field(default_factory=list)
+    # Answers to the category's questions, by question code (None: not asked here; Open311
+    # checks and keeps its own). Checked by the same rule as Open311's.
+    answers: dict[str, list[str]] | None = None
 
 
 def next_reference(received_at: datetime) -> str:
@@ -173,6 +177,9 @@ def submit_case(
     name, phone, email = _contact(sub)
     kind, as_information = kinds.intake_kind(kinds.parse_kind(sub.kind), named=name is not None)
     files = attachments.clean_all(sub.attachments, "attachments")
+    answers = (category_questions.check_answers(category_questions.questions_of(sub.category.id),
+                                                sub.answers)
+               if sub.answers is not None else [])
     calendar = calendar or load_calendar()
     reference = next_reference(now)
     case = Case(
@@ -216,6 +223,8 @@ def submit_case(
     if unit is not None:
         lifecycle.route_case(case, lifecycle.SYSTEM_ACTOR, unit, now)
     db.session.flush()
+    if answers:
+        category_questions.store_answers(case, answers)
     if files:
         uploaded_by = Uploader.OPERATOR if created_by else Uploader.CITIZEN
         attachments.store(case, files, uploaded_by, now, uploader=created_by)

@@ -148,11 +148,11 @@ ROUTING_RULES = [
 
 DEMO_ACCOUNTS = [
     # email, name, role, unit code
-    ("admin@demo.vn", "Quản trị viên", Role.ADMIN, None),
-    ("operator@demo.vn", "Nguyễn Thị Tổng Đài", Role.OPERATOR, None),
-    ("committee@demo.vn", "Trần Văn Ủy Viên", Role.COMMITTEE, "DUK"),
-    ("head.thue@demo.vn", "Lê Minh Trưởng", Role.UNIT_HEAD, "THUE"),
-    ("officer.thue@demo.vn", "Phạm Thu Thuế", Role.OFFICER, "THUE"),
+    ("admin@demo.vn", "Đỗ Quang Khải", Role.ADMIN, None),
+    ("operator@demo.vn", "Nguyễn Thị Lan", Role.OPERATOR, None),
+    ("committee@demo.vn", "Trần Văn Hùng", Role.COMMITTEE, "DUK"),
+    ("head.thue@demo.vn", "Lê Minh Tuấn", Role.UNIT_HEAD, "THUE"),
+    ("officer.thue@demo.vn", "Phạm Thu Hà", Role.OFFICER, "THUE"),
     ("officer.bhxh@demo.vn", "Võ Thanh Bảo", Role.OFFICER, "BHXH"),
 ]
 
@@ -380,7 +380,7 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
     if officer is None or scenario == "assigned":
         return
     staff = lifecycle.Actor.staff(officer)
-    t = min(start + timedelta(hours=rng.randint(1, 3)), now)
+    t = min(calendar.add_working_hours(start, rng.randint(1, 3)), now)
     if scenario == "rejected":
         lifecycle.reject(case, staff, "Nội dung trùng với phản ánh ông/bà đã gửi trước đó.", t)
         return
@@ -396,21 +396,22 @@ def _play(case: Case, scenario: str, start: datetime, units: dict[str, Unit], rn
         return
     lifecycle.acknowledge(case, staff, t)
     if scenario == "extended":
-        _extend(case, staff, min(t + timedelta(days=1), now))
+        _extend(case, staff, min(calendar.add_working_days(t, 1), now))
         return
     if scenario == "in_progress":
         lifecycle.add_note(case, staff, "Đã liên hệ bộ phận chuyên môn để kiểm tra.", t)
         return
-    t = min(t + timedelta(days=1), now)
+    t = min(calendar.add_working_days(t, 1), now)
     if scenario == "awaiting":
         lifecycle.ask_citizen(case, staff, "Đề nghị ông/bà cung cấp thêm số hồ sơ hoặc mã giao dịch.", t)
         return
-    t = min(t + timedelta(days=rng.randint(1, 4) + (14 if scenario == "responded_late" else 0)), now)
+    t = min(calendar.add_working_days(
+        t, rng.randint(1, 4) + (14 if scenario == "responded_late" else 0)), now)
     # Past answers of the demo went out signed by the unit's leader on paper.
     lifecycle.respond(case, staff, "Đơn vị đã kiểm tra và xử lý. Trân trọng cảm ơn ông/bà đã phản ánh.", t,
                       signed_off=True)
     if scenario in ("closed", "reopened"):
-        t = min(t + timedelta(days=1), now)
+        t = min(calendar.add_working_days(t, 1), now)
         if scenario == "closed":
             lifecycle.rate_answer(case, rng.choice([3, 4, 5, 5]), "Cảm ơn đơn vị.", t, 7)
         else:
@@ -447,22 +448,36 @@ def seed_signoff(units: dict[str, Unit], now: datetime) -> None:
         return
     writer, leader = lifecycle.Actor.staff(officer), lifecycle.Actor.staff(head)
     in_review, returned = waiting
-    submitted = max(in_review.acknowledged_at or now, now - timedelta(hours=2))
+    calendar = load_calendar()
+    submitted = max(in_review.acknowledged_at or now, working_before(now, 120, calendar))
     signoff.submit_draft(in_review, writer, "Cục Thuế đã kiểm tra hồ sơ của ông/bà. Hồ sơ đã đủ "
                          "điều kiện và được giải quyết trong 05 ngày làm việc.", submitted,
-                         doc_number="125/CT-TTHT", doc_signer="Lê Minh Trưởng")
-    submitted = max(returned.acknowledged_at or now, now - timedelta(days=1))
+                         doc_number="125/CT-TTHT", doc_signer="Lê Minh Tuấn")
+    submitted = max(returned.acknowledged_at or now, working_before(now, 480, calendar))
     signoff.submit_draft(returned, writer, "Đơn vị đã xử lý.", submitted)
     signoff.return_draft(returned, leader, "Nêu rõ kết quả kiểm tra, căn cứ pháp lý và thời hạn "
-                         "giải quyết cho ông/bà.", min(submitted + timedelta(hours=2), now))
+                         "giải quyết cho ông/bà.",
+                         min(calendar.add_working_hours(submitted, 2), now))
+
+
+def working_before(moment: datetime, minutes: int, calendar=None) -> datetime:
+    """The instant ``minutes`` working minutes before ``moment`` (staff act in office hours)."""
+    calendar = calendar or load_calendar()
+    remaining = timedelta(minutes=minutes)
+    for begin, end in reversed(calendar.periods(moment - timedelta(days=30), moment)):
+        if end - begin >= remaining:
+            return end - remaining
+        remaining -= end - begin
+    return moment - timedelta(minutes=minutes)
 
 
 def _office_time(now: datetime, rng: random.Random) -> datetime:
-    """A weekday morning or afternoon in the last two months, in Ho Chi Minh City time."""
+    """A working day's morning or afternoon in the last two months, in Ho Chi Minh City time."""
+    calendar = load_calendar()
     local = to_local(now) - timedelta(days=rng.randint(1, 60))
-    while local.weekday() >= 5:
+    while not calendar.is_working_day(local.date()):
         local -= timedelta(days=1)
-    local = local.replace(hour=rng.choice([7, 8, 9, 10, 13, 14, 15]), minute=rng.choice([5, 20, 40]),
+    local = local.replace(hour=rng.choice([8, 9, 10, 13, 14, 15]), minute=rng.choice([5, 20, 40]),
                           second=0, microsecond=0)
     return min(local.astimezone(timezone.utc), now)
 
@@ -509,11 +524,14 @@ def seed_demo(password: str | None = None, now: datetime | None = None) -> SeedR
     seed_questions(categories)
     seed_routing_rules(units, categories)
     seed_accounts(report, units, password)
+    now = now or utcnow()
+    # Staff act in office hours: the demo's latest staff action is the last working minute.
+    office_now = working_before(now, 1)
     with staff_alerts.silenced():  # past cases: nobody needs "new case" emails about them
-        seed_cases(report, units, categories, now or utcnow())
-        report.created_cases += seed_cohandling(units, categories, now or utcnow())
-        seed_campaigns(units, categories, now or utcnow())
-        seed_signoff(units, now or utcnow())
+        seed_cases(report, units, categories, office_now)
+        report.created_cases += seed_cohandling(units, categories, office_now)
+        seed_campaigns(units, categories, now)
+        seed_signoff(units, office_now)
     return report
 
 

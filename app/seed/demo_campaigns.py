@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from app.cases import lifecycle
 from app.core.timeutil import LOCAL_TZ, to_local
+from app.deadlines.sla import load_calendar
 from app.extensions import db
 from app.intake.submission import Submission, submit_case
 from app.models import (
@@ -144,7 +145,7 @@ def seed_2022(units: dict[str, Unit], cells: list[Unit]) -> Campaign | None:
     for f, (code, _vi, _en, count) in zip(campaign.fields, FIELDS_2022):
         for n in range(count):
             unit = holders[(n * 7 + len(code)) % len(holders)]
-            title = f"{WORK_TITLES[code][n % len(WORK_TITLES[code])]} ({unit.code})"
+            title = f"{WORK_TITLES[code][n % len(WORK_TITLES[code])]} tại {unit.name}"
             registered = _local(date(2022, 1, 10) + timedelta(days=rng.randint(0, 60)), 9)
             db.session.add(CampaignWork(
                 campaign=campaign, field=f, unit=unit, title=title,
@@ -179,7 +180,8 @@ def _demo_officer(unit: Unit) -> User:
     """The unit's first officer, or a demo officer made for it (random password)."""
     officer = _officer(unit)
     if officer is None:
-        officer = User(email=f"officer.{unit.code.lower()}@demo.vn", name=f"Cán bộ {unit.code}",
+        officer = User(email=f"officer.{unit.code.lower()}@demo.vn",
+                       name=_people(random.Random(unit.code), 1)[0],
                        role=Role.OFFICER.value, unit=unit)
         officer.set_password(secrets.token_urlsafe(16))
         db.session.add(officer)
@@ -189,22 +191,25 @@ def _demo_officer(unit: Unit) -> User:
 
 def _play_2023(case, unit: Unit, other: Unit, start: datetime, rng: random.Random,
                late_transfer: bool = False) -> None:
+    calendar = load_calendar()
     careful = rng.random() < DILIGENCE.get(unit.code, 0.7) and not late_transfer
     staff = lifecycle.Actor.staff(_demo_officer(unit))
     roll = rng.random()
     if roll < 0.05 or late_transfer:
-        late = timedelta(days=3) if not careful else timedelta(hours=1)
-        lifecycle.transfer(case, staff, other, "Nội dung thuộc thẩm quyền đơn vị khác.", start + late)
+        moved = (calendar.add_working_days(start, 3) if not careful
+                 else calendar.add_working_hours(start, 1))
+        lifecycle.transfer(case, staff, other, "Nội dung thuộc thẩm quyền đơn vị khác.", moved)
         receiver = lifecycle.Actor.staff(_demo_officer(other))
-        lifecycle.acknowledge(case, receiver, start + late + timedelta(hours=2))
-        lifecycle.respond(case, receiver, "Đơn vị đã giải quyết.", start + late + timedelta(days=5),
+        lifecycle.acknowledge(case, receiver, calendar.add_working_hours(moved, 2))
+        lifecycle.respond(case, receiver, "Đơn vị đã giải quyết.", calendar.add_working_days(moved, 5),
                           signed_off=True)
         return
     if roll < 0.09:
-        lifecycle.reject(case, staff, "Nội dung trùng lặp với phản ánh trước.", start + timedelta(hours=2))
+        lifecycle.reject(case, staff, "Nội dung trùng lặp với phản ánh trước.",
+                         calendar.add_working_hours(start, 2))
         return
-    lifecycle.acknowledge(case, staff, start + timedelta(hours=2 if careful else 30))
-    answered = start + timedelta(days=rng.randint(2, 9) if careful else rng.randint(15, 25))
+    lifecycle.acknowledge(case, staff, calendar.add_working_hours(start, 2 if careful else 30))
+    answered = calendar.add_working_days(start, rng.randint(2, 9) if careful else rng.randint(15, 25))
     # The year's answers went out signed by each unit's leader on paper.
     lifecycle.respond(case, staff, "Đơn vị đã kiểm tra, xử lý và trả lời ông/bà.", answered,
                       signed_off=True)
@@ -212,8 +217,21 @@ def _play_2023(case, unit: Unit, other: Unit, start: datetime, rng: random.Rando
     lifecycle.rate_answer(case, stars, "", answered + timedelta(days=1), 7)
     if stars < 3 and rng.random() < 0.5:
         lifecycle.reopen(case, "Chưa được giải quyết triệt để.", answered + timedelta(days=2), 7)
-        lifecycle.respond(case, staff, "Đơn vị đã bổ sung câu trả lời.", answered + timedelta(days=6),
+        lifecycle.respond(case, staff, "Đơn vị đã bổ sung câu trả lời.",
+                          calendar.add_working_days(answered, 4),
                           signed_off=True)
+
+
+def _text_2023(code: str, category: Category, n: int) -> tuple[str, str]:
+    """A believable title and description for a 2023 case of this field (the demo's texts)."""
+    from app.seed.demo import CASE_TEXTS
+
+    texts = CASE_TEXTS.get(code)
+    if not texts:
+        return (f"Kiến nghị về lĩnh vực {category.name_vi.lower()}",
+                "Đề nghị đơn vị xem xét, giải quyết và trả lời.")
+    _kind, title, description = texts[n % len(texts)]
+    return title, description
 
 
 def seed_2023(units: dict[str, Unit], categories: dict[str, Category]) -> Campaign | None:
@@ -230,9 +248,9 @@ def seed_2023(units: dict[str, Unit], categories: dict[str, Category]) -> Campai
                 while day.weekday() >= 5:
                     day -= timedelta(days=1)
                 start = _local(day, rng.choice([8, 9, 10, 14, 15]), rng.choice([0, 20, 40]))
+                title, description = _text_2023(code, category, month + n)
                 case = submit_case(Submission(
-                    category=category, title=f"Phản ánh {category.name_vi.lower()} {month:02d}/2023 #{n + 1}",
-                    description="Phản ánh mẫu của năm 2023 để minh họa bảng điểm.", anonymous=True),
+                    category=category, title=title, description=description, anonymous=True),
                     Channel.WEB, start)
                 unit = case.unit
                 other = units["BHXH"] if unit.code != "BHXH" else units["THUE"]
@@ -245,7 +263,7 @@ def seed_2023(units: dict[str, Unit], categories: dict[str, Category]) -> Campai
             registered = _local(date(2023, 2, 1) + timedelta(days=7 * i), 9)
             db.session.add(CampaignWork(
                 campaign=campaign, field=f, unit=unit, status=status.value, registered_at=registered,
-                title=f"{WORK_TITLES[f.code][i % len(WORK_TITLES[f.code])]} ({code})",
+                title=f"{WORK_TITLES[f.code][i % len(WORK_TITLES[f.code])]} tại {unit.name}",
                 completed_at=registered + timedelta(days=150) if status == WorkStatus.COMPLETED else None))
     db.session.flush()
     return campaign
@@ -270,7 +288,7 @@ def seed_current(units: dict[str, Unit], now: datetime) -> Campaign | None:
         registered = min(_local(start + timedelta(days=20 + 9 * i), 9), now)
         db.session.add(CampaignWork(
             campaign=campaign, field=f, unit=units[code], status=WorkStatus.IN_PROGRESS.value,
-            registered_at=registered, title=f"Mô hình “Dân vận khéo” năm {year} ({code})",
+            registered_at=registered, title=f"Mô hình “Dân vận khéo” năm {year} tại {units[code].name}",
             description="Công trình mẫu (dữ liệu minh họa)."))
     db.session.flush()
     return campaign

@@ -122,7 +122,7 @@ def seed_cohandling(units: dict[str, Unit], categories: dict[str, Category],
             lifecycle.respond(case, signer, "Cục Thuế đã tổng hợp ý kiến của Bảo hiểm xã hội "
                               "Thành phố và trả lời ông/bà như sau: hồ sơ của ông/bà đã được "
                               "kiểm tra và xử lý. Trân trọng cảm ơn ông/bà.",
-                              min(request.replied_at + timedelta(hours=3), now))
+                              min(calendar.add_working_hours(request.replied_at, 3), now))
         added += 1
     db.session.flush()
     return added

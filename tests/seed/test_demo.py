@@ -76,3 +76,33 @@ def test_the_demo_has_cases_of_every_kind_guided_and_extended_ones(app, runner):
         rejected = db.session.scalars(sa.select(Case.rejection_reason)
                                       .where(Case.status == "rejected")).all()
         assert rejected and not any("thẩm quyền" in reason for reason in rejected)
+
+
+def test_the_demo_is_believable_people_titles_and_office_hours(app, runner):
+    """Ordinary names, real titles, and staff who act in working hours on working days."""
+    import re
+    from datetime import timedelta
+
+    from app.models import CampaignWork, CaseEvent, User
+    from app.seed.demo import DEMO_ACCOUNTS
+
+    assert runner.invoke(args=["seed", "demo", "--password", "demo-password"]).exit_code == 0
+    role_words = ("Tổng Đài", "Ủy Viên", "Trưởng", "Thuế", "Quản trị", "Cán bộ")
+    with app.app_context():
+        names = db.session.scalars(sa.select(User.name).where(User.email.like("%@demo.vn"))).all()
+        assert len(names) >= len(DEMO_ACCOUNTS)
+        assert [n for n in names if any(word in n for word in role_words)] == []
+        # The demo logins stay what README lists.
+        emails = set(db.session.scalars(sa.select(User.email)))
+        assert {email for email, *_rest in DEMO_ACCOUNTS} <= emails
+        titles = db.session.scalars(sa.select(CampaignWork.title)).all()
+        assert titles and [t for t in titles if re.search(r"\([A-Z0-9]+\)", t)] == []
+        case_titles = db.session.scalars(sa.select(Case.title)).all()
+        assert [t for t in case_titles if re.search(r"#\d|\d\d/2023", t)] == []
+        calendar = load_calendar()
+        minute = timedelta(minutes=1)
+        staff_moments = db.session.scalars(
+            sa.select(CaseEvent.created_at).where(CaseEvent.actor_kind == "user")).all()
+        assert len(staff_moments) > 100
+        outside = [t for t in staff_moments if not calendar.periods(t - minute, t + minute)]
+        assert outside == []

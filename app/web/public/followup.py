@@ -66,6 +66,7 @@ def render_case_page(case: Case, status: int = 200, forms: dict[str, FlaskForm] 
         "may_rate": followup.may_rate(case, now, window, calendar),
         "may_reopen": followup.may_reopen(case, now, window, calendar),
         "reopen_until": followup.last_day_to_reopen(case, window, calendar),
+        "rating_given": followup.rating_given(case),
         "has_contact": privacy.has_contact(case),
         "reply_form": forms.get("reply") or ReplyForm(formdata=None),
         "rate_form": forms.get("rate") or RateForm(formdata=None),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.config import TestingConfig
 from app.extensions import db
-from app.models import Attachment, Case, Notification
+from app.models import Attachment, Case, Category, Notification
 from tests import uploads
 from tests.conftest import redis_url_or_skip
 
@@ -103,13 +103,35 @@ def test_a_file_over_the_limit_is_answered_413_with_the_form_kept(app, client, w
     assert _count(app) == 0
 
 
-def test_a_request_over_max_content_length_gets_the_413_page(app, client, world):
+def test_a_request_over_max_content_length_keeps_what_was_typed(app, client, world):
     app.config["MAX_CONTENT_LENGTH"] = 50_000
-    data = _form(client, world, attachments=[(io.BytesIO(b"%PDF-" + b"0" * 60_000), "big.pdf")])
+    data = _form(client, world, citizen_email="an@example.vn",
+                 description="Nước tràn lên đường Lê Lợi.",
+                 attachments=[(io.BytesIO(b"%PDF-" + b"0" * 60_000), "big.pdf")])
     response = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
     assert response.status_code == 413
-    assert "What you sent is too large" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert _errors(response) == ["attachments"]
+    assert "none were received" in page
+    assert 'value="Cống nghẹt"' in page and "Nước tràn lên đường Lê Lợi." in page
+    assert 'value="an@example.vn"' in page
     assert _count(app) == 0
+    # The same form, sent again without the file, is accepted: its tokens are still good.
+    token = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', page).group(1)
+    data.update(submission_token=token)
+    data.pop("attachments")
+    again = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert again.status_code == 303 and _count(app) == 1
+
+
+def test_a_form_with_errors_says_which_files_must_be_chosen_again(app, client, world):
+    data = _form(client, world, title="",
+                 attachments=[(io.BytesIO(uploads.PDF), "don.pdf")])
+    response = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "choose them again" in page and "don.pdf" in page
+    assert re.search(r'<div[^>]*data-error-summary[^>]*autofocus|autofocus[^>]*data-error-summary', page)
 
 
 def test_the_413_handler_reads_the_whole_body_so_the_connection_survives(app, world):
@@ -282,3 +304,49 @@ def test_a_picture_whose_header_claims_400_megapixels_gets_a_field_error(app, cl
     assert _errors(response) == ["attachments"]
     assert "Ảnh “bom.png” quá lớn: tối đa 20 megapixel." in response.get_data(as_text=True)
     assert _count(app) == 0 and _count(app, Attachment) == 0
+
+
+def _questions(app, world):
+    from tests.factories import make_question
+
+    with app.app_context():
+        tax = db.session.get(Category, world.tax)
+        make_question(tax, "MST", "string", 1)
+        make_question(tax, "LOAI", "singlevaluelist", 2, required=True, options=("a", "b"))
+        db.session.commit()
+
+
+def test_the_fields_questions_are_asked_checked_and_kept(app, client, world):
+    from app.intake.attributes import answers_for
+
+    _questions(app, world)
+    # htmx brings the chosen field's questions in.
+    fragment = client.get(f"/feedback/questions?category={world.tax}&lang=en").get_data(as_text=True)
+    assert 'name="attribute[MST]"' in fragment and 'name="attribute[LOAI]"' in fragment
+    assert 'type="radio"' in fragment and "Value a" in fragment
+    assert 'name="attribute' not in client.get(
+        f"/feedback/questions?category={world.insurance}").get_data(as_text=True)
+    assert 'name="attribute' not in client.get("/feedback/questions?category=abc").get_data(
+        as_text=True)
+    page = client.get("/feedback/new").get_data(as_text=True)
+    assert 'hx-get="/feedback/questions"' in page and 'id="category-questions"' in page
+
+    # A required question left empty: an error next to it, by the rule Open311 uses.
+    data = _form(client, world, **{"attribute[MST]": "0312345678"})
+    missing = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert missing.status_code == 422
+    text = missing.get_data(as_text=True)
+    assert '<p class="error" id="attribute-LOAI-error">Answer this question.</p>' in text
+    assert 'value="0312345678"' in text  # the answer given is kept
+    assert _count(app) == 0
+    bad = client.post("/feedback/new?lang=en", data={**data, "attribute[LOAI]": "zzz"},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 422 and "Choose among the listed values." in bad.get_data(as_text=True)
+
+    data = _form(client, world, **{"attribute[MST]": "0312345678", "attribute[LOAI]": "b"})
+    sent = client.post("/feedback/new?lang=en", data=data, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case))
+        assert [(q.code, values) for q, values in answers_for(case, "en")] == [
+            ("MST", ["0312345678"]), ("LOAI", ["Value b"])]

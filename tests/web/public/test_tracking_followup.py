@@ -111,6 +111,42 @@ def test_rating_the_answer_closes_the_case(app, client, world):
     assert _post(client, f"/track/{code}/rate", **{"rate-rating": "4"}).status_code == 409
 
 
+def test_a_low_rating_is_shown_once_given_and_cannot_be_given_twice(app, client, world):
+    code = _case(app, world, "responded")
+    assert _post(client, f"/track/{code}/rate", **{"rate-rating": "2"}).status_code == 303
+    case = _load(app, code)
+    assert (case.status, case.satisfaction) == (CaseStatus.RESPONDED, 2)  # still open to reopen
+    page = client.get(f"/track/{code}?lang=en").get_data(as_text=True)
+    assert '<dd id="rating-given">You rated the answer 2/5.</dd>' in page
+    assert f'action="/track/{code}/rate"' not in page  # no second rating form
+    assert f'action="/track/{code}/reopen"' in page
+    with app.app_context():
+        last = reopen_last_day(case.responded_at, app.config["REOPEN_WINDOW_DAYS"], load_calendar())
+    assert (f'<dd id="reopen-until"><time datetime="{last.isoformat()}">'
+            f'{last.strftime("%d/%m/%Y")}</time></dd>') in page
+    again = _post(client, f"/track/{code}/rate?lang=en", **{"rate-rating": "5"})
+    assert again.status_code == 409 and "already rated" in again.get_data(as_text=True)
+    assert _load(app, code).satisfaction == 2
+
+    # Reopened and answered again: the new answer may be rated.
+    assert _post(client, f"/track/{code}/reopen", **{"reopen-reason": "Chưa xong."}).status_code == 303
+    with app.app_context():
+        reopened = db.session.scalar(sa.select(Case).where(Case.tracking_code == code))
+        lifecycle.respond(reopened, _officer(), "Đã xử lý lại.", utcnow(), signed_off=True)
+        db.session.commit()
+    page = client.get(f"/track/{code}?lang=en").get_data(as_text=True)
+    assert f'action="/track/{code}/rate"' in page and 'id="rating-given"' not in page
+
+
+def test_the_tracking_code_can_be_copied_and_printed(app, client, world):
+    code = _case(app, world, "open")
+    page = client.get(f"/track/{code}?lang=en").get_data(as_text=True)
+    assert re.search(r'<p class="tracking-code" id="tracking-code">', page)
+    assert 'data-copy="tracking-code" hidden' in page and "data-print hidden" in page
+    assert "/static/js/citizen.js" in page
+    assert f'action="/track/{code}/rate"' not in page and 'id="reopen-until"' not in page
+
+
 @pytest.mark.parametrize("rating", ["", "0", "9", "abc"])
 def test_a_rating_outside_one_to_five_is_422(app, client, world, rating):
     code = _case(app, world, "responded")
