@@ -68,6 +68,9 @@ def seed_bulk_command(cases: int, seed: int | None, units: int, years: int, forc
         f"({rate:,.0f} cases/s); units created: {report.units_created}, "
         f"accounts created: {report.users_created}."
     )
+    if report.campaign:
+        click.echo(f"Scored in the open campaign “{report.campaign}” "
+                   "(run `flask scores recompute` for its scorecards).")
     click.echo("By status: " + ", ".join(f"{k} {v:,}" for k, v in report.statuses.items()))
     if report.demo.password:
         click.echo(f"Demo accounts created with the password: {report.demo.password}")
