@@ -250,3 +250,25 @@ def test_an_open_campaign_covers_the_generated_cases(db, world):
     db.session.refresh(campaign)
     first = min(to_local(r).date() for r in db.session.scalars(sa.select(Case.received_at)))
     assert campaign.starts_on == first
+
+
+def test_the_same_seed_makes_the_same_cases_in_worker_processes_or_not(db, world):
+    """Batches draw from their own seeded randomness: where they are drawn changes nothing."""
+    seed_bulk(5, seed=1, units=3, now=MONDAY_9AM)  # the branches and staff, kept
+    db.session.commit()
+
+    def load(workers: int):
+        seed_bulk(150, seed=8, units=3, now=MONDAY_9AM, batch=50, workers=workers)
+        cases = db.session.execute(
+            sa.select(Case.id, Case.reference, Case.title, Case.status, Case.unit_id,
+                      Case.received_at, Case.ack_due_at, Case.response_due_at, Case.closed_at,
+                      Case.satisfaction).order_by(Case.id)).all()
+        events = db.session.execute(
+            sa.select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.created_at,
+                      CaseEvent.to_status).order_by(CaseEvent.id)).all()
+        db.session.rollback()
+        return cases, events
+
+    alone, parallel = load(1), load(2)
+    assert len(alone[0]) == 155 and len(alone[1]) > 450
+    assert alone == parallel

@@ -47,7 +47,6 @@ from app.seed.demo import SeedReport
 
 BATCH = 20_000
 WORKERS = 2  # processes drawing batches on PostgreSQL (the machine has two cores)
-AHEAD = 2 * WORKERS  # batches drawn or waiting at any time
 STATUS = CASE_COLUMNS.index("status")
 
 
@@ -132,7 +131,7 @@ def _batch_text(job: tuple[str, list[tuple]]) -> tuple[str, str, int, Counter[st
 
 
 def _load_in_parallel(writer: Writer, factory: CaseFactory, jobs: list, adding: int,
-                      existing: int, statuses: Counter[str]) -> int:
+                      existing: int, statuses: Counter[str], workers: int) -> int:
     """Draw the batches in worker processes while this one streams them to PostgreSQL.
 
     The workers fork before the COPY thread starts and never touch the
@@ -143,10 +142,11 @@ def _load_in_parallel(writer: Writer, factory: CaseFactory, jobs: list, adding: 
     _WORK = (factory, writer.timestamps)
     events = 0
     try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
             writer.prepare(adding, existing)
             todo = iter(jobs)
-            pending = deque(pool.apply_async(_batch_text, (job,)) for job in islice(todo, AHEAD))
+            pending = deque(pool.apply_async(_batch_text, (job,))
+                            for job in islice(todo, 2 * workers))
             while pending:
                 case_text, event_text, count, batch_statuses = pending.popleft().get()
                 job = next(todo, None)
@@ -161,8 +161,13 @@ def _load_in_parallel(writer: Writer, factory: CaseFactory, jobs: list, adding: 
 
 
 def seed_bulk(cases: int, seed: int | None = None, units: int = 100, years: int = 2,
-              now: datetime | None = None, batch: int = BATCH) -> BulkReport:
-    """Add ``cases`` synthetic cases with their timelines. The caller commits."""
+              now: datetime | None = None, batch: int = BATCH,
+              workers: int = WORKERS) -> BulkReport:
+    """Add ``cases`` synthetic cases with their timelines. The caller commits.
+
+    On PostgreSQL, more than one batch is drawn by ``workers`` processes (1: in this one);
+    the data are the same either way for a given ``seed``.
+    """
     started = time.perf_counter()
     report = BulkReport()
     rng = random.Random(seed)
@@ -212,8 +217,9 @@ def seed_bulk(cases: int, seed: int | None = None, units: int = 100, years: int 
             items.append((case_id, f"{year}-{number:06d}", code, received, channel))
         jobs.append((f"{chunk_seed}:{len(jobs)}", items))
     statuses: Counter[str] = Counter()
-    if writer.postgresql and len(jobs) > 1:
-        report.events = _load_in_parallel(writer, factory, jobs, cases, existing, statuses)
+    if writer.postgresql and len(jobs) > 1 and workers > 1:
+        report.events = _load_in_parallel(writer, factory, jobs, cases, existing, statuses,
+                                          workers)
     else:
         writer.prepare(cases, existing)
         for job in jobs:

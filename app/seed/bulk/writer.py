@@ -101,8 +101,7 @@ class Writer:
         """Before a large load on PostgreSQL, drop what is cheaper to rebuild afterwards."""
         if not self.postgresql:
             return
-        # Index builds (the trigram GIN indexes above all) are much faster with memory to spare.
-        self.connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
+        self.connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
         if adding >= REBUILD_ABOVE and adding > existing:
             for table in ("case_events", "cases"):
                 self._drop_for_rebuild(table)
