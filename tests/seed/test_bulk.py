@@ -21,7 +21,8 @@ from tests.factories import MONDAY_9AM, make_case, make_regime
 
 
 def test_command_adds_cases_and_reports(app, runner, world):
-    result = runner.invoke(args=["seed", "bulk", "--cases", "30", "--seed", "5", "--units", "3"])
+    result = runner.invoke(args=["seed", "bulk", "--cases", "30", "--seed", "5", "--units", "3",
+                                 "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert "Added 30 cases" in result.output
     with app.app_context():
@@ -42,7 +43,7 @@ def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
     make_regime("phan_anh", tax, resolution=(24, CountUnit.WORKING_HOURS), from_first_step=True)
     first = make_case(tax, now=MONDAY_9AM)  # 2026-000001
     db.session.commit()
-    report = seed_bulk(300, seed=11, units=3, batch=120)  # three batches: in parallel on PostgreSQL
+    report = seed_bulk(300, seed=11, units=3, batch=120, workers=2)  # in parallel on PostgreSQL
     db.session.commit()
     assert report.cases == 300
     cases = list(db.session.scalars(sa.select(Case).order_by(Case.id)))

@@ -46,7 +46,9 @@ from app.seed.bulk.writer import Timestamps, Writer, check_text, copy_text
 from app.seed.demo import SeedReport
 
 BATCH = 20_000
-WORKERS = 2  # processes drawing batches on PostgreSQL (the machine has two cores)
+# Processes drawing batches on PostgreSQL. One by default: measured on a busy two-core
+# machine, two workers slowed the load (they took the CPU the database server needed).
+WORKERS = 1
 STATUS = CASE_COLUMNS.index("status")
 
 
