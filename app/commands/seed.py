@@ -54,13 +54,16 @@ def seed_demo_command(password: str | None, if_empty: bool, force: bool) -> None
               help="Add local branches until at least this many units exist.")
 @click.option("--years", type=click.IntRange(min=1, max=10), default=2, show_default=True,
               help="Spread the cases over this many years back from today.")
+@click.option("--workers", type=click.IntRange(min=1, max=16), default=1, show_default=True,
+              help="Processes drawing the cases on PostgreSQL (same data for a given --seed).")
 @click.option("--force", is_flag=True, help="Allow it under the production configuration.")
-def seed_bulk_command(cases: int, seed: int | None, units: int, years: int, force: bool) -> None:
+def seed_bulk_command(cases: int, seed: int | None, units: int, years: int, workers: int,
+                      force: bool) -> None:
     """Add N realistic cases with their timelines, by bulk inserts (COPY on PostgreSQL)."""
     from app.seed.bulk import seed_bulk
 
     _refuse_production(force, "volume data")
-    report = seed_bulk(cases, seed=seed, units=units, years=years)
+    report = seed_bulk(cases, seed=seed, units=units, years=years, workers=workers)
     db.session.commit()
     rate = report.cases / report.seconds if report.seconds else 0
     click.echo(
@@ -68,6 +71,9 @@ def seed_bulk_command(cases: int, seed: int | None, units: int, years: int, forc
         f"({rate:,.0f} cases/s); units created: {report.units_created}, "
         f"accounts created: {report.users_created}."
     )
+    if report.campaign:
+        click.echo(f"Scored in the open campaign “{report.campaign}” "
+                   "(run `flask scores recompute` for its scorecards).")
     click.echo("By status: " + ", ".join(f"{k} {v:,}" for k, v in report.statuses.items()))
     if report.demo.password:
         click.echo(f"Demo accounts created with the password: {report.demo.password}")

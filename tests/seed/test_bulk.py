@@ -16,12 +16,13 @@ from app.models.calendar import CalendarDay
 from app.seed.bulk import seed_bulk, tracking_codes
 from app.seed.bulk.lifecycle import CASE_COLUMNS, CASE_DEFAULTED, EVENT_COLUMNS
 from app.seed.bulk.worktime import DayTable, WorkingTimeLine, to_datetime
-from app.seed.bulk.writer import Timestamps, Writer, copy_text
+from app.seed.bulk.writer import EVENT_COPY_COLUMNS, Timestamps, Writer, copy_text
 from tests.factories import MONDAY_9AM, make_case, make_regime
 
 
 def test_command_adds_cases_and_reports(app, runner, world):
-    result = runner.invoke(args=["seed", "bulk", "--cases", "30", "--seed", "5", "--units", "3"])
+    result = runner.invoke(args=["seed", "bulk", "--cases", "30", "--seed", "5", "--units", "3",
+                                 "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert "Added 30 cases" in result.output
     with app.app_context():
@@ -42,7 +43,7 @@ def test_bulk_cases_are_consistent_with_the_workflow_rules(db, world):
     make_regime("phan_anh", tax, resolution=(24, CountUnit.WORKING_HOURS), from_first_step=True)
     first = make_case(tax, now=MONDAY_9AM)  # 2026-000001
     db.session.commit()
-    report = seed_bulk(300, seed=11, units=3)
+    report = seed_bulk(300, seed=11, units=3, batch=120, workers=2)  # in parallel on PostgreSQL
     db.session.commit()
     assert report.cases == 300
     cases = list(db.session.scalars(sa.select(Case).order_by(Case.id)))
@@ -204,7 +205,7 @@ def test_copy_writes_every_column_of_a_case(db, world, monkeypatch):
         assert fields["taken_as_information"] == ("t" if values["taken_as_information"] else "f")
         assert fields["guided_to"] == (values["guided_to"] or "\\N")
         assert fields["response_due_at"] == ts(values["response_due_at"])
-    assert all(len(line.split("\t")) == len(EVENT_COLUMNS) for line in event_text.splitlines())
+    assert all(len(line.split("\t")) == len(EVENT_COPY_COLUMNS) for line in event_text.splitlines())
 
 
 def test_tracking_codes_are_random_and_well_formed():
@@ -212,3 +213,63 @@ def test_tracking_codes_are_random_and_well_formed():
     assert len(set(codes)) == 2000
     assert all(len(c) == CODE_LENGTH and set(c) <= set(ALPHABET) for c in codes)
     assert len(Counter("".join(codes))) == len(ALPHABET)
+
+
+def test_an_open_campaign_covers_the_generated_cases(db, world):
+    from app.core.timeutil import to_local
+    from app.models import Campaign
+    from app.models.campaigns import COMPONENTS
+    from app.org.units import receiving_units
+    from app.scoring import snapshots
+
+    now = MONDAY_9AM
+    report = seed_bulk(200, seed=4, units=6, now=now)
+    db.session.commit()
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.name == report.campaign))
+    assert campaign is not None and campaign.is_open
+    assert sum(getattr(campaign, f"weight_{code}") for code in COMPONENTS) == 100
+    assert campaign.fields
+    received = [to_local(r).date() for r in db.session.scalars(sa.select(Case.received_at))]
+    assert campaign.starts_on == min(received)
+    assert campaign.starts_on <= to_local(now).date() <= campaign.ends_on
+    assert all(campaign.starts_on <= day <= campaign.ends_on for day in received)
+    # Every unit the cases went to takes part: the scorecard of the whole period holds them all.
+    assert snapshots.recompute(now, campaign.id, "all") > 0
+    rows = snapshots.snapshot_rows(campaign.id, "all", to_local(now).date())
+    scored = {row.unit_id: row.received for row in rows}
+    used = Counter(db.session.scalars(sa.select(Case.unit_id).where(Case.unit_id.is_not(None))))
+    participants = set(db.session.scalars(sa.select(Unit.id).where(receiving_units())))
+    assert set(used) <= participants <= set(scored)
+    assert all(scored[unit] > 0 for unit in used)  # a transferred case counts in both units
+    assert sum(scored.values()) >= sum(used.values())
+    assert sum(1 for row in rows if row.score is not None) >= 2
+    # A second load widens the same campaign instead of adding one.
+    again = seed_bulk(20, seed=5, units=6, now=now, years=3)
+    db.session.commit()
+    assert again.campaign == report.campaign
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 1
+    db.session.refresh(campaign)
+    first = min(to_local(r).date() for r in db.session.scalars(sa.select(Case.received_at)))
+    assert campaign.starts_on == first
+
+
+def test_the_same_seed_makes_the_same_cases_in_worker_processes_or_not(db, world):
+    """Batches draw from their own seeded randomness: where they are drawn changes nothing."""
+    seed_bulk(5, seed=1, units=3, now=MONDAY_9AM)  # the branches and staff, kept
+    db.session.commit()
+
+    def load(workers: int):
+        seed_bulk(150, seed=8, units=3, now=MONDAY_9AM, batch=50, workers=workers)
+        cases = db.session.execute(
+            sa.select(Case.id, Case.reference, Case.title, Case.status, Case.unit_id,
+                      Case.received_at, Case.ack_due_at, Case.response_due_at, Case.closed_at,
+                      Case.satisfaction).order_by(Case.id)).all()
+        events = db.session.execute(
+            sa.select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.created_at,
+                      CaseEvent.to_status).order_by(CaseEvent.id)).all()
+        db.session.rollback()
+        return cases, events
+
+    alone, parallel = load(1), load(2)
+    assert len(alone[0]) == 155 and len(alone[1]) > 450
+    assert alone == parallel

@@ -22,6 +22,7 @@ from app.seed.bulk.worktime import to_datetime
 
 NULL = "\\N"
 _HMS = [f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}+00" for s in range(86400)]
+EVENT_COPY_COLUMNS = EVENT_COLUMNS[1:]
 REBUILD_ABOVE = 50_000  # rows to add, and more than the table holds, before rebuilding is worth it
 
 
@@ -49,7 +50,10 @@ def check_text(value: str) -> str:
 
 
 def copy_text(cases: list[tuple], events: list[tuple], ts: Timestamps) -> tuple[str, str]:
-    """Both batches as COPY text (generated text never needs escaping: see ``check_text``)."""
+    """Both batches as COPY text (generated text never needs escaping: see ``check_text``).
+
+    Case lines follow ``CASE_COLUMNS``; event lines ``EVENT_COPY_COLUMNS``.
+    """
     n = NULL
     case_lines = [
         f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t{r[4]}\t{r[5]}\t{r[6]}\t{r[7]}\t{r[8]}\t{n}\t{n}\t"
@@ -64,8 +68,8 @@ def copy_text(cases: list[tuple], events: list[tuple], ts: Timestamps) -> tuple[
         f"{n if r[45] is None else r[45]}\t{ts(r[46])}\t{r[47]}\t{r[48]}\n"
         for r in cases
     ]
-    event_lines = [
-        f"{e[0]}\t{e[1]}\t{e[2]}\t{ts(e[3])}\t{n if e[4] is None else e[4]}\t{e[5]}\t"
+    event_lines = [  # without the id: the table's sequence numbers events in the order written
+        f"{e[1]}\t{e[2]}\t{ts(e[3])}\t{n if e[4] is None else e[4]}\t{e[5]}\t"
         f"{n if e[6] is None else e[6]}\t{n if e[7] is None else e[7]}\t"
         f"{n if e[8] is None else e[8]}\t{n if e[9] is None else e[9]}\t{e[10]}\t"
         f"{'t' if e[11] else 'f'}\n"
@@ -136,20 +140,26 @@ class Writer:
                     case_text, event_text = item
                     with cursor.copy(f"COPY cases ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
                         copy.write(case_text)
-                    with cursor.copy(f"COPY case_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
+                    with cursor.copy(
+                        f"COPY case_events ({', '.join(EVENT_COPY_COLUMNS)}) FROM STDIN"
+                    ) as copy:
                         copy.write(event_text)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread in finish()
             self._error = exc
             while self._queue.get() is not None:  # let the producer finish without blocking
                 pass
 
+    def write_text(self, case_text: str, event_text: str) -> None:
+        """Hand one batch, as ``copy_text`` made it, to the COPY thread (PostgreSQL)."""
+        if self._error is not None:
+            self._queue.put(None)
+            raise self._error
+        self._queue.put((case_text, event_text))
+
     def write(self, cases: list[tuple], events: list[tuple]) -> None:
         """Insert one batch of cases, then their events."""
         if self.postgresql:
-            if self._error is not None:
-                self._queue.put(None)
-                raise self._error
-            self._queue.put(copy_text(cases, events, self.timestamps))
+            self.write_text(*copy_text(cases, events, self.timestamps))
             return
         times = [CASE_COLUMNS.index(name) for name in CASE_TIMES]
         case_rows = []
@@ -165,7 +175,7 @@ class Writer:
         if event_rows:
             self.connection.execute(sa.insert(CaseEvent.__table__), event_rows)
 
-    def finish(self, last_case_id: int, last_event_id: int) -> None:
+    def finish(self, last_case_id: int) -> None:
         """Wait for the last batch, rebuild indexes and keys, move the id sequences on, ANALYZE."""
         if not self.postgresql:
             return
@@ -175,11 +185,10 @@ class Writer:
             raise self._error
         for statement in self.rebuild:
             self.connection.exec_driver_sql(statement)
-        for table, last in (("cases", last_case_id), ("case_events", last_event_id)):
-            if last:
-                self.connection.execute(
-                    sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :last)"),
-                    {"last": last},
-                )
+        if last_case_id:  # events took their ids from their sequence
+            self.connection.execute(
+                sa.text("SELECT setval(pg_get_serial_sequence('cases', 'id'), :last)"),
+                {"last": last_case_id},
+            )
         self.connection.exec_driver_sql("ANALYZE cases")
         self.connection.exec_driver_sql("ANALYZE case_events")
