@@ -36,6 +36,7 @@ from app.models import (
     WorkStatus,
 )
 from app.scoring import snapshots
+from app.seed.demo_texts import CASE_TEXTS
 
 FIELDS_2022 = [
     # code, Vietnamese, English, registered works in 2022
@@ -224,8 +225,6 @@ def _play_2023(case, unit: Unit, other: Unit, start: datetime, rng: random.Rando
 
 def _text_2023(code: str, category: Category, n: int) -> tuple[str, str]:
     """A believable title and description for a 2023 case of this field (the demo's texts)."""
-    from app.seed.demo import CASE_TEXTS
-
     texts = CASE_TEXTS.get(code)
     if not texts:
         return (f"Kiến nghị về lĩnh vực {category.name_vi.lower()}",

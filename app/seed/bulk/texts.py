@@ -4,7 +4,7 @@ Every pool is small and fixed, so the accent-folded form of each entry is comput
 """
 from __future__ import annotations
 
-from app.seed.demo import CASE_TEXTS, CITIZEN_NAMES, WARDS
+from app.seed.demo_texts import CASE_TEXTS, CITIZEN_NAMES, WARDS
 
 GENERIC_TEXTS = [
     ("Thủ tục giải quyết chậm", "Hồ sơ nộp đã quá hẹn nhưng chưa có kết quả, đề nghị đơn vị kiểm tra."),
