@@ -22,7 +22,9 @@ from app.core import errors
 from app.core.phone import normalise_phone
 from app.core.timeutil import utcnow
 from app.extensions import db
+from app.intake import attributes as category_questions
 from app.intake import hotline
+from app.intake.open311_filing import ATTRIBUTE_FIELD, answers_from_form
 from app.intake.submission import Submission, submit_once
 from app.models import Case, Channel
 from app.org.units import grouped_choices
@@ -39,15 +41,39 @@ def _require_operator() -> None:
         abort(403)
 
 
-def _desk(form: CallForm, status: int = 200, saved: Case | None = None):
+def _desk(form: CallForm, status: int = 200, saved: Case | None = None,
+          answers: dict | None = None, question_errors: dict | None = None):
     categories = hotline.find_categories(form.category_search.data)
+    chosen = _chosen_category(form, categories)
     phone = normalise_phone(form.caller_phone.data)
     page = render_template(
         "hotline/new.html", form=form, saved=saved, categories=categories,
-        chosen=_chosen_category(form, categories), earlier=hotline.earlier_cases(phone, current_user),
+        chosen=chosen, earlier=hotline.earlier_cases(phone, current_user),
         phone_checked=phone is not None, caller_phone=phone,
+        questions=_questions(chosen), answers=answers or {}, question_errors=question_errors or {},
     )
     return page, status
+
+
+def _questions(category_id: int | None) -> list:
+    """The chosen field's questions (none while no field is chosen)."""
+    return category_questions.questions_of(category_id) if category_id is not None else []
+
+
+def _question_errors(err: errors.InvalidInput) -> dict[str, str]:
+    """{code: message} when the error is about one of the field's questions, else {}."""
+    match = ATTRIBUTE_FIELD.match(err.field or "")
+    return {match.group(1): str(err.message)} if match else {}
+
+
+def _questions_checked(form: CallForm, answers: dict) -> dict[str, str]:
+    """The questions' errors on a form that failed its own checks, so that all show at once."""
+    chosen = _chosen_category(form, hotline.find_categories(form.category_search.data))
+    try:
+        category_questions.check_answers(_questions(chosen), answers)
+    except errors.InvalidInput as err:
+        return _question_errors(err)
+    return {}
 
 
 def _chosen_category(form: CallForm, categories) -> int | None:
@@ -77,8 +103,9 @@ def new_call():
         form.submission_token.data = secrets.token_urlsafe(24)
         return _desk(form, saved=_last_saved())
     form = CallForm()
+    answers = answers_from_form(list(request.form.items(multi=True)))
     if not form.validate_on_submit():
-        return _desk(form, 422)
+        return _desk(form, 422, answers=answers, question_errors=_questions_checked(form, answers))
     try:
         category = hotline.resolve_category(form.category_search.data, form.category.data)
         submission = Submission(
@@ -96,13 +123,16 @@ def new_call():
             priority=form.priority.data,
             locale=form.locale.data,
             submission_token=form.submission_token.data,
+            answers=answers,
         )
         case, _created = submit_once(submission, Channel(form.channel.data), utcnow(),
                                      created_by=current_user)
     except errors.InvalidInput as err:
         db.session.rollback()
-        show_on_form(form, err, "description")
-        return _desk(form, 422)
+        question_errors = _question_errors(err)
+        if not question_errors:
+            show_on_form(form, err, "description")
+        return _desk(form, 422, answers=answers, question_errors=question_errors)
     db.session.commit()
     session[SAVED_KEY] = case.id
     return redirect(url_for("hotline.new_call"), 303)
@@ -115,8 +145,23 @@ def categories():
     _require_operator()
     form = CallForm(request.args, meta={"csrf": False})
     found = hotline.find_categories(form.category_search.data)
-    return render_template("hotline/_categories.html", form=form, categories=found,
-                           chosen=_chosen_category(form, found))
+    chosen = _chosen_category(form, found)
+    # The questions follow the list: those of the one field chosen already, else none.
+    return render_template("hotline/_categories.html", form=form, categories=found, chosen=chosen,
+                           questions=_questions(chosen), answers={}, question_errors={},
+                           questions_oob=True)
+
+
+@bp.get("/questions")
+@login_required
+def questions():
+    """The chosen field's questions (htmx, when the operator picks a field)."""
+    _require_operator()
+    found = {c.id for c in hotline.find_categories(None)}
+    raw = request.args.get("category", "")
+    category_id = int(raw) if raw.isdigit() and int(raw) in found else None
+    return render_template("public/_category_questions.html", questions=_questions(category_id),
+                           answers={}, question_errors={})
 
 
 @bp.get("/earlier")

@@ -38,7 +38,8 @@ def _cases(app) -> list[Case]:
 @pytest.mark.parametrize("key", ["officer_thue", "committee", "head_thue"])
 def test_only_operators_use_the_desk_and_triage(client, auth, world, key):
     auth.login(EMAILS[key])
-    for path in ("/hotline/new", "/hotline/triage", "/hotline/earlier", "/hotline/categories"):
+    for path in ("/hotline/new", "/hotline/triage", "/hotline/earlier", "/hotline/categories",
+                 "/hotline/questions"):
         assert client.get(path).status_code == 403, path
 
 
@@ -261,3 +262,64 @@ def test_fields_never_say_none_for_an_attribute_they_do_not_have(app, client, au
     for page in pages:
         assert '="None"' not in page.get_data(as_text=True)
     assert 'aria-invalid="true"' in pages[2].get_data(as_text=True)
+
+
+def _tax_questions(app, world):
+    from tests.factories import make_question
+
+    with app.app_context():
+        tax = db.session.get(Category, world.tax)
+        make_question(tax, "MST", "string", 1)
+        make_question(tax, "LOAI", "singlevaluelist", 2, required=True, options=("a", "b"))
+        db.session.commit()
+
+
+def test_the_desk_asks_the_chosen_fields_questions(app, client, auth, world):
+    _tax_questions(app, world)
+    auth.login(EMAILS["operator"])
+    # Choosing a field brings its questions in (htmx), and so does a list with one match.
+    fragment = client.get(f"/hotline/questions?category={world.tax}&lang=en").get_data(as_text=True)
+    assert 'name="attribute[MST]"' in fragment and 'name="attribute[LOAI]"' in fragment
+    assert 'name="attribute' not in client.get(
+        f"/hotline/questions?category={world.insurance}").get_data(as_text=True)
+    assert client.get("/hotline/questions?category=abc").status_code == 200
+    listed = client.get("/hotline/categories", query_string={"category_search": "thue"})
+    assert re.search(r'id="category-questions"[^>]*hx-swap-oob="true"', listed.get_data(as_text=True))
+    assert 'name="attribute[LOAI]"' in listed.get_data(as_text=True)
+    several = client.get("/hotline/categories", query_string={"category_search": "h"})
+    assert 'name="attribute' not in several.get_data(as_text=True)
+    page = client.get("/hotline/new").get_data(as_text=True)
+    assert 'hx-get="/hotline/questions"' in page and 'id="category-questions"' in page
+
+
+def test_without_js_the_questions_come_after_sending_and_a_bad_answer_is_422(
+        app, client, auth, world):
+    from app.intake.attributes import answers_for
+
+    _tax_questions(app, world)
+    auth.login(EMAILS["operator"])
+    data = _desk_form(client, category=str(world.tax))
+    missing = client.post("/hotline/new?lang=en", data=data)
+    assert missing.status_code == 422
+    text = missing.get_data(as_text=True)
+    assert 'name="attribute[MST]"' in text
+    assert '<p class="error" id="attribute-LOAI-error">Answer this question.</p>' in text
+    assert not _cases(app)
+    bad = client.post("/hotline/new?lang=en", data={**data, "attribute[MST]": "0312345678",
+                                                    "attribute[LOAI]": "zzz"})
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert '<p class="error" id="attribute-LOAI-error">Choose among the listed values.</p>' in text
+    assert 'value="0312345678"' in text  # the answer given is kept
+    # A field's own error and a question's error show together.
+    both = client.post("/hotline/new?lang=en", data={**data, "description": ""})
+    assert both.status_code == 422 and 'id="attribute-LOAI-error"' in both.get_data(as_text=True)
+
+    sent = client.post("/hotline/new", data={**data, "attribute[MST]": "0312345678",
+                                             "attribute[LOAI]": "b"})
+    assert sent.status_code == 303
+    [case] = _cases(app)
+    with app.app_context():
+        case = db.session.get(Case, case.id)
+        assert [(q.code, values) for q, values in answers_for(case, "en")] == [
+            ("MST", ["0312345678"]), ("LOAI", ["Value b"])]
