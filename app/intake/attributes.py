@@ -25,6 +25,10 @@ from app.models import Case, CaseAttributeValue, CategoryAttribute
 STRING_MAX = 255
 TEXT_MAX = 4000
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# 02/03/2026, 2/3/2026 or 02/03/2026 09:00: day first, as dates are written in Viet Nam.
+TYPED_MOMENT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$")
+DATETIME_HINT = _l("Enter the date as day/month/year, e.g. 02/03/2026, with the time if needed: "
+                   "02/03/2026 09:00.")
 
 
 @dataclass(frozen=True)
@@ -62,16 +66,25 @@ def _check_number(attribute: CategoryAttribute, value: str) -> str:
     return value
 
 
-def _check_datetime(attribute: CategoryAttribute, value: str) -> str:
+def parse_moment(value: str) -> datetime | None:
+    """A date (and time) as people type it, dd/mm/yyyy or dd/mm/yyyy hh:mm, or in ISO 8601
+    form as Open311 clients send it; local time when no offset is given. None if neither."""
+    typed = TYPED_MOMENT.match(value.strip())
     try:
-        moment = datetime.fromisoformat(value)
+        if typed:
+            day, month, year, hour, minute = typed.groups()
+            moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0))
+        else:
+            moment = datetime.fromisoformat(value)
     except ValueError:
-        raise _fail(
-            attribute,
-            _l("Enter a date and time in ISO 8601 form, e.g. 2026-03-02T09:00:00+07:00."),
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TZ)
+        return None
+    return moment.replace(tzinfo=LOCAL_TZ) if moment.tzinfo is None else moment
+
+
+def _check_datetime(attribute: CategoryAttribute, value: str) -> str:
+    moment = parse_moment(value)
+    if moment is None:
+        raise _fail(attribute, DATETIME_HINT)
     return moment.isoformat()
 
 

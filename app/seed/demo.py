@@ -134,8 +134,8 @@ QUESTIONS = [
       ("LUONG_HUU", "Lương hưu", "Pension"),
       ("TRO_CAP", "Trợ cấp một lần", "One-off allowance")]),
     ("BHXH", "TU_NGAY", "datetime", False, "Vấn đề bắt đầu từ khi nào?",
-     "When did the problem start?", "Ngày theo ISO 8601, ví dụ 2026-03-02",
-     "An ISO 8601 date, e.g. 2026-03-02", []),
+     "When did the problem start?", "Ngày/tháng/năm, ví dụ 02/03/2026",
+     "Day/month/year, e.g. 02/03/2026", []),
 ]
 
 # Routing rules by category and ward (an empty ward means any ward).

@@ -51,6 +51,27 @@ def test_good_answers_are_normalised(questions):
     }
 
 
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("02/03/2026", "2026-03-02T00:00:00+07:00"),  # as people type it, day first
+    ("2/3/2026", "2026-03-02T00:00:00+07:00"),
+    ("02/03/2026 09:30", "2026-03-02T09:30:00+07:00"),
+    ("2026-03-02", "2026-03-02T00:00:00+07:00"),  # ISO 8601, as Open311 clients send it
+    ("2026-03-02T09:30:00Z", "2026-03-02T09:30:00+00:00"),
+])
+def test_dates_are_read_as_typed_or_in_iso_form(questions, typed, stored):
+    loaded, _ = questions
+    answers = attributes.check_answers(loaded, {"LOAI": ["TNCN"], "NGAY": [typed]})
+    assert _values(answers)["NGAY"] == (stored,)
+
+
+def test_a_bad_date_says_the_format_people_type(questions):
+    loaded, _ = questions
+    with pytest.raises(InvalidInput) as err:
+        attributes.check_answers(loaded, {"LOAI": ["TNCN"], "NGAY": ["mai"]})
+    message = str(err.value.message)
+    assert "02/03/2026" in message and "ISO" not in message
+
+
 def test_only_required_answers_are_needed_and_empty_means_absent(questions):
     loaded, _ = questions
     assert _values(attributes.check_answers(loaded, {"LOAI": ["TNCN"], "MST": ["", " "]})) == {
@@ -67,7 +88,10 @@ def test_only_required_answers_are_needed_and_empty_means_absent(questions):
     ({"LOAI": ["TNCN"], "SO_TIEN": ["mười"]}, "attribute[SO_TIEN]"),
     ({"LOAI": ["TNCN"], "SO_TIEN": ["nan"]}, "attribute[SO_TIEN]"),
     ({"LOAI": ["TNCN"], "SO_TIEN": ["1e999"]}, "attribute[SO_TIEN]"),
-    ({"LOAI": ["TNCN"], "NGAY": ["02/03/2026"]}, "attribute[NGAY]"),
+    ({"LOAI": ["TNCN"], "NGAY": ["31/02/2026"]}, "attribute[NGAY]"),
+    ({"LOAI": ["TNCN"], "NGAY": ["02/03/2026 25:00"]}, "attribute[NGAY]"),
+    ({"LOAI": ["TNCN"], "NGAY": ["2026/03/02"]}, "attribute[NGAY]"),
+    ({"LOAI": ["TNCN"], "NGAY": ["02/03/26"]}, "attribute[NGAY]"),
     ({"LOAI": ["TNCN"], "GHI_CHU": ["x" * 4001]}, "attribute[GHI_CHU]"),
     ({"LOAI": ["TNCN"], "NOI_DUNG": ["A", "Z"]}, "attribute[NOI_DUNG]"),
 ])

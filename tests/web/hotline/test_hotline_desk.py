@@ -323,3 +323,18 @@ def test_without_js_the_questions_come_after_sending_and_a_bad_answer_is_422(
         case = db.session.get(Case, case.id)
         assert [(q.code, values) for q, values in answers_for(case, "en")] == [
             ("MST", ["0312345678"]), ("LOAI", ["Value b"])]
+
+
+def test_a_date_question_says_how_to_type_the_date(app, client, auth, world):
+    from tests.factories import make_question
+
+    with app.app_context():
+        make_question(db.session.get(Category, world.tax), "NGAY", "datetime", 1)
+        db.session.commit()
+    auth.login(EMAILS["operator"])
+    text = client.get(f"/hotline/questions?category={world.tax}&lang=en").get_data(as_text=True)
+    assert re.search(r'<p class="hint" id="attribute-NGAY-hint">Day/month/year, e\.g\. 02/03/2026',
+                     text)
+    assert 'aria-describedby="attribute-NGAY-hint"' in text
+    data = _desk_form(client, category=str(world.tax), **{"attribute[NGAY]": "02/03/2026 09:30"})
+    assert client.post("/hotline/new", data=data).status_code == 303
