@@ -129,3 +129,49 @@ def test_citizen_answers_the_question_then_rates_the_answer(page, app, world):
         assert (case.status, case.satisfaction, case.satisfaction_comment) == (
             "closed", 4, "Giải quyết nhanh, cảm ơn.")
     assert page.console_errors == []
+
+
+def test_the_hotline_desk_asks_the_chosen_fields_questions(page, app, world):
+    from app.intake.attributes import answers_for
+    from tests.factories import make_question
+
+    with app.app_context():
+        tax = db.session.get(Category, world.tax)
+        make_question(tax, "NGAY", "datetime", 1, required=True)
+        db.session.commit()
+    page.goto("/login")
+    page.fill("#email", EMAILS["operator"])
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    expect(page).to_have_url(re.compile(r"/cases$"))
+    page.goto("/hotline/new")
+    page.fill("#caller_name", "Lê Văn Cường")
+    # Several fields match: no questions until one is chosen; choosing Thuế brings its own.
+    page.locator("#category_search").press_sequentially("h")
+    expect(page.locator("#category-choices input")).not_to_have_count(1)
+    expect(page.locator("#attribute-NGAY")).to_have_count(0)
+    page.check(f"#category-{world.tax}")
+    expect(page.locator("#attribute-NGAY")).to_be_visible()
+    # Typing words that match one field chooses it and asks its questions at once.
+    page.fill("#category_search", "")
+    expect(page.locator("#attribute-NGAY")).to_have_count(0)
+    page.locator("#category_search").press_sequentially("thue")
+    expect(page.locator("#attribute-NGAY")).to_be_visible()
+    expect(page.locator("#attribute-NGAY-hint")).to_contain_text("02/03/2026")
+    page.fill("#description", "Chưa nhận được tiền hoàn thuế thu nhập cá nhân năm 2025.")
+    page.fill("#attribute-NGAY", "31/02/2026")
+    page.click("input.button-primary[type=submit]")
+    # No way to reach the caller yet, and a date that does not exist: both are said at once.
+    expect(page.locator("#attribute-NGAY-error")).to_be_visible()
+    expect(page.locator("#attribute-NGAY")).to_have_attribute("aria-invalid", "true")
+    page.fill("#caller_phone", "0912 345 678")
+    page.fill("#attribute-NGAY", "02/03/2026 09:30")
+    page.click("input.button-primary[type=submit]")
+    expect(page.locator("#saved-reference")).to_have_text(re.compile(r"^\d{4}-\d{6}$"))
+    reference = page.locator("#saved-reference").inner_text()
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+        assert [(q.code, v) for q, v in answers_for(case)] == [
+            ("NGAY", ["2026-03-02T09:30:00+07:00"])]
+    # The 422 of the refused form is the only message in the console.
+    assert [e for e in page.console_errors if "422" not in e] == []

@@ -132,6 +132,8 @@ def new_call():
         question_errors = _question_errors(err)
         if not question_errors:
             show_on_form(form, err, "description")
+            # The questions' own errors show at the same time as the form's.
+            question_errors = _questions_checked(form, answers)
         return _desk(form, 422, answers=answers, question_errors=question_errors)
     db.session.commit()
     session[SAVED_KEY] = case.id
