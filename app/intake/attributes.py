@@ -39,8 +39,15 @@ class Answer:
     values: tuple[str, ...]
 
 
+# Ids are the database's 32-bit integers.
+_LARGEST_ID = 2**31 - 1
+
+
 def questions_of(category_id: int) -> list[CategoryAttribute]:
-    """The category's questions in the order they are asked, with their options."""
+    """The category's questions in the order they are asked, with their options (none for
+    an id no category can have, such as one typed past the database's integer range)."""
+    if not 0 < category_id <= _LARGEST_ID:
+        return []
     return list(
         db.session.scalars(
             sa.select(CategoryAttribute)

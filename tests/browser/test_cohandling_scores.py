@@ -73,6 +73,6 @@ def test_the_weighed_column_stays_when_htmx_filters_the_table(page, db, cohandle
     expect(page.locator("#scorecard-table thead th", has_text=LABEL)).to_have_count(1)
     bhxh = page.locator("#scorecard-table tbody tr", has_text="Bảo hiểm Xã hội")
     # The score, then five components before co-handling.
-    expect(bhxh.locator("td.num").nth(6)).to_have_text("45.5")
+    expect(bhxh.locator("td.num").nth(6)).to_have_text("45,5")
     assert page.evaluate("window.__stillHere") is True
     assert page.console_errors == []

@@ -133,3 +133,9 @@ def test_demo_questions_are_seeded_once(db):
     assert [o.key for o in tax[0].options] == ["TNCN", "GTGT", "HKD", "KHAC"]
     total = db.session.scalar(sa.select(sa.func.count()).select_from(CategoryAttribute))
     assert total == len(QUESTIONS)
+
+
+def test_an_id_past_the_database_range_has_no_questions(db, world):
+    from app.intake.attributes import questions_of
+
+    assert questions_of(2**31) == [] and questions_of(0) == [] and questions_of(-1) == []

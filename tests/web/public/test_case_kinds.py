@@ -34,7 +34,7 @@ def test_the_form_offers_every_kind_in_a_fieldset_with_its_sentence(client, worl
     page = client.get("/feedback/new?lang=en").get_data(as_text=True)
     fieldset = re.search(r'<fieldset class="choices kind-choices[^"]*" id="kind".*?</fieldset>', page,
                          re.S).group(0)
-    assert "<legend>What kind of feedback is this?</legend>" in fieldset
+    assert "<legend>What kind of feedback is this?" in fieldset
     values = re.findall(r'<input[^>]*type="radio"[^>]*value="(\w+)"', fieldset)
     assert values == ["phan_anh", "kien_nghi", "khieu_nai", "to_cao", "hoi_dap"]
     assert re.search(r'<input[^>]*checked[^>]*value="phan_anh"', fieldset)
