@@ -198,17 +198,10 @@ def unit_due_dates_for_cases():
     return latest, arrival, _later(arrival.response_due_at, Case.response_due_at)
 
 
-def responses(start: datetime, end: datetime, as_of: datetime):
-    """Per unit: answers due in the period, those on time, those on time against the
-    original date (before extensions), and cases open and overdue at the end.
-
-    Answers are judged from their events (the due time is stamped on each answer,
-    so a later reopening does not erase a late answer); cases still waiting for
-    an answer are judged from their current due time. The original date of an answer
-    is the unit's due time counted on the case's answer due before extensions, never
-    later than the due time stamped on the answer (an answer given before the
-    extensions of a later response clock keeps its own due time).
-    """
+def response_rows(end: datetime) -> sa.Subquery:
+    """Answers due before ``end`` and cases still waiting with a due time before it: the
+    unit, the due time, the original due time (before extensions) and the answer's time
+    (NULL while waiting). What ``responses`` judges, one row each."""
     answer = aliased(CaseEvent)
     own_due = arrival_before(answer, lambda a: a.response_due_at)
     original = sa.case(
@@ -235,7 +228,21 @@ def responses(start: datetime, end: datetime, as_of: datetime):
         .where(Case.unit_id.is_not(None), Case.responded_at.is_(None),
                Case.status.in_(WAITING), due < end)
     )
-    both = sa.union_all(answers, waiting).subquery()
+    return sa.union_all(answers, waiting).subquery()
+
+
+def responses(start: datetime, end: datetime, as_of: datetime):
+    """Per unit: answers due in the period, those on time, those on time against the
+    original date (before extensions), and cases open and overdue at the end.
+
+    Answers are judged from their events (the due time is stamped on each answer,
+    so a later reopening does not erase a late answer); cases still waiting for
+    an answer are judged from their current due time. The original date of an answer
+    is the unit's due time counted on the case's answer due before extensions, never
+    later than the due time stamped on the answer (an answer given before the
+    extensions of a later response clock keeps its own due time).
+    """
+    both = response_rows(end)
     in_period = sa.and_(both.c.due >= start, both.c.due < end)
     answered = sa.and_(both.c.answered_at.is_not(None), both.c.answered_at < as_of)
     return (

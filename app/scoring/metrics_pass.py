@@ -41,16 +41,14 @@ from app.models import (
 )
 from app.models.types import UTCDateTime
 from app.scoring.metrics import (
+    response_rows,
     ANSWERED,
-    WAITING,
     UnitMetrics,
     _count_if,
-    _earlier,
     _later,
     _rank_bounds,
     arrival_before,
     interpolate,
-    unit_due_dates_for_cases,
 )
 
 NO_CAMPAIGN = 0  # the windows of the public figures (campaign ids start at 1)
@@ -161,33 +159,7 @@ def acknowledgments(w, lo, hi):
 def response_facts(hi):
     """Answers and cases still waiting, with the unit, due, original due and answer time
     (the union of app.scoring.metrics.responses, computed once)."""
-    answer = aliased(CaseEvent)
-    own_due = arrival_before(answer, lambda a: a.response_due_at)
-    original = sa.case(
-        (Case.original_response_due_at.is_(None), answer.response_due_at),
-        else_=_earlier(answer.response_due_at, _later(own_due, Case.original_response_due_at)),
-    )
-    answers = (
-        sa.select(
-            arrival_before(answer).label("unit_id"),
-            answer.response_due_at.label("due"),
-            original.label("original_due"),
-            answer.created_at.label("answered_at"),
-        )
-        .join(Case, Case.id == answer.case_id)
-        .where(answer.kind == EventKind.PUBLIC_REPLY.value, answer.response_due_at < hi)
-    )
-    latest, arrival, due = unit_due_dates_for_cases()
-    waiting_original = _later(arrival.response_due_at, sa.func.coalesce(
-        Case.original_response_due_at, Case.response_due_at))
-    waiting = (
-        sa.select(Case.unit_id, due, waiting_original, sa.null())
-        .join(latest, latest.c.case_id == Case.id)
-        .join(arrival, arrival.id == latest.c.event_id)
-        .where(Case.unit_id.is_not(None), Case.responded_at.is_(None),
-               Case.status.in_(WAITING), due < hi)
-    )
-    union = sa.union_all(answers, waiting).subquery()
+    union = response_rows(hi)
     return _facts(sa.select(union).where(union.c.unit_id.is_not(None)), "response_facts")
 
 
